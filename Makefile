@@ -1,0 +1,42 @@
+# Everything the project needs is installed from the lock file (uv.lock) into .venv.
+# Only Python >= 3.11 and make are assumed; uv itself is bootstrapped, pinned, into .tools/.
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+VENV_BIN := .venv/bin
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: demo test lint typecheck pytest bench install clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+.venv/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --all-extras --python $(PYTHON) --quiet
+	touch $@
+
+install: .venv/.synced
+
+## The main job on the bundled real data.
+demo: install
+	$(VENV_BIN)/hedgekit tour
+
+## Lint, type-check and the full test suite (slow suites included).
+test: install lint typecheck pytest
+
+lint:
+	$(VENV_BIN)/ruff check src tests benchmarks
+	$(VENV_BIN)/ruff format --check src tests benchmarks
+
+typecheck:
+	$(VENV_BIN)/mypy
+
+pytest:
+	$(VENV_BIN)/python -m pytest -n 2 -q
+
+bench: install
+	$(VENV_BIN)/python benchmarks/grid.py
+
+clean:
+	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache
