@@ -1,0 +1,77 @@
+"""Output helpers shared by the commands: JSON documents and rich tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import sys
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+#: Version of the JSON documents printed with ``--json``. Bumped on any breaking change.
+JSON_SCHEMA_VERSION = 1
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "item") and callable(value.item):  # numpy scalars
+        return _jsonable(value.item())
+    return value
+
+
+def emit_json(kind: str, data: Any) -> None:
+    """Print a JSON document ``{"schema": ..., "kind": ..., "data": ...}`` to stdout."""
+    doc = {"schema_version": JSON_SCHEMA_VERSION, "kind": kind, "data": _jsonable(data)}
+    sys.stdout.write(json.dumps(doc, indent=2, allow_nan=False) + "\n")
+
+
+def console(stderr: bool = False) -> Console:
+    """Return a rich console (plain when not a terminal, so pipes get clean text)."""
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
+    """Build a rich table with right-aligned numeric-looking columns."""
+    t = Table(title=title, title_justify="left", header_style="bold")
+    for i, col in enumerate(columns):
+        sample = rows[0][i] if rows else ""
+        numeric = bool(sample) and (sample[0].isdigit() or sample[0] in "-+$")
+        t.add_column(col, justify="right" if numeric else "left")
+    for row in rows:
+        t.add_row(*row)
+    return t
+
+
+def usd(x: float, decimals: int = 0) -> str:
+    """Format USD with thousands separators, minus sign in front: ``-$1,234``."""
+    if not math.isfinite(x):
+        return "n/a"
+    sign = "-" if x < 0 else ""
+    return f"{sign}${abs(x):,.{decimals}f}"
+
+
+def pct(x: float, decimals: int = 1) -> str:
+    """Format a fraction as a percentage: ``0.123 -> 12.3%``."""
+    if not math.isfinite(x):
+        return "n/a"
+    return f"{x * 100:.{decimals}f}%"
+
+
+def num(x: float, decimals: int = 2) -> str:
+    """Format a number with thousands separators."""
+    if not math.isfinite(x):
+        return "n/a"
+    return f"{x:,.{decimals}f}"
