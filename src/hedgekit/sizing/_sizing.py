@@ -1,0 +1,630 @@
+r"""Hedge sizing: from a portfolio's beta exposure to whole futures contracts.
+
+Formulas (Hull, *Options, Futures and Other Derivatives*, 11th ed.):
+
+* §3.5 "Stock index futures", hedging an equity portfolio:
+  :math:`N^* = \beta\,V_A / V_F`, with :math:`V_A` the portfolio value and
+  :math:`V_F = m\,F` the value of one futures contract (multiplier :math:`m` times the
+  futures price :math:`F`).
+* §3.5 "Changing the beta": :math:`N = (\beta^* - \beta)\,V_A / V_F`; negative is short.
+* §3.4 "Tailing the hedge": with daily settlement Hull 11e defines the hedge on the ratio of
+  *values*, :math:`N^* = \hat h\,V_A/V_F` with :math:`V_F` the futures *price* times the
+  contract size. That is what :func:`size_hedge` does by default (``price_basis="futures"``).
+  Earlier editions (and Hull's footnote on the approximation) describe the tail instead as a
+  present-value factor: daily gains on the futures earn interest until the hedge horizon
+  :math:`T`, so the count is multiplied by :math:`e^{-rT}`. That refinement is available as
+  ``tail_discount`` (build it with :func:`tail_factor`); it is off by default because for
+  equity-index hedges of a few months it changes the count by well under one contract per
+  hundred, and it must be re-applied as :math:`T` shrinks.
+
+Sign conventions, used by every field of :class:`HedgeSizing`:
+
+* quantity > 0 is long futures, < 0 short;
+* "beta-dollars" are the USD change of a position for a 1.00 (100 %) index return:
+  the portfolio has :math:`B = \beta V_A`, a futures leg :math:`q\,m\,P`;
+* the hedged position has :math:`B + \sum_i q_i m_i P` beta-dollars left (the *residual*).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from hedgekit._typing import RoundingMode
+from hedgekit.errors import InputError
+from hedgekit.sizing._checks import check_finite, check_positive
+from hedgekit.sizing._targets import HedgeFraction, HedgeTarget, as_target
+
+if TYPE_CHECKING:
+    from hedgekit.contracts import ContractSpec
+
+__all__ = [
+    "HedgeSizing",
+    "Leg",
+    "PriceBasis",
+    "PriceBasisComparison",
+    "size_hedge",
+    "tail_factor",
+]
+
+PriceBasis = Literal["futures", "index"]
+
+#: Relative tolerance under which a float count is taken as the whole number it is meant to be
+#: (e.g. 30.000000000000004 contracts from 1.5 x 5,050,000 / 252,500).
+_SNAP_RTOL = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    r"""Whole contracts held in one instrument.
+
+    Attributes
+    ----------
+    root
+        Contract root ("ES", "MES").
+    quantity
+        Whole contracts; negative = short.
+    exact
+        Fractional count this instrument would need to carry the rest of the target alone
+        (for the full-size leg: the whole exact target; for the micro leg: what is left after
+        the whole full-size contracts, in micro contracts). Negative = short.
+    multiplier_usd
+        USD per index point of one contract.
+    price
+        Futures price (index points) the leg is valued at.
+    notional_usd
+        Gross notional :math:`|q|\,m\,F` (always >= 0).
+    """
+
+    root: str
+    quantity: int
+    exact: float
+    multiplier_usd: float
+    price: float
+    notional_usd: float
+
+    @classmethod
+    def of(cls, root: str, quantity: int, multiplier_usd: float, price: float) -> Leg:
+        """Build a leg held outright (``exact`` = ``quantity``), e.g. a position already on.
+
+        Parameters
+        ----------
+        root
+            Contract root.
+        quantity
+            Whole contracts, negative = short.
+        multiplier_usd
+            USD per index point, > 0.
+        price
+            Futures price in index points, > 0.
+
+        Returns
+        -------
+        Leg
+        """
+        check_positive(multiplier_usd, "multiplier_usd")
+        check_positive(price, "price")
+        if isinstance(quantity, bool) or not isinstance(quantity, int):
+            raise InputError(
+                "contract quantity must be a whole number",
+                source="quantity",
+                value=quantity,
+                expected="an int (negative = short)",
+            )
+        return cls(
+            root=root,
+            quantity=quantity,
+            exact=float(quantity),
+            multiplier_usd=float(multiplier_usd),
+            price=float(price),
+            notional_usd=abs(quantity) * float(multiplier_usd) * float(price),
+        )
+
+    @property
+    def beta_dollars_usd(self) -> float:
+        r"""Signed index exposure :math:`q\,m\,F` (USD per 1.00 index return)."""
+        return self.quantity * self.multiplier_usd * self.price
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dictionary."""
+        return {
+            "root": self.root,
+            "quantity": int(self.quantity),
+            "exact": float(self.exact),
+            "multiplier_usd": float(self.multiplier_usd),
+            "price": float(self.price),
+            "notional_usd": float(self.notional_usd),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PriceBasisComparison:
+    r"""Exact contract counts with the futures price and with the index level as denominator.
+
+    Attributes
+    ----------
+    futures_price
+        Futures price :math:`F`.
+    index_level
+        Index level :math:`S`.
+    exact_futures_basis
+        :math:`N = D / (m F)` (signed).
+    exact_index_basis
+        :math:`N = D / (m S)` (signed).
+    difference
+        ``exact_index_basis - exact_futures_basis``: with :math:`F > S` (contango) the index
+        denominator asks for more contracts, by the factor :math:`F/S`.
+    """
+
+    futures_price: float
+    index_level: float
+    exact_futures_basis: float
+    exact_index_basis: float
+    difference: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dictionary."""
+        return {
+            "futures_price": self.futures_price,
+            "index_level": self.index_level,
+            "exact_futures_basis": self.exact_futures_basis,
+            "exact_index_basis": self.exact_index_basis,
+            "difference": self.difference,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class HedgeSizing:
+    r"""Result of :func:`size_hedge`.
+
+    All beta-dollar figures are USD per 1.00 (100 %) index return, priced at the chosen
+    ``price_used`` (futures price or index level) and *without* the tail factor, so they read
+    as today's exposures.
+
+    Attributes
+    ----------
+    value_usd, beta
+        The portfolio: value :math:`V_A` and beta :math:`\beta`.
+    target
+        The hedge target asked for.
+    contract_root, micro_root
+        Full-size contract and the optional micro used to top up.
+    price_basis, price_used
+        Which price is the denominator (``"futures"`` or ``"index"``) and its value.
+    futures_price, index_level
+        Prices given (``index_level`` may be ``None``).
+    rounding
+        Rounding mode asked for.
+    tail_discount
+        Factor the exact count was multiplied by (1.0 = no tailing).
+    exact_contracts
+        Signed exact count in ``contract_root`` units, tail included.
+    legs
+        Whole contracts per instrument (full-size first, then micro).
+    notional_usd
+        Gross notional :math:`\sum_i |q_i|\,m_i F` at the futures price (>= 0).
+    portfolio_beta_dollars_usd
+        :math:`B = \beta V_A`.
+    target_beta_dollars_usd
+        Signed futures exposure asked for, :math:`D` (tail included).
+    hedge_beta_dollars_usd
+        Signed futures exposure held, :math:`H = \sum_i q_i m_i P`.
+    hedge_ratio_target
+        Fraction of :math:`B` the target offsets: ``h``, or :math:`(\beta-\beta^*)/\beta`.
+    hedge_ratio_effective
+        Fraction actually offset, :math:`-H/B` (positive for a short hedge of a long
+        portfolio; negative when futures are bought to raise beta; 0 when :math:`B = 0`).
+    residual_beta_dollars_usd
+        :math:`B + H`: the hedged position's USD change per 1.00 index return.
+    effective_beta
+        :math:`(B + H) / V_A`.
+    pnl_per_1pct_move_usd
+        :math:`0.01\,(B + H)`: USD gain of portfolio plus futures for a +1 % index move.
+    basis_comparison
+        Counts with both denominators, when both prices are known.
+    notes
+        Plain-language notes on choices made (e.g. rounding pulled back below 100 %).
+    """
+
+    value_usd: float
+    beta: float
+    target: HedgeTarget
+    contract_root: str
+    micro_root: str | None
+    price_basis: PriceBasis
+    price_used: float
+    futures_price: float
+    index_level: float | None
+    rounding: RoundingMode
+    tail_discount: float
+    exact_contracts: float
+    legs: tuple[Leg, ...]
+    notional_usd: float
+    portfolio_beta_dollars_usd: float
+    target_beta_dollars_usd: float
+    hedge_beta_dollars_usd: float
+    hedge_ratio_target: float
+    hedge_ratio_effective: float
+    residual_beta_dollars_usd: float
+    effective_beta: float
+    pnl_per_1pct_move_usd: float
+    basis_comparison: PriceBasisComparison | None
+    notes: tuple[str, ...]
+
+    @property
+    def total_contracts(self) -> int:
+        r"""Number of contracts across legs, :math:`\sum_i |q_i|`."""
+        return sum(abs(leg.quantity) for leg in self.legs)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dictionary; ``contracts`` lists the legs (root, quantity, exact, ...)."""
+        return {
+            "value_usd": self.value_usd,
+            "beta": self.beta,
+            "target": self.target.to_dict(),
+            "contract_root": self.contract_root,
+            "micro_root": self.micro_root,
+            "price_basis": self.price_basis,
+            "price_used": self.price_used,
+            "futures_price": self.futures_price,
+            "index_level": self.index_level,
+            "rounding": self.rounding,
+            "tail_discount": self.tail_discount,
+            "exact_contracts": self.exact_contracts,
+            "contracts": [leg.to_dict() for leg in self.legs],
+            "total_contracts": self.total_contracts,
+            "notional_usd": self.notional_usd,
+            "portfolio_beta_dollars_usd": self.portfolio_beta_dollars_usd,
+            "target_beta_dollars_usd": self.target_beta_dollars_usd,
+            "hedge_beta_dollars_usd": self.hedge_beta_dollars_usd,
+            "hedge_ratio_target": self.hedge_ratio_target,
+            "hedge_ratio_effective": self.hedge_ratio_effective,
+            "residual_beta_dollars_usd": self.residual_beta_dollars_usd,
+            "effective_beta": self.effective_beta,
+            "pnl_per_1pct_move_usd": self.pnl_per_1pct_move_usd,
+            "basis_comparison": (
+                None if self.basis_comparison is None else self.basis_comparison.to_dict()
+            ),
+            "notes": list(self.notes),
+        }
+
+
+def tail_factor(rate_annual: float, horizon_years: float) -> float:
+    r"""Present-value tail :math:`e^{-rT}` for ``size_hedge(..., tail_discount=...)``.
+
+    Futures gains and losses are settled daily and earn (or cost) interest until the hedge
+    horizon, so a forward-equivalent hedge needs :math:`e^{-rT}` times as many futures
+    (Hull, 11th ed., §3.4 "Tailing the hedge" and ch. 5 on forward vs futures prices).
+
+    Parameters
+    ----------
+    rate_annual
+        Continuously compounded risk-free rate, per year (finite, >= 0).
+    horizon_years
+        Time to the end of the hedge, years (finite, >= 0).
+
+    Returns
+    -------
+    float
+        The factor, in ``(0, 1]``.
+    """
+    check_finite(rate_annual, "rate_annual")
+    check_finite(horizon_years, "horizon_years")
+    if rate_annual < 0:
+        raise InputError(
+            "a negative rate would make the tail factor exceed 1",
+            source="rate_annual",
+            value=rate_annual,
+            expected="a rate >= 0",
+        )
+    if horizon_years < 0:
+        raise InputError(
+            "horizon must not be negative",
+            source="horizon_years",
+            value=horizon_years,
+            expected="years >= 0",
+        )
+    return math.exp(-rate_annual * horizon_years)
+
+
+def size_hedge(
+    value_usd: float,
+    beta: float,
+    futures_price: float,
+    contract: ContractSpec,
+    target: HedgeTarget | float,
+    *,
+    price_basis: PriceBasis = "futures",
+    index_level: float | None = None,
+    rounding: RoundingMode = "nearest",
+    micro: ContractSpec | None = None,
+    allow_net_short: bool = False,
+    tail_discount: float | None = None,
+) -> HedgeSizing:
+    r"""Size a stock index futures hedge in whole contracts.
+
+    Exact count (Hull 11e §3.5; §3.4 for the choice of :math:`V_F`):
+
+    .. math::
+
+        D = \begin{cases} -h\,\beta V_A & \text{hedge fraction } h \
+                          (\beta^* - \beta)\,V_A & \text{target beta } \beta^* \end{cases}
+        \qquad N^* = \frac{D \cdot \tau}{m\,P}
+
+    with :math:`P` the futures price (default) or the index level (``price_basis="index"``),
+    :math:`m` the contract multiplier and :math:`\tau` the tail factor (1 unless
+    ``tail_discount`` is given). Negative :math:`N^*` means sell futures.
+
+    Whole contracts. With ``micro`` (the Micro on the same index, multiplier :math:`m/k`,
+    :math:`k = 10` for CME Micros) the target is counted in micro units :math:`kN^*` and
+    rounded there; the whole units are then split into as many full-size contracts as fit
+    plus the rest in micros, which is the fewest contracts for that exposure. ``"nearest"``
+    picks the closest achievable exposure (a tie goes to the one with fewer contracts, then
+    to the smaller hedge); ``"down"`` never hedges more than the target, ``"up"`` never less.
+
+    Never net short. A short hedge larger than the portfolio's beta-dollars
+    (:math:`|H| > \beta V_A`) would turn the position net short the index. If the exact target
+    is within 100 % and only rounding (``"nearest"``/``"up"``) pushes it over, the count is
+    rounded down instead and a note says so: over-hedging is the seed mistake this library
+    guards against, and a rounding mode is a preference, not a mandate to go net short. If
+    the exact target itself is net short (target beta < 0) an :class:`InputError` is raised
+    unless ``allow_net_short=True``.
+
+    Parameters
+    ----------
+    value_usd
+        Portfolio value :math:`V_A`, USD, > 0.
+    beta
+        Portfolio beta against the contract's index (finite; >= 0 with a hedge fraction).
+    futures_price
+        Futures price :math:`F` in index points, > 0.
+    contract
+        The full-size contract (or a micro alone).
+    target
+        :class:`HedgeFraction`, :class:`TargetBeta`, or a bare number read as ``h``.
+    price_basis
+        Denominator: ``"futures"`` (Hull 11e, default) or ``"index"`` (needs ``index_level``).
+    index_level
+        Index level :math:`S`; when given, :attr:`HedgeSizing.basis_comparison` reports the
+        counts with both denominators.
+    rounding
+        ``"nearest"``, ``"down"`` or ``"up"``, applied to the magnitude of the count.
+    micro
+        Micro contract on the same index to top up with, or ``None`` for one instrument.
+    allow_net_short
+        Allow a hedge that leaves the position net short the index.
+    tail_discount
+        Tail factor in ``(0, 1]`` multiplying the exact count (see :func:`tail_factor`).
+
+    Returns
+    -------
+    HedgeSizing
+
+    Raises
+    ------
+    InputError
+        Non-positive value or prices, non-finite beta, a negative beta with a hedge fraction,
+        a micro on another index or with a multiplier that does not divide the full-size one,
+        a tail factor outside ``(0, 1]``, an unknown option, or a net-short target without
+        ``allow_net_short``.
+
+    Examples
+    --------
+    Hull 11e §3.5: $5,050,000 with beta 1.5, futures at 1,010 on a $250 contract:
+    :math:`N^* = 1.5 \times 5{,}050{,}000 / 252{,}500 = 30` contracts short.
+    """
+    tgt = as_target(target)
+    check_positive(value_usd, "value_usd")
+    check_finite(beta, "beta")
+    check_positive(futures_price, "futures_price")
+    if index_level is not None:
+        check_positive(index_level, "index_level")
+    if price_basis not in ("futures", "index"):
+        raise InputError(
+            "unknown price basis", source="price_basis", value=price_basis,
+            expected="'futures' or 'index'",
+        )  # fmt: skip
+    if rounding not in ("nearest", "down", "up"):
+        raise InputError(
+            "unknown rounding mode", source="rounding", value=rounding,
+            expected="'nearest', 'down' or 'up'",
+        )  # fmt: skip
+    if price_basis == "index" and index_level is None:
+        raise InputError(
+            "price_basis='index' needs the index level",
+            source="index_level",
+            value=None,
+            expected="the index level in points, > 0",
+        )
+    tau = 1.0
+    if tail_discount is not None:
+        check_finite(tail_discount, "tail_discount")
+        if not 0.0 < tail_discount <= 1.0:
+            raise InputError(
+                "tail factor must be a discount factor",
+                source="tail_discount",
+                value=tail_discount,
+                expected="a factor in (0, 1], e.g. tail_factor(rate_annual, horizon_years)",
+            )
+        tau = float(tail_discount)
+    if isinstance(tgt, HedgeFraction) and beta < 0:
+        raise InputError(
+            "a hedge fraction needs a portfolio with positive beta: with negative beta the "
+            "portfolio is already short the index",
+            source="beta",
+            value=beta,
+            expected="beta >= 0, or a TargetBeta target",
+        )
+    k = _micro_ratio(contract, micro)
+    micro_root = None if micro is None else micro.root
+
+    value = float(value_usd)
+    b = float(beta)
+    mult = float(contract.multiplier_usd)
+    if price_basis == "index" and index_level is not None:
+        price = float(index_level)
+    else:
+        price = float(futures_price)
+    portfolio_bd = b * value
+    if isinstance(tgt, HedgeFraction):
+        wanted_bd = -tgt.h * portfolio_bd
+        ratio_target = tgt.h
+    else:
+        wanted_bd = (tgt.beta - b) * value
+        ratio_target = (b - tgt.beta) / b if b != 0 else 0.0
+    wanted_bd *= tau
+    exact = wanted_bd / (mult * price)
+
+    notes: list[str] = []
+    # Work in micro units (k per full-size contract) on the magnitude of the count.
+    sign = -1 if exact < 0 else 1
+    units_exact = _snap(abs(exact) * k)
+    units = _round_units(units_exact, k, rounding)
+    # Largest short (in micro units) that keeps the position from going net short.
+    if sign < 0 and not allow_net_short:
+        full_units = _snap(max(portfolio_bd, 0.0) / (mult * price) * k)
+        cap_units = math.floor(full_units)
+        if units_exact > full_units + _SNAP_RTOL * max(1.0, full_units):
+            raise InputError(
+                "the target makes the portfolio net short the index "
+                f"(exact {exact:.4f} {contract.root} against a full hedge of "
+                f"{-portfolio_bd / (mult * price):.4f})",
+                source="target",
+                value=tgt.to_dict(),
+                expected="a hedge of at most 100% of the beta exposure (target beta >= 0), "
+                "or allow_net_short=True",
+            )
+        if units > cap_units:
+            notes.append(
+                f"rounding {rounding!r} would hedge more than 100% of the beta exposure "
+                f"({_describe_units(units, k, contract.root, micro_root)} vs a full hedge of "
+                f"{portfolio_bd / (mult * price):.4f} {contract.root}); rounded down to "
+                f"{_describe_units(cap_units, k, contract.root, micro_root)} instead, "
+                "to avoid going net short"
+            )
+            units = cap_units
+    full_qty, micro_qty = divmod(units, k) if micro is not None else (units, 0)
+    full_qty *= sign
+    micro_qty *= sign
+
+    legs = [
+        Leg(
+            root=contract.root,
+            quantity=full_qty,
+            exact=exact,
+            multiplier_usd=mult,
+            price=float(futures_price),
+            notional_usd=abs(full_qty) * mult * float(futures_price),
+        )
+    ]
+    if micro is not None:
+        micro_mult = float(micro.multiplier_usd)
+        legs.append(
+            Leg(
+                root=micro.root,
+                quantity=micro_qty,
+                exact=(exact - full_qty) * k,
+                multiplier_usd=micro_mult,
+                price=float(futures_price),
+                notional_usd=abs(micro_qty) * micro_mult * float(futures_price),
+            )
+        )
+    hedge_bd = sum(leg.quantity * leg.multiplier_usd * price for leg in legs)
+    residual = portfolio_bd + hedge_bd
+    ratio_eff = -hedge_bd / portfolio_bd if portfolio_bd != 0 else 0.0
+    if portfolio_bd == 0:
+        notes.append("portfolio beta is 0: hedge ratios are reported as 0")
+
+    comparison = None
+    if index_level is not None:
+        ef = wanted_bd / (mult * float(futures_price))
+        ei = wanted_bd / (mult * float(index_level))
+        comparison = PriceBasisComparison(
+            futures_price=float(futures_price),
+            index_level=float(index_level),
+            exact_futures_basis=ef,
+            exact_index_basis=ei,
+            difference=ei - ef,
+        )
+
+    return HedgeSizing(
+        value_usd=value,
+        beta=b,
+        target=tgt,
+        contract_root=contract.root,
+        micro_root=micro_root,
+        price_basis=price_basis,
+        price_used=price,
+        futures_price=float(futures_price),
+        index_level=None if index_level is None else float(index_level),
+        rounding=rounding,
+        tail_discount=tau,
+        exact_contracts=exact,
+        legs=tuple(legs),
+        notional_usd=sum(leg.notional_usd for leg in legs),
+        portfolio_beta_dollars_usd=portfolio_bd,
+        target_beta_dollars_usd=wanted_bd,
+        hedge_beta_dollars_usd=hedge_bd,
+        hedge_ratio_target=ratio_target,
+        hedge_ratio_effective=ratio_eff,
+        residual_beta_dollars_usd=residual,
+        effective_beta=residual / value,
+        pnl_per_1pct_move_usd=0.01 * residual,
+        basis_comparison=comparison,
+        notes=tuple(notes),
+    )
+
+
+def _round_units(units_exact: float, k: int, rounding: RoundingMode) -> int:
+    """Whole micro units for a non-negative exact count, per rounding mode."""
+    lo = math.floor(units_exact)
+    hi = math.ceil(units_exact)
+    if rounding == "down" or lo == hi:
+        return lo
+    if rounding == "up":
+        return hi
+
+    def key(u: int) -> tuple[float, int, int]:
+        full, rest = divmod(u, k)
+        return (abs(units_exact - u), full + rest, u)
+
+    return min((lo, hi), key=key)
+
+
+def _micro_ratio(contract: ContractSpec, micro: ContractSpec | None) -> int:
+    """Micro units per full-size contract (1 without a micro)."""
+    if micro is None:
+        return 1
+    if micro.index != contract.index:
+        raise InputError(
+            f"micro {micro.root} is on index {micro.index}, not {contract.index}",
+            source="micro",
+            value=micro.root,
+            expected=f"a micro contract on {contract.index}",
+        )
+    ratio = contract.multiplier_usd / micro.multiplier_usd
+    k = round(ratio)
+    if k < 2 or abs(ratio - k) > 1e-9 * ratio:
+        raise InputError(
+            f"micro {micro.root} (${micro.multiplier_usd:g}/point) is not a whole fraction of "
+            f"{contract.root} (${contract.multiplier_usd:g}/point)",
+            source="micro",
+            value=micro.root,
+            expected="a micro whose multiplier divides the full-size one (CME Micros: 1/10)",
+        )
+    return k
+
+
+def _describe_units(units: int, k: int, root: str, micro_root: str | None) -> str:
+    if micro_root is None:
+        return f"{units} {root}"
+    full, rest = divmod(units, k)
+    return f"{full} {root} + {rest} {micro_root}"
+
+
+def _snap(x: float) -> float:
+    r = round(x)
+    if abs(x - r) <= _SNAP_RTOL * max(1.0, abs(x)):
+        return float(r)
+    return x
