@@ -28,6 +28,7 @@ def contracts_data(contracts_file: str | None, *, as_of: dt.date) -> list[dict[s
     rows: list[dict[str, Any]] = []
     for spec in registry:
         d = spec.to_dict()
+        d["tick_value_usd"] = spec.tick_value_usd
         try:
             rate = spec.margin_on(as_of)
         except InputError:

@@ -158,11 +158,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.exit_code)
     except typer.Abort:
         return 1
-    except Exception as exc:  # click usage errors and friends
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show(file=sys.stderr)
-            return int(exc.exit_code)
-        raise
+    except typer.TyperException as exc:  # usage errors: unknown option, missing argument
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show(file=sys.stderr)
+        else:
+            sys.stderr.write(f"error: {exc}\n")
+        return int(getattr(exc, "exit_code", 2))
     return int(result) if isinstance(result, int) else 0

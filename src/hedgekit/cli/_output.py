@@ -14,6 +14,8 @@ from rich.table import Table
 
 #: Version of the JSON documents printed with ``--json``. Bumped on any breaking change.
 JSON_SCHEMA_VERSION = 1
+#: Width of tables written to a pipe or file.
+_PIPE_WIDTH = 160
 
 
 def _jsonable(value: Any) -> Any:
@@ -40,7 +42,10 @@ def emit_json(kind: str, data: Any) -> None:
 
 def console(stderr: bool = False) -> Console:
     """Return a rich console (plain when not a terminal, so pipes get clean text)."""
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    c = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    if not c.is_terminal:  # pipes and files: wide enough that tables never wrap
+        c = Console(stderr=stderr, highlight=False, soft_wrap=False, width=_PIPE_WIDTH)
+    return c
 
 
 def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
