@@ -151,6 +151,6 @@ def test_buffer_invariants(n_es: int, n_mes: int, price: float, k: float) -> Non
     assert moves == sorted(moves)  # type: ignore[type-var]
     # just beyond the trigger move there is a call; just before it there is none
     sign = 1.0 if m.buffer.adverse_direction == "rise" else -1.0
-    if x < 0.9:
+    if x < 0.9:  # (for a long position a fall of 100% or more is not a price move)
         assert m.deposit_after_move(sign * (x + 1e-6)) > 0
-    assert m.deposit_after_move(sign * max(x - 1e-6, 0.0)) == 0 or x < 1e-6
+        assert m.deposit_after_move(sign * max(x - 1e-6, 0.0)) == 0 or x < 1e-6

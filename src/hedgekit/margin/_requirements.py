@@ -113,7 +113,8 @@ class BufferRow:
         :math:`C - M`: loss the account absorbs before a call.
     adverse_move_to_call
         :math:`x^* = (C - M)/|E|` as a fraction of the futures price (0.0107 = 1.07 %);
-        ``None`` when the position has no exposure.
+        ``None`` when the position has no exposure. For a net long position a value of 1 or
+        more means no fall of the price can trigger a call.
     adverse_direction
         ``"rise"`` for a net short position, ``"fall"`` for net long, ``None`` if flat.
     deposit_at_call_usd
