@@ -69,8 +69,9 @@ class Locator:
 def _is_blank(values: pd.Series) -> np.ndarray[Any, np.dtype[np.bool_]]:
     mask = np.array(values.isna(), dtype=bool)
     if values.dtype == object or pd.api.types.is_string_dtype(values):
-        as_str = values.astype(object)
-        mask |= np.array([isinstance(v, str) and not v.strip() for v in as_str], dtype=bool)
+        # Vectorised: the text dtype keeps missing values missing, so they compare False.
+        stripped = values.astype("str").str.strip()
+        mask |= np.array(stripped.eq("").to_numpy(dtype=bool, na_value=False), dtype=bool)
     return mask
 
 
@@ -199,7 +200,9 @@ def parse_numbers(
         not_number = np.zeros(len(values), dtype=bool)
     else:
         cells = values.astype(object).where(~blank_mask, None)
-        numbers = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+        numbers = pd.to_numeric(cells, errors="coerce").to_numpy(
+            dtype=np.float64, na_value=np.nan, copy=True
+        )
         not_number = np.isnan(numbers) & ~blank_mask
     bad = _first(not_number)
     if bad is not None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pandas as pd
 
-from hedgekit.data._cells import Locator, parse_dates, parse_numbers, parse_tickers
+from hedgekit.data._cells import TICKER_PATTERN, Locator, parse_dates, parse_numbers, parse_tickers
 from hedgekit.data._read import read_bytes, read_csv_table
 from hedgekit.datasets._registry import DATASETS
 from hedgekit.errors import InputError
@@ -98,11 +98,14 @@ def _parse_table(
                 f"missing ticker in header (column {col + 1})",
                 expected="a ticker symbol in every header cell after 'date'",
             )
-        parse_tickers(
-            pd.Series([ticker]),
-            Locator(loc.source, None if header_row is None else [header_row]),
-            "header",
-        )
+        if TICKER_PATTERN.fullmatch(ticker) is None:
+            raise InputError(
+                "invalid ticker symbol in header",
+                source=loc.source,
+                row=header_row,
+                column=ticker,
+                expected="upper-case letters and digits, '.' or '-' inside (AAPL, BRK-B)",
+            )
         if ticker in tickers[:j]:
             raise _header_error(
                 loc,

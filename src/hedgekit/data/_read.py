@@ -116,7 +116,7 @@ def read_csv_table(path: str | os.PathLike[str]) -> CsvTable:
         for record in reader:
             start = end_of_previous + 1
             end_of_previous = reader.line_num
-            cells = tuple(cell.strip() for cell in record)
+            cells = tuple([cell.strip() for cell in record])
             if not any(cells) and len(cells) <= 1:
                 continue  # an empty line
             records.append(cells)
