@@ -8,9 +8,8 @@ staleness limit, and the observation date is reported next to the value.
 Sources and conventions
 -----------------------
 * Interest rate: FRED DTB3, the 3-month T-bill on a bank-discount basis ``d`` (percent),
-  converted to a continuously compounded rate ``r = -ln(1 - d·91/360)·365/91``
-  (the discount-basis price of a 91-day bill is ``1 - d·91/360``; Hull, *Options, Futures
-  and Other Derivatives*, 11th ed., §6.1 "Day count and quotation conventions").
+  converted to a continuously compounded rate ``r = -ln(1 - d·91/360)·365/91`` by
+  :func:`hedgekit.pricing.tbill_discount_to_continuous` (Hull, 11th ed., §6.1).
 * S&P 500 dividend yield: trailing twelve months, continuously compounded, implied by the
   total-return and price indices, ``q = ln(TR_t/TR_{t-1y}) - ln(P_t/P_{t-1y})``. The bundled
   total-return series ends 2024-02-16; later dates use that last value, flagged as stale.
@@ -22,26 +21,20 @@ Sources and conventions
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from hedgekit._constants import CALENDAR_DAYS_PER_YEAR, MONEY_MARKET_DAYS_PER_YEAR
+from hedgekit._constants import CALENDAR_DAYS_PER_YEAR
 from hedgekit.errors import InputError
 
 __all__ = [
     "Observation",
     "dividend_yield_from_total_return",
     "latest_observation",
-    "tbill_discount_to_continuous",
 ]
-
-#: Days to maturity of the 3-month bill in the FRED DTB3 series.
-_TBILL_DAYS = 91
-
 
 @dataclass(frozen=True, slots=True)
 class Observation:
@@ -79,38 +72,6 @@ class Observation:
         d["requested"] = self.requested.isoformat()
         d["stale_days"] = self.stale_days
         return d
-
-
-def tbill_discount_to_continuous(discount_pct: float, days: int = _TBILL_DAYS) -> float:
-    r"""Convert a T-bill bank-discount quote to a continuously compounded annual rate.
-
-    .. math:: r = -\ln\left(1 - \frac{d}{100}\cdot\frac{n}{360}\right)\cdot\frac{365}{n}
-
-    Parameters
-    ----------
-    discount_pct
-        Discount rate ``d`` in percent per annum (FRED DTB3).
-    days
-        Days to maturity ``n`` (91 for the 3-month bill).
-
-    Returns
-    -------
-    float
-        Continuously compounded rate per annum (actual/365).
-
-    References
-    ----------
-    Hull, *Options, Futures and Other Derivatives*, 11th ed., §6.1 (Treasury bill quotes).
-    """
-    price = 1.0 - discount_pct / 100.0 * days / MONEY_MARKET_DAYS_PER_YEAR
-    if price <= 0.0:
-        raise InputError(
-            "T-bill discount rate implies a non-positive bill price",
-            source="discount_pct",
-            value=discount_pct,
-            expected=f"a rate below {100 * MONEY_MARKET_DAYS_PER_YEAR / days:.1f}%",
-        )
-    return -math.log(price) * CALENDAR_DAYS_PER_YEAR / days
 
 
 def latest_observation(

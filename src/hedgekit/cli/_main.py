@@ -132,6 +132,166 @@ def tour_cmd(
     render_datasets(datasets_data())
 
 
+def _choice(value: str, name: str, allowed: tuple[str, ...]) -> str:
+    v = value.lower()
+    if v not in allowed:
+        raise InputError(
+            f"unknown {name}", source=f"--{name}", value=value, expected=" | ".join(allowed)
+        )
+    return v
+
+
+def _parse_moves(text: str | None) -> tuple[float, ...] | None:
+    if text is None:
+        return None
+    out: list[float] = []
+    for part in text.split(","):
+        p = part.strip().rstrip("%")
+        try:
+            x = float(p)
+        except ValueError:
+            raise InputError(
+                "not a number", source="--moves", value=part, expected="e.g. -30,-20,-10,0,10"
+            ) from None
+        out.append(x / 100.0)
+    return tuple(out)
+
+
+def _parse_date(text: str | None, name: str) -> dt.date | None:
+    if text is None:
+        return None
+    if not _is_iso(text):
+        raise InputError("not a date", source=name, value=text, expected="YYYY-MM-DD")
+    return dt.date.fromisoformat(text)
+
+
+@app.command("plan")
+def plan_cmd(
+    holdings: Annotated[
+        str | None,
+        typer.Option("--holdings", help="Holdings CSV: ticker, shares or market_value_usd."),
+    ] = None,
+    prices: Annotated[
+        str | None,
+        typer.Option("--prices", help="Price file (CSV/Parquet); default the bundled prices."),
+    ] = None,
+    value_usd: Annotated[
+        float | None, typer.Option("--value-usd", help="Portfolio value (with --beta).")
+    ] = None,
+    beta: Annotated[
+        float | None, typer.Option("--beta", help="Portfolio beta (overrides the estimate).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Plan date; default the last price date.")
+    ] = None,
+    hedge: Annotated[
+        float | None,
+        typer.Option("--hedge", help="Fraction of beta exposure to hedge, 0..1 (default 1)."),
+    ] = None,
+    target_beta: Annotated[
+        float | None, typer.Option("--target-beta", help="Beta wanted after the hedge.")
+    ] = None,
+    contract: Annotated[
+        str, typer.Option("--contract", help="ES, MES, NQ, MNQ, RTY, M2K, YM, MYM or auto.")
+    ] = "auto",
+    window: Annotated[int, typer.Option("--window", help="Returns in the beta window.")] = 252,
+    frequency: Annotated[str, typer.Option("--frequency", help="daily | weekly.")] = "daily",
+    beta_method: Annotated[
+        str, typer.Option("--beta-method", help="ols | blume | vasicek | holdings.")
+    ] = "ols",
+    price_basis: Annotated[
+        str, typer.Option("--price-basis", help="Denominator: futures | index.")
+    ] = "futures",
+    rounding: Annotated[str, typer.Option("--rounding", help="nearest | down | up.")] = "nearest",
+    no_micro: Annotated[
+        bool, typer.Option("--no-micro", help="Do not top up with Micro contracts.")
+    ] = False,
+    allow_net_short: Annotated[
+        bool, typer.Option("--allow-net-short", help="Allow a hedge above 100%.")
+    ] = False,
+    tail: Annotated[bool, typer.Option("--tail", help="Tail the hedge (× e^(-rT)).")] = False,
+    index_level: Annotated[float | None, typer.Option("--index-level")] = None,
+    futures_price: Annotated[float | None, typer.Option("--futures-price")] = None,
+    rate: Annotated[
+        float | None, typer.Option("--rate", help="Risk-free rate, continuous (0.045).")
+    ] = None,
+    dividend_yield: Annotated[
+        float | None, typer.Option("--dividend-yield", help="Index dividend yield (0.013).")
+    ] = None,
+    horizon_days: Annotated[
+        int, typer.Option("--horizon-days", help="Scenario horizon, calendar days.")
+    ] = 91,
+    moves: Annotated[
+        str | None, typer.Option("--moves", help="Index moves in %, e.g. -30,-20,-10,0,10,20.")
+    ] = None,
+    commission: Annotated[
+        float, typer.Option("--commission", help="USD per contract per side.")
+    ] = 2.5,
+    slippage_ticks: Annotated[
+        float, typer.Option("--slippage-ticks", help="Ticks per contract per side.")
+    ] = 1.0,
+    net_worth: Annotated[float | None, typer.Option("--net-worth", help="Net worth, USD.")] = None,
+    cash_buffer: Annotated[
+        float | None, typer.Option("--cash-buffer", help="Cash for margin, USD.")
+    ] = None,
+    contracts_file: Annotated[
+        str | None, typer.Option("--contracts-file", help="TOML file of user contracts.")
+    ] = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Plan a hedge: beta, best contract, how many contracts, margin, scenarios, warnings."""
+    from hedgekit.cli._commands import load_registry
+    from hedgekit.data import load_holdings, load_prices
+    from hedgekit.plan import PlanRequest, make_plan
+
+    kwargs: dict[str, Any] = {}
+    parsed_moves = _parse_moves(moves)
+    if parsed_moves is not None:
+        kwargs["moves"] = parsed_moves
+    request = PlanRequest(
+        hedge=hedge,
+        target_beta=target_beta,
+        contract=contract,
+        as_of=_parse_date(as_of, "--as-of"),
+        value_usd=value_usd,
+        beta=beta,
+        window=window,
+        frequency=_choice(frequency, "frequency", ("daily", "weekly")),  # type: ignore[arg-type]
+        beta_method=_choice(  # type: ignore[arg-type]
+            beta_method, "beta-method", ("ols", "blume", "vasicek", "holdings")
+        ),
+        price_basis=_choice(price_basis, "price-basis", ("futures", "index")),  # type: ignore[arg-type]
+        rounding=_choice(rounding, "rounding", ("nearest", "down", "up")),  # type: ignore[arg-type]
+        use_micro=not no_micro,
+        allow_net_short=allow_net_short,
+        tail=tail,
+        index_level=index_level,
+        futures_price=futures_price,
+        rate_annual=rate,
+        dividend_yield=dividend_yield,
+        horizon_days=horizon_days,
+        commission_usd=commission,
+        slippage_ticks=slippage_ticks,
+        net_worth_usd=net_worth,
+        cash_buffer_usd=cash_buffer,
+        **kwargs,
+    )
+    registry = load_registry(contracts_file)
+    held = load_holdings(holdings) if holdings is not None else None
+    px = load_prices(prices) if prices is not None else None
+    if px is not None and held is None:
+        raise InputError(
+            "--prices needs --holdings", source="--prices", value=prices, expected="--holdings"
+        )
+    plan = make_plan(request, holdings=held, prices=px, registry=registry)
+    if json_:
+        out.emit_json("plan", plan.to_dict())
+    else:
+        from hedgekit.cli._plan_view import render_plan
+
+        render_plan(plan, out.console())
+
+
 def _report_error(exc: HedgekitError) -> None:
     err = out.console(stderr=True)
     if isinstance(exc, InputError):

@@ -1,0 +1,204 @@
+"""Terminal rendering of a hedge plan (sections mirror the JSON document)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from hedgekit.cli._output import num, pct, table, usd
+from hedgekit.plan import HedgePlan
+
+_SEVERITY_STYLE = {"danger": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def render_plan(plan: HedgePlan, c: Console) -> None:
+    """Print the plan: portfolio, beta and fit, hedge, margin, scenarios, warnings, notes."""
+    m = plan.market
+    c.rule(f"Hedge plan as of {plan.as_of.isoformat()}")
+
+    # portfolio
+    if plan.snapshot is not None:
+        rows = [
+            [t, num(s, 0), usd(p, 2), usd(v), pct(w)]
+            for (t, s), (_, p), (_, v), (_, w) in zip(
+                plan.snapshot.shares,
+                plan.snapshot.prices_usd,
+                plan.snapshot.values_usd,
+                plan.snapshot.weights,
+                strict=True,
+            )
+        ]
+        rows.sort(key=lambda r: -float(r[4].rstrip("%")))
+        c.print(table("Portfolio", ["ticker", "shares", "price", "value", "weight"], rows))
+    c.print(f"Portfolio value: [bold]{usd(plan.portfolio_value_usd)}[/]")
+
+    # beta and fit
+    b = plan.beta
+    line = f"Beta {b.beta:.3f} against {b.index_name} ({b.method}"
+    if b.n_obs:
+        line += f", {b.n_obs} {b.frequency} returns"
+    if b.start is not None and b.end is not None:
+        line += f" {b.start.date()} to {b.end.date()}"
+    line += ")"
+    if b.beta_se is not None:
+        line += f", standard error {b.beta_se:.3f}"
+    if b.r_squared is not None:
+        line += f", R² {b.r_squared:.2f}"
+    c.print(line)
+    if plan.index_fits is not None:
+        rows = [
+            [
+                f.name,
+                f"{f.beta:.3f}",
+                f"{f.r_squared:.3f}",
+                f"{f.correlation:.3f}",
+                pct(f.tracking_error_annual),
+                str(f.n_obs),
+            ]
+            for f in plan.index_fits.rows
+        ]
+        c.print(
+            table(
+                "Fit to each index (hedge effectiveness = R²)",
+                ["index", "beta", "R²", "correlation", "tracking error/yr", "obs"],
+                rows,
+            )
+        )
+    if plan.joint is not None:
+        c.print(plan.joint.reason)
+        if plan.joint.materially_better:
+            betas = ", ".join(
+                f"{n} {bb:+.2f}"
+                for n, bb in zip(plan.joint.joint.index_names, plan.joint.joint.betas, strict=True)
+            )
+            c.print(
+                f"  Joint betas: {betas} (a negative beta means a LONG futures position in "
+                "that index)."
+            )
+    if plan.min_variance is not None:
+        mv = plan.min_variance
+        c.print(
+            f"Minimum-variance hedge ratio on {mv.hedge_name} futures returns: "
+            f"h* = {mv.h_star:.3f} (ρ {mv.rho:.3f}, σ stocks {pct(mv.sigma_spot_annual)}, "
+            f"σ futures {pct(mv.sigma_futures_annual)}; effectiveness {mv.effectiveness:.2f}; "
+            f"{mv.n_roll_days_excluded} roll days excluded)."
+        )
+
+    # hedge
+    s = plan.sizing
+    c.print()
+    c.print(f"Contract: [bold]{plan.contract.root}[/] — {plan.contract_choice_reason}")
+    c.print(
+        f"{m.contract} at {num(m.futures_price)} ({m.futures_price_source}; fair value "
+        f"{num(m.fair_value)}), {plan.contract.index} {num(m.index_level.value)}; "
+        f"last trading day {m.last_trading_day}, roll {m.roll_date}."
+    )
+    rows = [
+        [leg.root, f"{leg.quantity:+d}", f"{leg.exact:+.2f}", usd(leg.notional_usd)]
+        for leg in s.legs
+    ]
+    c.print(
+        table(
+            "Recommended hedge (negative = short)",
+            ["contract", "quantity", "exact", "notional"],
+            rows,
+        )
+    )
+    c.print(
+        f"Target {pct(s.hedge_ratio_target)} of beta exposure; achieved "
+        f"[bold]{pct(s.hedge_ratio_effective)}[/] with whole contracts; portfolio beta after "
+        f"hedge {s.effective_beta:.3f}. Residual beta-dollars {usd(s.residual_beta_dollars_usd)}: "
+        f"a 1% market move now moves the hedged portfolio by about "
+        f"{usd(s.residual_beta_dollars_usd * 0.01)}."
+    )
+    if s.basis_comparison is not None:
+        bc = s.basis_comparison
+        c.print(
+            f"Sized on the {s.price_basis} price; on the futures price the exact count is "
+            f"{bc.exact_futures_basis:.3f}, on the index level {bc.exact_index_basis:.3f} "
+            f"(difference {bc.difference:+.3f} contracts)."
+        )
+
+    # margin
+    g = plan.margin
+    c.print()
+    lev = "n/a" if g.leverage is None else f"{g.leverage:.1f}×"
+    c.print(
+        f"Margin: initial {usd(g.initial_usd)} ({pct(g.initial_pct_of_portfolio)} of the "
+        f"portfolio), maintenance {usd(g.maintenance_usd)}; leverage {lev}. "
+        f"Keep {usd(g.recommended_buffer_usd)} (1.5×) to {usd(g.conservative_buffer_usd)} (2×) "
+        "in the futures account."
+    )
+    buffer_rows: list[list[str]] = []
+    for r in g.buffer_table:
+        move = (
+            "n/a"
+            if r.adverse_move_to_call is None
+            else f"{r.adverse_direction} {pct(r.adverse_move_to_call)}"
+        )
+        buffer_rows.append([f"{r.multiple:g}×", usd(r.cash_usd), move, usd(r.deposit_at_call_usd)])
+    c.print(
+        table(
+            "Margin call distance",
+            ["cash buffer", "cash", "move to a call", "deposit at the call"],
+            buffer_rows,
+        )
+    )
+
+    # scenarios
+    hedge = plan.scenarios.table("hedge")
+    unhedged = plan.scenarios.table("unhedged")
+    half = plan.scenarios.table("50% hedge")
+    rows = []
+    for sr, u, h in zip(hedge.rows, unhedged.rows, half.rows, strict=True):
+        prot = (
+            pct(sr.pct_of_loss_protected)
+            if sr.pct_of_loss_protected is not None
+            else (
+                "-"
+                if sr.pct_of_gain_given_up is None
+                else f"gives up {pct(sr.pct_of_gain_given_up)}"
+            )
+        )
+        rows.append(
+            [
+                sr.name,
+                usd(sr.portfolio_pnl_usd),
+                usd(sr.futures_pnl_usd),
+                usd(sr.carry_and_costs_usd),
+                usd(sr.net_pnl_usd),
+                prot,
+                usd(u.net_pnl_usd),
+                usd(h.net_pnl_usd),
+            ]
+        )
+    c.print(
+        table(
+            f"Scenarios over {plan.request.horizon_days} days (index move; USD)",
+            [
+                "scenario",
+                "stocks",
+                "futures",
+                "costs",
+                "net (hedge)",
+                "loss protected",
+                "unhedged",
+                "50% hedge",
+            ],
+            rows,
+        )
+    )
+
+    # warnings and notes
+    if plan.advice:
+        c.print()
+        c.print("[bold]Warnings[/]")
+        for a in plan.advice:
+            style = _SEVERITY_STYLE.get(str(a.severity), "")
+            c.print(f"[{style}]{a.severity} {a.code}[/]: {a.message}")
+    else:
+        c.print("No warnings.")
+    if plan.notes:
+        c.print()
+        c.print("[bold]Notes[/]")
+        for n in plan.notes:
+            c.print(f"- {n}", markup=False)

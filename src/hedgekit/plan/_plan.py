@@ -1,0 +1,532 @@
+"""The hedge planner: measure, size, margin, scenarios and warnings in one call."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from hedgekit._constants import CALENDAR_DAYS_PER_YEAR
+from hedgekit.advice import Advice, PlanFacts, evaluate
+from hedgekit.contracts import ContractRegistry, ContractSpec, default_registry
+from hedgekit.data import Holdings, prices_for
+from hedgekit.errors import HedgekitError, InputError
+from hedgekit.estimation import (
+    BetaResult,
+    IndexFitTable,
+    JointHedgeVerdict,
+    MinVarianceResult,
+    assess_joint_hedge,
+    blume_adjust,
+    compare_indices,
+    futures_returns_excluding_rolls,
+    holdings_beta,
+    manual_beta,
+    min_variance_hedge_ratio,
+    ols_beta,
+    returns_from_prices,
+    vasicek_shrink,
+)
+from hedgekit.margin import MarginSummary, margin_requirements
+from hedgekit.plan._market_inputs import (
+    FUTURES_SERIES,
+    INDEX_KEYS,
+    INDEX_NAMES,
+    MarketInputs,
+    gather_market_inputs,
+    index_closes,
+)
+from hedgekit.plan._request import PlanRequest
+from hedgekit.portfolio import PortfolioSnapshot, portfolio_values, value_holdings
+from hedgekit.scenarios import Scenario, ScenarioComparison, compare_hedges
+from hedgekit.sizing import HedgeFraction, HedgeSizing, TargetBeta, size_hedge, tail_factor
+
+#: Prior of the Vasicek shrinkage: mean 1 (the market) and a cross-sectional standard
+#: deviation of 0.5, about the dispersion of US large-cap betas (Vasicek 1973 uses the
+#: cross-section of betas as the prior).
+VASICEK_PRIOR_SD = 0.5
+#: Calendar days of price history fetched per return wanted (sessions are ~252 of 365 days),
+#: with a margin for holidays.
+_CAL_DAYS_PER_DAILY_RETURN = 1.5
+_CAL_DAYS_PER_WEEKLY_RETURN = 7.5
+
+
+@dataclass(frozen=True, slots=True)
+class HedgePlan:
+    """Everything the planner found, immutable; :meth:`to_dict` is the JSON document.
+
+    Attributes
+    ----------
+    request
+        The options the plan was made with.
+    as_of
+        Plan date.
+    portfolio_value_usd
+        Value of the stock portfolio.
+    snapshot
+        Holdings valued at the as-of date (``None`` for a value/beta portfolio).
+    beta
+        The beta used for sizing, with how it was obtained.
+    index_fits
+        Single-index regressions of the holdings on each bundled index (best first).
+    joint
+        Whether a joint hedge across indices is materially better.
+    min_variance
+        Minimum-variance hedge ratio on returns of the futures contract.
+    contract
+        The main hedge contract; ``micro`` its Micro when mixing.
+    market
+        Market inputs with dates and sources.
+    sizing, margin, scenarios, advice
+        The hedge, its margin, the scenario tables and the warnings.
+    notes
+        Choices and caveats, in plain words.
+    """
+
+    request: PlanRequest
+    as_of: dt.date
+    portfolio_value_usd: float
+    snapshot: PortfolioSnapshot | None
+    beta: BetaResult
+    index_fits: IndexFitTable | None
+    joint: JointHedgeVerdict | None
+    min_variance: MinVarianceResult | None
+    contract: ContractSpec
+    micro: ContractSpec | None
+    contract_choice_reason: str
+    market: MarketInputs
+    sizing: HedgeSizing
+    margin: MarginSummary
+    scenarios: ScenarioComparison
+    advice: tuple[Advice, ...]
+    notes: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON schema of ``hedgekit plan --json`` (see the README)."""
+        chosen = self.scenarios.table("hedge")
+        return {
+            "as_of": self.as_of.isoformat(),
+            "portfolio_value_usd": self.portfolio_value_usd,
+            "beta": self.beta.beta,
+            "beta_detail": self.beta.to_dict(),
+            "contract": self.contract.root,
+            "contract_choice_reason": self.contract_choice_reason,
+            "contracts": [leg.to_dict() for leg in self.sizing.legs],
+            "exact_contracts": self.sizing.exact_contracts,
+            "hedge_ratio_target": self.sizing.hedge_ratio_target,
+            "hedge_ratio_effective": self.sizing.hedge_ratio_effective,
+            "notional_usd": self.sizing.notional_usd,
+            "residual_beta_dollars_usd": self.sizing.residual_beta_dollars_usd,
+            "effective_beta": self.sizing.effective_beta,
+            "margin_initial_usd": self.margin.initial_usd,
+            "margin_maintenance_usd": self.margin.maintenance_usd,
+            "margin": self.margin.to_dict(),
+            "market": self.market.to_dict(),
+            "sizing": self.sizing.to_dict(),
+            "scenarios": [row.to_dict() for row in chosen.rows],
+            "scenario_comparison": self.scenarios.to_dict(),
+            "index_fits": None if self.index_fits is None else self.index_fits.to_dict(),
+            "joint_hedge": None if self.joint is None else _joint_dict(self.joint),
+            "min_variance": None if self.min_variance is None else self.min_variance.to_dict(),
+            "holdings": None if self.snapshot is None else self.snapshot.to_dict(),
+            "warnings": [a.to_dict() for a in self.advice],
+            "notes": list(self.notes),
+            "request": self.request.to_dict(),
+        }
+
+
+def _joint_dict(j: JointHedgeVerdict) -> dict[str, Any]:
+    return {
+        "materially_better": j.materially_better,
+        "best_single": j.best_single,
+        "single_adj_r_squared": j.single_adj_r_squared,
+        "joint_adj_r_squared": j.joint_adj_r_squared,
+        "single_tracking_error_annual": j.single_tracking_error_annual,
+        "joint_tracking_error_annual": j.joint_tracking_error_annual,
+        "indices": list(j.joint.index_names),
+        "joint_betas": list(j.joint.betas),
+        "reason": j.reason,
+    }
+
+
+def _as_date(value: Any) -> dt.date:
+    return pd.Timestamp(value).date()
+
+
+def _main_contract(registry: ContractRegistry, index: str) -> ContractSpec:
+    specs = [s for s in registry.for_index(index) if not s.is_micro]
+    if not specs:
+        raise InputError(
+            f"no contract on index {index} in the registry",
+            source="contract",
+            value="auto",
+            expected="a contract root",
+        )
+    return specs[0]
+
+
+def _history_start(as_of: dt.date, request: PlanRequest) -> dt.date:
+    per = (
+        _CAL_DAYS_PER_DAILY_RETURN if request.frequency == "daily" else _CAL_DAYS_PER_WEEKLY_RETURN
+    )
+    return as_of - dt.timedelta(days=math.ceil(request.window * per) + 30)
+
+
+def _candidate_returns(
+    as_of: dt.date, start: dt.date, request: PlanRequest, notes: list[str]
+) -> dict[str, pd.Series]:
+    out: dict[str, pd.Series] = {}
+    for key in INDEX_KEYS:
+        closes = index_closes(key)
+        if closes.index[-1] < pd.Timestamp(as_of):
+            notes.append(
+                f"{INDEX_NAMES[key]} left out of the index comparison: the bundled history "
+                f"ends {closes.index[-1].date().isoformat()}, before the plan date."
+            )
+            continue
+        window = closes.loc[pd.Timestamp(start) : pd.Timestamp(as_of)]
+        out[key] = returns_from_prices(window, request.frequency).rename(key)
+    return out
+
+
+def _estimate_beta(
+    request: PlanRequest,
+    holdings: Holdings,
+    prices: pd.DataFrame,
+    port_returns: pd.Series,
+    index_returns: pd.Series,
+    index: str,
+    as_of: dt.date,
+    snapshot: PortfolioSnapshot,
+) -> BetaResult:
+    common = {
+        "end": as_of,
+        "window": request.window,
+        "frequency": request.frequency,
+        "index_name": index,
+    }
+    if request.beta_method == "holdings":
+        start = _history_start(as_of, request)
+        betas: dict[str, BetaResult] = {}
+        for ticker in holdings.tickers:
+            stock = prices[ticker].loc[pd.Timestamp(start) : pd.Timestamp(as_of)]
+            r = returns_from_prices(stock.dropna(), request.frequency)
+            betas[ticker] = ols_beta(r, index_returns, **common)  # type: ignore[arg-type]
+        return holdings_beta(dict(snapshot.weights), betas, index_name=index)
+    raw = ols_beta(port_returns, index_returns, **common)  # type: ignore[arg-type]
+    if request.beta_method == "blume":
+        return blume_adjust(raw)
+    if request.beta_method == "vasicek":
+        return vasicek_shrink(raw, prior_mean=1.0, prior_sd=VASICEK_PRIOR_SD)
+    return raw
+
+
+def _min_variance(
+    port_returns: pd.Series,
+    index: str,
+    as_of: dt.date,
+    request: PlanRequest,
+    notes: list[str],
+) -> MinVarianceResult | None:
+    from hedgekit import datasets
+
+    if index not in FUTURES_SERIES:
+        return None
+    root = FUTURES_SERIES[index]
+    front = datasets.load_futures_front(root)
+    sessions = index_closes(index).index
+    on_sessions = front.index.isin(sessions)
+    dropped = int((~on_sessions).sum())
+    front = front.loc[on_sessions]
+    start = _history_start(as_of, request)
+    window = front.loc[pd.Timestamp(start) : pd.Timestamp(as_of)]
+    try:
+        fr = futures_returns_excluding_rolls(
+            window["close"],
+            window["inferred_contract"],
+            frequency=request.frequency,
+            name=root,
+        )
+        result = min_variance_hedge_ratio(
+            port_returns,
+            fr,
+            end=as_of,
+            window=request.window,
+            frequency=request.frequency,
+            hedge_name=root,
+        )
+    except HedgekitError as exc:
+        notes.append(f"Minimum-variance ratio on {root} futures returns not available: {exc}")
+        return None
+    if dropped:
+        notes.append(
+            f"The {root} futures series trades on some NYSE holidays; its {dropped} rows on "
+            "days the NYSE was closed are not used, so futures and stock returns cover the "
+            "same sessions."
+        )
+    return result
+
+
+def make_plan(
+    request: PlanRequest,
+    *,
+    holdings: Holdings | None = None,
+    prices: pd.DataFrame | None = None,
+    registry: ContractRegistry | None = None,
+) -> HedgePlan:
+    r"""Make a hedge plan: beta, best contract, contracts, margin, scenarios and warnings.
+
+    Parameters
+    ----------
+    request
+        The options (hedge fraction or target beta, contract, window, ...).
+    holdings
+        The portfolio's positions; or ``None`` with ``request.value_usd`` and
+        ``request.beta``.
+    prices
+        User price history for the holdings (wide, adjusted closes); default bundled.
+    registry
+        Contracts to choose from; default the builtin registry.
+
+    Returns
+    -------
+    HedgePlan
+
+    Notes
+    -----
+    Contracts (Hull, *Options, Futures and Other Derivatives*, 11th ed., §3.5):
+    :math:`N = h\\,\\beta V / (m F)` for a hedge fraction :math:`h`, and
+    :math:`N = (\\beta^* - \\beta) V / (m F)` for a target beta :math:`\\beta^*`, with
+    :math:`V` the portfolio value, :math:`m` the multiplier and :math:`F` the futures
+    price (or the index level when ``price_basis="index"``).
+    """
+    registry = default_registry() if registry is None else registry
+    notes: list[str] = []
+    snapshot: PortfolioSnapshot | None = None
+    fits: IndexFitTable | None = None
+    joint: JointHedgeVerdict | None = None
+    candidates: dict[str, pd.Series] = {}
+    port_returns: pd.Series | None = None
+    px: pd.DataFrame | None = None
+
+    if holdings is not None:
+        if request.value_usd is not None:
+            raise InputError(
+                "give holdings or a value, not both",
+                source="value_usd",
+                value=request.value_usd,
+                expected="--holdings alone, or --value-usd with --beta",
+            )
+        px = prices_for(holdings, prices)
+        as_of = request.as_of or _as_date(px.index[-1])
+        snapshot = value_holdings(holdings, px, as_of)
+        value = snapshot.total_value_usd
+        start = _history_start(as_of, request)
+        values = portfolio_values(holdings, px, start, as_of, as_of=as_of)
+        port_returns = returns_from_prices(values, request.frequency).rename("portfolio")
+        candidates = _candidate_returns(as_of, start, request, notes)
+        if candidates:
+            fits = compare_indices(
+                port_returns,
+                candidates,
+                end=as_of,
+                window=request.window,
+                frequency=request.frequency,
+            )
+            if len(candidates) > 1:
+                joint = assess_joint_hedge(
+                    port_returns,
+                    candidates,
+                    end=as_of,
+                    window=request.window,
+                    frequency=request.frequency,
+                )
+    else:
+        if request.value_usd is None or request.beta is None:
+            raise InputError(
+                "a plan needs holdings, or a portfolio value and a beta",
+                source="portfolio",
+                expected="--holdings FILE, or --value-usd and --beta",
+            )
+        value = request.value_usd
+        if request.as_of is not None:
+            as_of = request.as_of
+        else:
+            as_of = _as_date(index_closes("SPX").index[-1])
+            notes.append(f"No date given: the plan uses the last bundled date, {as_of}.")
+
+    # the contract
+    if request.contract.lower() == "auto":
+        index = fits.best if fits is not None else "SPX"
+        contract = _main_contract(registry, index)
+        reason = (
+            fits.reason
+            if fits is not None
+            else f"{contract.root}: no holdings to compare indices; the S&P 500 is the default."
+        )
+    else:
+        contract = registry.get(request.contract)
+        index = contract.index
+        reason = f"{contract.root} as asked."
+    micro = (
+        registry.micro_for(contract.root) if request.use_micro and not contract.is_micro else None
+    )
+
+    # beta
+    if request.beta is not None:
+        beta = manual_beta(request.beta, index_name=index, frequency=request.frequency)
+    elif holdings is not None and px is not None and snapshot is not None:
+        if index not in candidates or port_returns is None:
+            raise InputError(
+                f"cannot estimate a beta against {INDEX_NAMES.get(index, index)}: "
+                "no bundled history of it at the plan date",
+                source="beta",
+                expected="--beta",
+            )
+        beta = _estimate_beta(
+            request, holdings, px, port_returns, candidates[index], index, as_of, snapshot
+        )
+    else:  # pragma: no cover - ruled out above
+        raise AssertionError
+
+    market = gather_market_inputs(
+        contract,
+        as_of,
+        index_level=request.index_level,
+        futures_price=request.futures_price,
+        rate_annual=request.rate_annual,
+        dividend_yield=request.dividend_yield,
+    )
+    min_var = (
+        _min_variance(port_returns, index, as_of, request, notes)
+        if port_returns is not None
+        else None
+    )
+
+    target: HedgeFraction | TargetBeta
+    target = (
+        TargetBeta(request.target_beta)
+        if request.target_beta is not None
+        else HedgeFraction(request.hedge_fraction or 0.0)
+    )
+    tau_years = market.days_to_expiry / CALENDAR_DAYS_PER_YEAR
+    tail = tail_factor(market.rate.value, tau_years) if request.tail else None
+
+    def size(t: HedgeFraction | TargetBeta) -> HedgeSizing:
+        return size_hedge(
+            value,
+            beta.beta,
+            market.futures_price,
+            contract,
+            t,
+            price_basis=request.price_basis,
+            index_level=market.index_level.value,
+            rounding=request.rounding,
+            micro=micro,
+            allow_net_short=request.allow_net_short,
+            tail_discount=tail,
+        )
+
+    sizing = size(target)
+    margin = margin_requirements(sizing, as_of, value, registry=registry)
+
+    scenarios = (
+        *tuple(Scenario(_move_label(m), m) for m in request.moves),
+        Scenario("crash -20%", -0.2),
+        Scenario("rally +15%", 0.15),
+        Scenario("flat", 0.0),
+    )
+    per_side = {
+        spec.root: request.commission_usd + request.slippage_ticks * spec.tick_value_usd
+        for spec in (contract, micro)
+        if spec is not None
+    }
+    comparison = compare_hedges(
+        value,
+        beta.beta,
+        {"hedge": sizing, "50% hedge": size(HedgeFraction(0.5))},
+        market.index_level.value,
+        scenarios,
+        horizon_days=request.horizon_days,
+        days_to_expiry=float(market.days_to_expiry),
+        rate_annual=market.rate.value,
+        dividend_yield=market.dividend_yield.value,
+        cost_per_contract_side_usd=per_side,
+    )
+
+    horizon_end = as_of + dt.timedelta(days=request.horizon_days)
+    main_leg = next((leg for leg in sizing.legs if leg.root == contract.root), None)
+    micro_leg = next(
+        (leg for leg in sizing.legs if micro is not None and leg.root == micro.root), None
+    )
+    weights = [w for _, w in snapshot.weights] if snapshot is not None else []
+    facts = PlanFacts(
+        portfolio_value_usd=value,
+        beta=beta.beta,
+        hedge_ratio_target=sizing.hedge_ratio_target,
+        hedge_ratio_effective=sizing.hedge_ratio_effective,
+        contract_root=contract.root,
+        contract_notional_usd=contract.notional_usd(market.futures_price),
+        exact_contracts=abs(sizing.exact_contracts),
+        whole_contracts=abs(main_leg.quantity) if main_leg is not None else 0,
+        micro_root=None if micro is None else micro.root,
+        micro_notional_usd=None if micro is None else micro.notional_usd(market.futures_price),
+        micro_contracts=abs(micro_leg.quantity) if micro_leg is not None else 0,
+        allow_net_short=request.allow_net_short,
+        largest_position_weight=max(weights) if weights else None,
+        n_positions=len(weights) if weights else None,
+        herfindahl=sum(w * w for w in weights) if weights else None,
+        r_squared=(fits.row(index).r_squared if fits is not None and index in candidates else None),
+        chosen_index=index,
+        best_index=fits.best if fits is not None else None,
+        best_r_squared=fits.rows[0].r_squared if fits is not None else None,
+        vix=None if market.vix is None else market.vix.value,
+        drawdown_from_52w_high=market.drawdown_from_52w_high,
+        margin_initial_usd=margin.initial_usd,
+        net_worth_usd=request.net_worth_usd,
+        cash_buffer_usd=request.cash_buffer_usd,
+        horizon_end=horizon_end,
+        next_roll_date=market.roll_date,
+        as_of=as_of,
+    )
+    advice = evaluate(facts)
+    notes.extend(sizing.notes)
+    if market.futures_price_source == "fair value":
+        notes.append(
+            f"No bundled price of {market.contract} on {as_of}: the futures price is its carry "
+            f"fair value {market.fair_value:,.2f}."
+        )
+    if market.dividend_yield.stale_days > 30:
+        notes.append(
+            f"Dividend yield {market.dividend_yield.value:.2%} is the latest bundled figure, "
+            f"from {market.dividend_yield.observed} ({market.dividend_yield.stale_days} days "
+            "before the plan date); give --dividend-yield to use another."
+        )
+    return HedgePlan(
+        request=request,
+        as_of=as_of,
+        portfolio_value_usd=value,
+        snapshot=snapshot,
+        beta=beta,
+        index_fits=fits,
+        joint=joint,
+        min_variance=min_var,
+        contract=contract,
+        micro=micro,
+        contract_choice_reason=reason,
+        market=market,
+        sizing=sizing,
+        margin=margin,
+        scenarios=comparison,
+        advice=advice,
+        notes=tuple(notes),
+    )
+
+
+def _move_label(move: float) -> str:
+    if move == 0:
+        return "0%"
+    return f"{move * 100:+.0f}%"
