@@ -856,9 +856,9 @@ def tbill_discount_to_continuous(
 
     .. math:: r = -\ln\left(1 - \frac{d}{100}\cdot\frac{n}{360}\right)\cdot\frac{365}{n}
 
-    The bill's price per 1 of face value is ``1 − d·n/360``; the continuous rate earned
-    over ``n`` calendar days (actual/365) follows. Same rule as the benchmark specification
-    (FRED DTB3, ``n = 91``) and :func:`hedgekit.market.tbill_discount_to_continuous`.
+    The bill's price per 1 of face value is ``1 − (d/100)·n/360``; the continuous rate
+    earned over ``n`` calendar days (actual/365) follows. This is the benchmark
+    specification's rule for FRED DTB3 (``n = 91``).
 
     Parameters
     ----------
