@@ -19,8 +19,8 @@ def simple_returns(prices: Float64Array) -> Float64Array:
 
     .. math:: r_t = \frac{P_t}{P_{t-1}} - 1, \qquad t = 1, \dots, n-1
 
-    (Hull, *Options, Futures and Other Derivatives*, 11th ed., §15.4 on measuring
-    returns; simple, not logarithmic, because the hedge P&L is linear in them.)
+    Simple, not logarithmic, returns: the P&L of a stock position and of its futures
+    hedge are linear in them, so betas and hedge ratios apply to them directly.
 
     Parameters
     ----------
