@@ -7,6 +7,7 @@ process exits with status 2; no traceback is shown for them.
 
 from __future__ import annotations
 
-from hedgekit.cli._main import app, main
+from hedgekit.cli._app import app
+from hedgekit.cli._main import main
 
 __all__ = ["app", "main"]

@@ -9,24 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from hedgekit.cli import _output as out
+from hedgekit.cli._app import JsonFlag, app, choice, is_iso, parse_date, parse_moves, today
 from hedgekit.errors import HedgekitError, InputError
-
-app = typer.Typer(
-    name="hedgekit",
-    help="Hedge an equity portfolio with stock index futures, and see what it costs.",
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-
-JsonFlag = Annotated[
-    bool, typer.Option("--json", help="Print a stable JSON document instead of tables.")
-]
-
-
-def _today() -> dt.date:
-    return dt.date.today()
 
 
 @app.command("contracts")
@@ -40,7 +24,7 @@ def contracts_cmd(
     """List the futures contracts hedgekit knows: size, tick, months and typical margin."""
     from hedgekit.cli._commands import contracts_data, render_contracts
 
-    data = contracts_data(contracts_file, as_of=_today())
+    data = contracts_data(contracts_file, as_of=today())
     if json_:
         out.emit_json("contracts", data)
     else:
@@ -72,25 +56,15 @@ def calendar_cmd(
     """Expiries (last trading days) and roll dates of a contract over a date range."""
     from hedgekit.cli._commands import calendar_data, render_calendar
 
-    start = from_ if from_ is not None else _today().isoformat()
+    start = from_ if from_ is not None else today().isoformat()
     if to is None:
-        end = (dt.date.fromisoformat(start) if _is_iso(start) else _today()) + dt.timedelta(
-            days=365
-        )
+        end = (dt.date.fromisoformat(start) if is_iso(start) else today()) + dt.timedelta(days=365)
         to = end.isoformat()
     data = calendar_data(root, start, to, roll, contracts_file)
     if json_:
         out.emit_json("calendar", data)
     else:
         render_calendar(root, data)
-
-
-def _is_iso(text: str) -> bool:
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 @app.command("data")
@@ -121,8 +95,8 @@ def tour_cmd(
         render_datasets,
     )
 
-    day = dt.date.fromisoformat(as_of) if as_of and _is_iso(as_of) else _today()
-    if as_of and not _is_iso(as_of):
+    day = dt.date.fromisoformat(as_of) if as_of and is_iso(as_of) else today()
+    if as_of and not is_iso(as_of):
         raise InputError(
             "not a date", source="--as-of", value=as_of, expected="a date as YYYY-MM-DD"
         )
@@ -130,39 +104,6 @@ def tour_cmd(
     end = (day + dt.timedelta(days=200)).isoformat()
     render_calendar("ES", calendar_data("ES", day.isoformat(), end, "cme", None))
     render_datasets(datasets_data())
-
-
-def _choice(value: str, name: str, allowed: tuple[str, ...]) -> str:
-    v = value.lower()
-    if v not in allowed:
-        raise InputError(
-            f"unknown {name}", source=f"--{name}", value=value, expected=" | ".join(allowed)
-        )
-    return v
-
-
-def _parse_moves(text: str | None) -> tuple[float, ...] | None:
-    if text is None:
-        return None
-    out: list[float] = []
-    for part in text.split(","):
-        p = part.strip().rstrip("%")
-        try:
-            x = float(p)
-        except ValueError:
-            raise InputError(
-                "not a number", source="--moves", value=part, expected="e.g. -30,-20,-10,0,10"
-            ) from None
-        out.append(x / 100.0)
-    return tuple(out)
-
-
-def _parse_date(text: str | None, name: str) -> dt.date | None:
-    if text is None:
-        return None
-    if not _is_iso(text):
-        raise InputError("not a date", source=name, value=text, expected="YYYY-MM-DD")
-    return dt.date.fromisoformat(text)
 
 
 @app.command("plan")
@@ -245,23 +186,23 @@ def plan_cmd(
     from hedgekit.plan import PlanRequest, make_plan
 
     kwargs: dict[str, Any] = {}
-    parsed_moves = _parse_moves(moves)
+    parsed_moves = parse_moves(moves)
     if parsed_moves is not None:
         kwargs["moves"] = parsed_moves
     request = PlanRequest(
         hedge=hedge,
         target_beta=target_beta,
         contract=contract,
-        as_of=_parse_date(as_of, "--as-of"),
+        as_of=parse_date(as_of, "--as-of"),
         value_usd=value_usd,
         beta=beta,
         window=window,
-        frequency=_choice(frequency, "frequency", ("daily", "weekly")),  # type: ignore[arg-type]
-        beta_method=_choice(  # type: ignore[arg-type]
+        frequency=choice(frequency, "frequency", ("daily", "weekly")),  # type: ignore[arg-type]
+        beta_method=choice(  # type: ignore[arg-type]
             beta_method, "beta-method", ("ols", "blume", "vasicek", "holdings")
         ),
-        price_basis=_choice(price_basis, "price-basis", ("futures", "index")),  # type: ignore[arg-type]
-        rounding=_choice(rounding, "rounding", ("nearest", "down", "up")),  # type: ignore[arg-type]
+        price_basis=choice(price_basis, "price-basis", ("futures", "index")),  # type: ignore[arg-type]
+        rounding=choice(rounding, "rounding", ("nearest", "down", "up")),  # type: ignore[arg-type]
         use_micro=not no_micro,
         allow_net_short=allow_net_short,
         tail=tail,
@@ -290,6 +231,10 @@ def plan_cmd(
         from hedgekit.cli._plan_view import render_plan
 
         render_plan(plan, out.console())
+
+
+# Command modules register themselves on `app` when imported (one line each).
+from hedgekit.cli import _cmd_registry  # noqa: E402, F401
 
 
 def _report_error(exc: HedgekitError) -> None:

@@ -1,0 +1,8 @@
+"""Import every command module so that its commands are registered on the app.
+
+Each command module does ``from hedgekit.cli._app import app`` and decorates its commands
+with ``@app.command(...)``. Heavy imports stay inside the command functions, so start-up
+stays fast.
+"""
+
+from __future__ import annotations
