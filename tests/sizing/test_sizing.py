@@ -323,13 +323,14 @@ def test_rounding_modes_are_ordered(
     up = size_hedge(v, b, f, ES, h, rounding="up", **kw)  # type: ignore[arg-type]
     assert _units(down) <= _units(near) <= _units(up)
     wanted = -down.target_beta_dollars_usd
-    tol = 1e-9 * max(1.0, wanted)
+    # counts within 1e-9 (relative, at least 1e-9 contracts) of a whole number are snapped
+    unit = (5.0 if mix else 50.0) * f
+    tol = 1.01e-9 * max(unit, wanted)
     assert -down.hedge_beta_dollars_usd <= wanted + tol  # down never over the target
     if allow or not up.notes:
         assert -up.hedge_beta_dollars_usd >= wanted - tol  # up never under (unless capped)
-    # whole contracts are within one step of the exact count
-    step = (5.0 if mix else 50.0) * f
-    assert abs(-near.hedge_beta_dollars_usd - wanted) <= step / 2 + tol or near.notes
+    # whole contracts are within half a step of the exact count
+    assert abs(-near.hedge_beta_dollars_usd - wanted) <= unit / 2 + tol or near.notes
 
 
 @given(values, betas, prices, st.floats(-0.5, 3.0))

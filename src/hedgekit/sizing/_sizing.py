@@ -371,6 +371,10 @@ def size_hedge(
     the exact target itself is net short (target beta < 0) an :class:`InputError` is raised
     unless ``allow_net_short=True``.
 
+    Float noise: an exact count within :math:`10^{-9}` (relative, and at least
+    :math:`10^{-9}` contracts) of a whole number is taken as that number, so that e.g.
+    30.000000000000004 contracts rounded ``"up"`` stay 30.
+
     Parameters
     ----------
     value_usd
