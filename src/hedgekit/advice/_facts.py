@@ -46,8 +46,14 @@ _REAL_BOUNDS: Final[tuple[tuple[str, float, bool, float, bool], ...]] = (
     ("net_worth_usd", _MIN_USD, True, _MAX_USD, True),
     ("cash_buffer_usd", 0.0, True, _MAX_USD, True),
 )
-# Money fields that may be zero but, when not zero, are at least one cent.
-_ZERO_OR_CENTS: Final = ("margin_initial_usd", "cash_buffer_usd")
+#: Smallest non-zero target hedge ratio accepted (0.0001 %); the rules divide by it.
+_MIN_TARGET: Final = 1e-6
+# Fields that may be zero but, when not zero, are at least a minimum.
+_ZERO_OR_AT_LEAST: Final = {
+    "margin_initial_usd": _MIN_USD,
+    "cash_buffer_usd": _MIN_USD,
+    "hedge_ratio_target": _MIN_TARGET,
+}
 # (field, smallest allowed) for integer fields.
 _INT_BOUNDS: Final[tuple[tuple[str, int], ...]] = (
     ("whole_contracts", 0),
@@ -89,8 +95,8 @@ class PlanFacts:
     Every field is checked on construction and a bad one raises
     :class:`~hedgekit.errors.InputError` naming it. Besides the ranges below, plausibility
     limits keep every derived figure finite: money at most USD 10 trillion and, when not
-    zero, at least one cent; beta in [1e-6, 100]; hedge ratios at most 100; counts at most
-    10**12.
+    zero, at least one cent; beta in [1e-6, 100]; hedge ratios at most 100 (a non-zero
+    target at least 1e-6); counts at most 10**12.
 
     Parameters
     ----------
@@ -202,8 +208,9 @@ class PlanFacts:
             below = x <= hi if hi_inc else x < hi
             if not (above and below):
                 raise _fail("out of range", name, value, expected)
-            if name in _ZERO_OR_CENTS and 0.0 < x < _MIN_USD:
-                raise _fail("below one cent", name, value, f"0 or at least {_MIN_USD:g}")
+            least = _ZERO_OR_AT_LEAST.get(name)
+            if least is not None and 0.0 < x < least:
+                raise _fail("too small to be meaningful", name, value, f"0 or at least {least:g}")
             object.__setattr__(self, name, x)
         for name, smallest in _INT_BOUNDS:
             value = getattr(self, name)

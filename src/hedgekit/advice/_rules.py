@@ -33,6 +33,9 @@ __all__ = ["ADVICE_CODES", "RULES", "Rule"]
 #: round-off (``2 × F / (2 × F)``) is not reported as beyond it.
 _SLACK: Final = 1e-9
 
+#: Smallest futures notional for which a break-even index move is quoted (one cent).
+_MIN_NOTIONAL_USD: Final = 0.01
+
 #: Index move used to illustrate the cost of a net short position.
 _ILLUSTRATIVE_RISE: Final = 0.10
 
@@ -80,8 +83,8 @@ def _micro_alternative(facts: PlanFacts, limits: AdviceLimits) -> tuple[str, dic
     """Suggest the Micro contract with its count and hedge, or a non-futures alternative.
 
     The count is the nearest whole number of Micros to the target,
-    ``n = round(h_target × beta × V / F_micro)``, lowered while the hedge would exceed
-    ``limits.max_hedge_ratio`` unless net short is allowed.
+    ``n = round(h_target × beta × V / F_micro)``, capped at
+    ``floor(max_hedge_ratio × beta × V / F_micro)`` unless net short is allowed.
     """
     exposure = facts.beta_exposure_usd
     no_futures = (
@@ -96,8 +99,11 @@ def _micro_alternative(facts: PlanFacts, limits: AdviceLimits) -> tuple[str, dic
     step = facts.micro_notional_usd / exposure
     n = math.floor(facts.hedge_ratio_target / step + 0.5)
     if not facts.allow_net_short:
-        while n > 0 and n * step > limits.max_hedge_ratio + _SLACK:
-            n -= 1
+        cap = limits.max_hedge_ratio
+        most = math.floor(cap / step)
+        if (most + 1) * step <= cap:  # the quotient fell just short of a whole number
+            most += 1
+        n = min(n, most)
     numbers = {"micro_notional_usd": facts.micro_notional_usd, "micro_share_per_contract": step}
     if n < 1:
         text = (
@@ -474,7 +480,7 @@ def check_thin_buffer(facts: PlanFacts, limits: AdviceLimits) -> Advice | None:
         message += ": not even enough to open the position"
     message += f". Keep at least {need:.1f}× ({fmt_usd(need * margin)})."
     notional = facts.hedge_ratio_effective * facts.beta_exposure_usd
-    if notional > 0.0:
+    if notional >= _MIN_NOTIONAL_USD:
         rise = buffer / notional
         numbers["index_rise_to_exhaust_buffer"] = rise
         message += (
