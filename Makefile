@@ -20,7 +20,7 @@ install: .venv/.synced
 
 ## The main job on the bundled real data.
 demo: install
-	$(VENV_BIN)/hedgekit tour
+	$(VENV_BIN)/hedgekit plan --holdings examples/portfolio.csv
 
 ## Lint, type-check and the full test suite (slow suites included).
 test: install lint typecheck pytest
