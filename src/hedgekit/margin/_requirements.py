@@ -247,6 +247,7 @@ def margin_requirements(
     registry: ContractLookup | None = None,
     buffer_multiple: float = 1.5,
     buffer_multiples: Sequence[float] = DEFAULT_BUFFER_MULTIPLES,
+    before_first: Literal["raise", "earliest"] = "raise",
 ) -> MarginSummary:
     r"""Initial and maintenance margin of a position, its leverage and margin-call buffers.
 
@@ -277,6 +278,11 @@ def margin_requirements(
         Cash in the account for the headline figures, as a multiple of initial margin (>= 1).
     buffer_multiples
         Multiples for :attr:`MarginSummary.buffer_table` (each >= 1).
+
+    before_first
+        For a date before a contract's first dated margin figure: ``"raise"`` (default) or
+        ``"earliest"`` to apply the first figure anyway (each line's ``rate_effective`` then
+        shows the later date, so the choice stays visible).
 
     Returns
     -------
@@ -317,7 +323,7 @@ def margin_requirements(
                 value=leg.multiplier_usd,
                 expected=f"{spec.multiplier_usd:g} USD per point",
             )
-        rate = spec.margin_on(day)
+        rate = spec.margin_on(day, before_first=before_first)
         n = abs(leg.quantity)
         lines.append(
             MarginLine(

@@ -431,7 +431,15 @@ def make_plan(
         )
 
     sizing = size(target)
-    margin = margin_requirements(sizing, as_of, value, registry=registry)
+    margin = margin_requirements(sizing, as_of, value, registry=registry, before_first="earliest")
+    for line in margin.lines:
+        if line.rate_effective > as_of:
+            notes.append(
+                f"No {line.root} margin figure is known for {as_of}: the earliest one, dated "
+                f"{line.rate_effective}, is used ({line.initial_per_contract_usd:,.0f} initial "
+                "per contract). Margins were different then; give dated figures with "
+                "--contracts-file."
+            )
 
     scenarios = (
         *tuple(Scenario(_move_label(m), m) for m in request.moves),
