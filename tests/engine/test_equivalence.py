@@ -70,6 +70,8 @@ def test_numpy_matches_oracle(
         assert oracle.n_margin_calls.sum() > 0  # the case really exercises margin calls
 
 
+# The numba tests compile the kernels when the on-disk cache is cold (about 10 s): slow.
+@pytest.mark.slow
 @pytest.mark.parametrize(("seed", "n", "margin"), CASES)
 def test_numba_matches_oracle(
     seed: int, n: int, margin: float, market_factory: MarketFactory, account_factory: AccountFactory
@@ -85,6 +87,7 @@ def test_numba_matches_oracle(
     assert_same(oracle, simulate_batch(market, h, b, account, engine="numba"))
 
 
+@pytest.mark.slow
 def test_numba_parallel_chunks_match_numpy(
     market_factory: MarketFactory, account_factory: AccountFactory
 ) -> None:

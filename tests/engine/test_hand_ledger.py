@@ -123,7 +123,7 @@ def test_ledger_summary(market: MarketPath, account: AccountSpec) -> None:
     )
 
 
-@pytest.mark.parametrize("engine", ["numpy", "numba"])
+@pytest.mark.parametrize("engine", ["numpy", pytest.param("numba", marks=pytest.mark.slow)])
 def test_batched_kernels_reproduce_the_hand_ledger(
     market: MarketPath, account: AccountSpec, engine: str
 ) -> None:

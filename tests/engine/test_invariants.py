@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -37,8 +38,12 @@ def _ledger(
     return market, account, simulate_ledger(market, p["h"], p["b"], account)
 
 
+@pytest.mark.parametrize("engine", ["numpy", pytest.param("numba", marks=pytest.mark.slow)])
 def test_zero_hedge_is_the_unhedged_portfolio(
-    market_factory: MarketFactory, account_factory: AccountFactory, rng: np.random.Generator
+    market_factory: MarketFactory,
+    account_factory: AccountFactory,
+    rng: np.random.Generator,
+    engine: str,
 ) -> None:
     market = market_factory(rng, 250)
     account = account_factory()
@@ -49,11 +54,12 @@ def test_zero_hedge_is_the_unhedged_portfolio(
     np.testing.assert_array_equal(led.total_value_usd, unhedged)  # exactly, not approximately
     assert led.trades.sum() == 0
     assert not led.margin_usd.any()
-    for engine in ("numpy", "numba"):
-        res = simulate_batch(market, [0.0], [0.3], account, engine=engine)  # type: ignore[arg-type]
-        assert res.final_value_usd[0] == unhedged[-1]
-        assert res.n_trades[0] == 0
-        assert res.trading_costs_usd[0] == 0.0
+    if engine == "numba":
+        pytest.importorskip("numba")
+    res = simulate_batch(market, [0.0], [0.3], account, engine=engine)  # type: ignore[arg-type]
+    assert res.final_value_usd[0] == unhedged[-1]
+    assert res.n_trades[0] == 0
+    assert res.trading_costs_usd[0] == 0.0
 
 
 @given(p=paths)

@@ -16,16 +16,20 @@ Compiled code is cached on disk (``cache=True``): only the first process compile
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
-from numba import njit, prange
+from numba import get_num_threads, njit, prange
 
 from hedgekit._typing import Float64Array
 from hedgekit.engine._prepare import DayArrays, KernelScalars
 
-__all__ = ["CHUNK_RUNS", "simulate_numba"]
+__all__ = ["MAX_CHUNK_RUNS", "MIN_CHUNK_RUNS", "compiled_dispatchers", "simulate_numba"]
 
-#: Runs per chunk: 16 state rows x 256 runs x 8 bytes = 32 KiB, about one L1 data cache.
-CHUNK_RUNS = 256
+#: Fewest runs worth a thread of their own (below, one chunk runs on the calling thread).
+MIN_CHUNK_RUNS = 256
+#: Most runs per chunk: 13 state rows x 2,048 runs x 8 bytes = 208 KiB, well inside L2.
+MAX_CHUNK_RUNS = 2048
 
 # Rows of the per-chunk state array.
 _V, _M, _N, _MEAN, _SQ, _PEAK, _TW, _TP, _COST, _TRADES, _CALLS, _H, _B = range(13)
@@ -230,6 +234,11 @@ def _simulate_parallel(
         )
 
 
+def compiled_dispatchers() -> tuple[Any, ...]:
+    """The numba dispatchers compiled (and cached) by this module, for cache inspection."""
+    return (_roll_day, _band_day, _simulate_chunk, _simulate_parallel)
+
+
 def simulate_numba(
     days: DayArrays,
     h_beta: Float64Array,
@@ -257,8 +266,10 @@ def simulate_numba(
         sc.sweep_level_usd,
         out,
     )
-    if parallel and k > CHUNK_RUNS:
-        chunk = -(-k // 2) if k <= 2 * CHUNK_RUNS else CHUNK_RUNS
+    threads = get_num_threads()
+    if parallel and threads > 1 and k >= 2 * MIN_CHUNK_RUNS:
+        # one chunk per thread (measured fastest here), capped so a chunk's state stays in L2
+        chunk = min(MAX_CHUNK_RUNS, max(MIN_CHUNK_RUNS, -(-k // threads)))
         _simulate_parallel(*args, chunk)
     else:
         _simulate_chunk(*args, 0, k)
