@@ -1,0 +1,680 @@
+"""Commands ``cost``, ``puts`` and ``compare``: what a hedge costs, and the alternatives.
+
+JSON schemas: docs/cli-json-costs.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from hedgekit.cli import _output as out
+from hedgekit.cli._app import JsonFlag, app, choice, parse_date
+from hedgekit.errors import InputError
+
+if TYPE_CHECKING:
+    from hedgekit.costs import Horizon
+    from hedgekit.plan import HedgePlan
+
+# Options shared by the three commands (the portfolio and the plan behind it).
+Holdings = Annotated[
+    str | None,
+    typer.Option(
+        "--holdings", help="Holdings CSV: ticker, shares or market_value_usd[, cost_basis_usd]."
+    ),
+]
+Prices = Annotated[
+    str | None, typer.Option("--prices", help="Price file (CSV/Parquet); default bundled.")
+]
+ValueUsd = Annotated[
+    float | None, typer.Option("--value-usd", help="Portfolio value (with --beta).")
+]
+Beta = Annotated[
+    float | None, typer.Option("--beta", help="Portfolio beta (overrides the estimate).")
+]
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", help="Plan date; default the last price date.")
+]
+Hedge = Annotated[
+    float | None,
+    typer.Option("--hedge", help="Fraction of beta exposure to hedge, 0..1 (default 1)."),
+]
+TargetBeta = Annotated[
+    float | None, typer.Option("--target-beta", help="Beta wanted after the hedge.")
+]
+Contract = Annotated[
+    str, typer.Option("--contract", help="ES, MES, NQ, MNQ, RTY, M2K, YM, MYM or auto.")
+]
+Rounding = Annotated[str, typer.Option("--rounding", help="Futures: nearest | down | up.")]
+NoMicro = Annotated[bool, typer.Option("--no-micro", help="Do not top up with Micro contracts.")]
+IndexLevel = Annotated[float | None, typer.Option("--index-level", help="Index level override.")]
+FuturesPrice = Annotated[
+    float | None, typer.Option("--futures-price", help="Futures price override.")
+]
+Rate = Annotated[float | None, typer.Option("--rate", help="Risk-free rate, continuous (0.045).")]
+DividendYield = Annotated[
+    float | None, typer.Option("--dividend-yield", help="Index dividend yield, continuous (0.013).")
+]
+Commission = Annotated[
+    float, typer.Option("--commission", help="Futures: USD per contract per side.")
+]
+SlippageTicks = Annotated[
+    float, typer.Option("--slippage-ticks", help="Futures: ticks per contract per side.")
+]
+ContractsFile = Annotated[
+    str | None, typer.Option("--contracts-file", help="TOML file of user contracts.")
+]
+HorizonOpt = Annotated[
+    str,
+    typer.Option(
+        "--horizon",
+        help="tactical (3m) | medium (6m) | long (1y) | 45d, 6w, 3m, 2y | days | YYYY-MM-DD.",
+    ),
+]
+Vol = Annotated[
+    float | None,
+    typer.Option("--vol", help="At-the-money vol (0.18); default VIX/100 at the plan date."),
+]
+Skew = Annotated[
+    float | None,
+    typer.Option(
+        "--skew",
+        help="Skew slope: vol points added per 10% of spot below the money (0.05); default none.",
+    ),
+]
+OptionName = Annotated[str, typer.Option("--option", help="Index option: SPX | XSP | NDX | RUT.")]
+OptionFee = Annotated[
+    float, typer.Option("--option-fee", help="Option commission + fees, USD per contract per side.")
+]
+MarginRate = Annotated[
+    float | None,
+    typer.Option(
+        "--margin-rate", help="Rate the margin cash would earn or costs (default --rate)."
+    ),
+]
+MarginTbills = Annotated[
+    bool, typer.Option("--margin-in-tbills", help="Margin posted in T-bills: no interest forgone.")
+]
+
+
+def _make_plan(
+    *,
+    horizon: str | None,
+    holdings: str | None,
+    prices: str | None,
+    value_usd: float | None,
+    beta: float | None,
+    as_of: str | None,
+    hedge: float | None,
+    target_beta: float | None,
+    contract: str,
+    rounding: str,
+    no_micro: bool,
+    index_level: float | None,
+    futures_price: float | None,
+    rate: float | None,
+    dividend_yield: float | None,
+    commission: float,
+    slippage_ticks: float,
+    contracts_file: str | None,
+) -> tuple[HedgePlan, Any, Any, Horizon | None]:
+    """The plan behind a command, its registry and holdings, and the horizon resolved."""
+    from hedgekit.cli._commands import load_registry
+    from hedgekit.costs import resolve_horizon
+    from hedgekit.data import load_holdings, load_prices
+    from hedgekit.plan import PlanRequest, make_plan
+
+    day = parse_date(as_of, "--as-of")
+    hz = resolve_horizon(day, horizon) if (day is not None and horizon is not None) else None
+    request = PlanRequest(
+        hedge=hedge,
+        target_beta=target_beta,
+        contract=contract,
+        as_of=day,
+        value_usd=value_usd,
+        beta=beta,
+        rounding=choice(rounding, "rounding", ("nearest", "down", "up")),  # type: ignore[arg-type]
+        use_micro=not no_micro,
+        index_level=index_level,
+        futures_price=futures_price,
+        rate_annual=rate,
+        dividend_yield=dividend_yield,
+        commission_usd=commission,
+        slippage_ticks=slippage_ticks,
+    )
+    if hz is not None:
+        request = dataclasses.replace(request, horizon_days=hz.days)
+    registry = load_registry(contracts_file)
+    held = load_holdings(holdings) if holdings is not None else None
+    px = load_prices(prices) if prices is not None else None
+    if px is not None and held is None:
+        raise InputError(
+            "--prices needs --holdings", source="--prices", value=prices, expected="--holdings"
+        )
+    plan = make_plan(request, holdings=held, prices=px, registry=registry)
+    if horizon is not None and hz is None:
+        hz = resolve_horizon(plan.as_of, horizon)
+        if hz.days != plan.request.horizon_days:
+            request = dataclasses.replace(request, as_of=plan.as_of, horizon_days=hz.days)
+            plan = make_plan(request, holdings=held, prices=px, registry=registry)
+    return plan, registry, held, hz
+
+
+def _plan_header(plan: HedgePlan) -> dict[str, Any]:
+    return {
+        "as_of": plan.as_of.isoformat(),
+        "portfolio_value_usd": plan.portfolio_value_usd,
+        "beta": plan.beta.beta,
+        "contract": plan.contract.root,
+        "hedge_ratio_target": plan.sizing.hedge_ratio_target,
+        "market": plan.market.to_dict(),
+    }
+
+
+def _market_lines(plan: HedgePlan) -> list[str]:
+    m = plan.market
+    lines = [
+        f"Portfolio {out.usd(plan.portfolio_value_usd)}, beta {plan.beta.beta:.2f} "
+        f"({m.index}), plan date {plan.as_of}",
+    ]
+    for label, obs, text in (
+        ("index", m.index_level, out.num(m.index_level.value)),
+        ("rate", m.rate, out.pct(m.rate.value, 2)),
+        ("dividend yield", m.dividend_yield, out.pct(m.dividend_yield.value, 2)),
+    ):
+        lines.append(f"  {label}: {text}  ({obs.source}, {obs.observed})")
+    return lines
+
+
+# --------------------------------------------------------------------------- cost
+
+
+@app.command("cost")
+def cost_cmd(
+    horizon: HorizonOpt = "3m",
+    quoted_spread: Annotated[
+        str | None,
+        typer.Option(
+            "--quoted-spread",
+            help="Quoted calendar spreads F_far - F_near in points, per roll in order (e.g. 48.5).",
+        ),
+    ] = None,
+    margin_rate: MarginRate = None,
+    margin_in_tbills: MarginTbills = False,
+    holdings: Holdings = None,
+    prices: Prices = None,
+    value_usd: ValueUsd = None,
+    beta: Beta = None,
+    as_of: AsOf = None,
+    hedge: Hedge = None,
+    target_beta: TargetBeta = None,
+    contract: Contract = "auto",
+    rounding: Rounding = "nearest",
+    no_micro: NoMicro = False,
+    index_level: IndexLevel = None,
+    futures_price: FuturesPrice = None,
+    rate: Rate = None,
+    dividend_yield: DividendYield = None,
+    commission: Commission = 2.5,
+    slippage_ticks: SlippageTicks = 1.0,
+    contracts_file: ContractsFile = None,
+    json_: JsonFlag = False,
+) -> None:
+    """What a futures hedge costs over a horizon: carry, rolls, trading, margin interest."""
+    from hedgekit.costs import plan_costs
+
+    quotes: list[float | None] = []
+    if quoted_spread is not None:
+        for part in quoted_spread.split(","):
+            try:
+                quotes.append(float(part))
+            except ValueError:
+                raise InputError(
+                    "not a number", source="--quoted-spread", value=part, expected="e.g. 48.5"
+                ) from None
+    plan, registry, _, hz = _make_plan(
+        horizon=horizon,
+        holdings=holdings,
+        prices=prices,
+        value_usd=value_usd,
+        beta=beta,
+        as_of=as_of,
+        hedge=hedge,
+        target_beta=target_beta,
+        contract=contract,
+        rounding=rounding,
+        no_micro=no_micro,
+        index_level=index_level,
+        futures_price=futures_price,
+        rate=rate,
+        dividend_yield=dividend_yield,
+        commission=commission,
+        slippage_ticks=slippage_ticks,
+        contracts_file=contracts_file,
+    )
+    proj = plan_costs(
+        plan,
+        hz,
+        registry=registry,
+        quoted_spreads=quotes,
+        margin_rate_annual=margin_rate,
+        margin_in_tbills=margin_in_tbills,
+    )
+    if json_:
+        out.emit_json("cost", {"plan": _plan_header(plan), **proj.to_dict()})
+        return
+    c = out.console()
+    for line in _market_lines(plan):
+        c.print(line, markup=False)
+    legs = ", ".join(f"{p.quantity:+d} {p.root}" for p in proj.positions) or "no contracts"
+    h = proj.horizon
+    c.print(
+        f"Hedge: {legs}; entry {out.num(proj.entry_futures_price)} "
+        f"(fair {out.num(proj.entry_fair_value)}); horizon {h.start} to {h.end}, "
+        f"{h.days} days ({h.kind}), {proj.n_rolls} roll(s)",
+        markup=False,
+    )
+    if proj.rolls:
+        rows = [
+            [
+                r.date.isoformat(),
+                f"{r.from_contract} -> {r.to_contract}",
+                out.num(r.fair_spread_points),
+                "" if r.quoted_spread_points is None else out.num(r.quoted_spread_points),
+                out.usd(r.cost_usd),
+                r.verdict or "",
+            ]
+            for r in proj.rolls
+        ]
+        c.print(
+            out.table(
+                "Rolls (spread F_far - F_near, points; cost + paid, - received)",
+                ["date", "roll", "fair spread", "quoted", "cost", "verdict"],
+                rows,
+            )
+        )
+    v = proj.portfolio_value_usd
+    ledger = [[k, out.usd(x), out.pct(x / v, 3)] for k, x in proj.lines()]
+    ledger.append(["total", out.usd(proj.total_usd), out.pct(proj.total_pct_of_portfolio, 3)])
+    c.print(
+        out.table(
+            "Cost over the horizon (+ paid, - received)", ["item", "USD", "% of portfolio"], ledger
+        )
+    )
+    c.print(
+        f"Per year {out.usd(proj.per_year_usd)}, per day {out.usd(proj.per_day_usd, 2)}; "
+        f"carry {out.usd(proj.carry_usd)} (at fair {out.usd(proj.carry_at_fair_usd)}), "
+        f"frictions {out.usd(proj.frictions_usd)}",
+        markup=False,
+    )
+    c.print(
+        f"Priced into the futures: interest {out.usd(proj.interest_in_futures_usd)}, dividends "
+        f"{out.usd(proj.dividends_in_futures_usd)}; dividends on the stocks "
+        f"{out.usd(proj.dividends_on_stocks_usd)} (kept).",
+        markup=False,
+    )
+    c.print(
+        "Not a cost line: the expected equity return above the risk-free rate that the "
+        "hedged part gives up.",
+        markup=False,
+    )
+    for note in proj.notes:
+        c.print(f"note: {note}", markup=False)
+
+
+# --------------------------------------------------------------------------- puts
+
+
+@app.command("puts")
+def puts_cmd(
+    strikes: Annotated[
+        str, typer.Option("--strikes", help="Put strikes: % of spot or levels, e.g. 100%,93%,87%.")
+    ] = "100%,95%,90%",
+    hedge_ratios: Annotated[
+        str, typer.Option("--hedge-ratios", help="Shares of the beta exposure, % (100,80,50).")
+    ] = "100,80,50",
+    days: Annotated[int, typer.Option("--days", help="Option life, calendar days.")] = 91,
+    horizon: Annotated[
+        str | None,
+        typer.Option("--horizon", help="Horizon for the rolling cost (like cost); default --days."),
+    ] = None,
+    structure: Annotated[
+        str, typer.Option("--structure", help="put | collar | put-spread | all.")
+    ] = "put",
+    call_strike: Annotated[
+        str | None,
+        typer.Option("--call-strike", help="Collar call strike (% or level); default zero-cost."),
+    ] = None,
+    spread_width: Annotated[
+        str,
+        typer.Option(
+            "--spread-width", help="Put spread: short put this far below (10%) or a level."
+        ),
+    ] = "10%",
+    vol: Vol = None,
+    skew: Skew = None,
+    option: OptionName = "auto",
+    option_multiplier: Annotated[
+        float | None, typer.Option("--option-multiplier", help="USD per point of the option.")
+    ] = None,
+    option_fraction: Annotated[
+        float | None,
+        typer.Option("--option-fraction", help="Option underlying as a fraction of the index."),
+    ] = None,
+    option_rounding: Annotated[
+        str, typer.Option("--option-rounding", help="Option contracts: nearest | down | up.")
+    ] = "nearest",
+    option_fee: OptionFee = 1.5,
+    holdings: Holdings = None,
+    prices: Prices = None,
+    value_usd: ValueUsd = None,
+    beta: Beta = None,
+    as_of: AsOf = None,
+    contract: Contract = "auto",
+    index_level: IndexLevel = None,
+    rate: Rate = None,
+    dividend_yield: DividendYield = None,
+    contracts_file: ContractsFile = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Put protection: strikes x hedge ratios -> option contracts, premium, floor, decay."""
+    from hedgekit.protection import (
+        StrikeSpec,
+        default_option_for,
+        option_contract,
+        parse_fractions,
+        parse_strike,
+        parse_strikes,
+        protection_for_plan,
+    )
+
+    kinds = {
+        "put": ("put",),
+        "collar": ("collar",),
+        "put-spread": ("put_spread",),
+        "all": ("put", "collar", "put_spread"),
+    }[choice(structure, "structure", ("put", "collar", "put-spread", "all"))]
+    strike_specs = parse_strikes(strikes, "--strikes")
+    ratios = parse_fractions(hedge_ratios, "--hedge-ratios", hi=1.5)
+    call = None if call_strike is None else parse_strike(call_strike, "--call-strike")
+    width: StrikeSpec = parse_strike(spread_width, "--spread-width")
+    plan, _, _, _ = _make_plan(
+        horizon=None,
+        holdings=holdings,
+        prices=prices,
+        value_usd=value_usd,
+        beta=beta,
+        as_of=as_of,
+        hedge=None,
+        target_beta=None,
+        contract=contract,
+        rounding="nearest",
+        no_micro=False,
+        index_level=index_level,
+        futures_price=None,
+        rate=rate,
+        dividend_yield=dividend_yield,
+        commission=2.5,
+        slippage_ticks=1.0,
+        contracts_file=contracts_file,
+    )
+    from hedgekit.costs import resolve_horizon
+
+    hz_days = days if horizon is None else resolve_horizon(plan.as_of, horizon).days
+    opt = (
+        default_option_for(plan.market.index)
+        if option.lower() == "auto" and option_multiplier is None and option_fraction is None
+        else option_contract(
+            plan.market.index if option.lower() == "auto" else option,
+            multiplier_usd=option_multiplier,
+            index_fraction=option_fraction,
+        )
+    )
+    table = protection_for_plan(
+        plan,
+        strikes=strike_specs,
+        hedge_ratios=ratios,
+        option_days=days,
+        vol=vol,
+        skew_per_10pct=skew,
+        structures=kinds,  # type: ignore[arg-type]
+        call_strike=call,
+        spread_width=width,
+        option=opt,
+        rounding=choice(option_rounding, "option-rounding", ("nearest", "down", "up")),  # type: ignore[arg-type]
+        horizon_days=hz_days,
+        fee_per_contract_usd=option_fee,
+    )
+    if json_:
+        out.emit_json("puts", {"plan": _plan_header(plan), **table.to_dict()})
+        return
+    c = out.console()
+    for line in _market_lines(plan):
+        c.print(line, markup=False)
+    c.print(
+        f"Options: {opt.name} (${opt.notional_usd(table.index_level):,.0f} of index each), "
+        f"{days} days, vol {out.pct(table.atm_vol)} ({table.vol_source})"
+        + ("" if table.skew_per_10pct is None else f", skew {table.skew_per_10pct:g}/10%"),
+        markup=False,
+    )
+    rows = []
+    for r in table.rows:
+        strikes_text = f"{out.num(r.strike, 0)} ({out.pct(r.strike_pct, 0)})"
+        if r.call_strike is not None:
+            strikes_text += f" / call {out.num(r.call_strike, 0)}"
+        if r.short_strike is not None:
+            strikes_text += f" / short {out.num(r.short_strike, 0)}"
+        rows.append(
+            [
+                r.structure,
+                strikes_text,
+                out.pct(r.hedge_ratio, 0),
+                str(r.contracts),
+                out.usd(r.premium_usd),
+                out.pct(r.premium_pct, 2),
+                f"{out.usd(r.floor_usd)} ({out.pct(r.floor_pct)})",
+                "n/a" if r.break_even_move is None else f"{r.break_even_move * 100:+.2f}%",
+                out.usd(r.decay_per_day_usd),
+                f"{out.usd(r.horizon_cost_usd)} ({r.purchases}x)",
+            ]
+        )
+    c.print(
+        out.table(
+            f"Protection (floor = value at expiry with the index at the put strike; horizon "
+            f"{table.horizon_days} days)",
+            [
+                "structure",
+                "strike",
+                "hedge",
+                "contracts",
+                "premium",
+                "% of portfolio",
+                "floor",
+                "break-even",
+                "decay/day",
+                "horizon cost",
+            ],
+            rows,
+        )
+    )
+    for note in table.notes:
+        c.print(f"note: {note}", markup=False)
+
+
+# --------------------------------------------------------------------------- compare
+
+
+@app.command("compare")
+def compare_cmd(
+    horizon: HorizonOpt = "3m",
+    put_strike: Annotated[
+        str, typer.Option("--put-strike", help="Put strike for puts and collar (95% or a level).")
+    ] = "95%",
+    call_strike: Annotated[
+        str | None,
+        typer.Option("--call-strike", help="Collar call strike; default zero-cost."),
+    ] = None,
+    vol: Vol = None,
+    skew: Skew = None,
+    option: OptionName = "auto",
+    option_fee: OptionFee = 1.5,
+    sell_fraction: Annotated[
+        float | None,
+        typer.Option(
+            "--sell-fraction", help="Share of the portfolio sold, 0..1 (default the hedge ratio)."
+        ),
+    ] = None,
+    tax_rate: Annotated[
+        float, typer.Option("--tax-rate", help="Capital-gains tax rate on a sale (0.20).")
+    ] = 0.0,
+    cost_basis_usd: Annotated[
+        float | None,
+        typer.Option(
+            "--cost-basis-usd", help="Portfolio cost basis (default: the holdings file's)."
+        ),
+    ] = None,
+    stock_cost_bps: Annotated[
+        float, typer.Option("--stock-cost-bps", help="Cost of selling stocks, basis points.")
+    ] = 5.0,
+    fall: Annotated[
+        float, typer.Option("--fall", help="Fall X in % for the expected value (10).")
+    ] = 10.0,
+    upside: Annotated[
+        float, typer.Option("--upside", help="Rise in % for 'upside kept' (10).")
+    ] = 10.0,
+    history_start: Annotated[
+        str, typer.Option("--history-start", help="First date of the index history used.")
+    ] = "1950-01-03",
+    margin_rate: MarginRate = None,
+    margin_in_tbills: MarginTbills = False,
+    holdings: Holdings = None,
+    prices: Prices = None,
+    value_usd: ValueUsd = None,
+    beta: Beta = None,
+    as_of: AsOf = None,
+    hedge: Hedge = None,
+    target_beta: TargetBeta = None,
+    contract: Contract = "auto",
+    rounding: Rounding = "nearest",
+    no_micro: NoMicro = False,
+    index_level: IndexLevel = None,
+    futures_price: FuturesPrice = None,
+    rate: Rate = None,
+    dividend_yield: DividendYield = None,
+    commission: Commission = 2.5,
+    slippage_ticks: SlippageTicks = 1.0,
+    contracts_file: ContractsFile = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Futures, puts, collar, selling or nothing, side by side; and the value of hedging."""
+    from hedgekit import datasets
+    from hedgekit.compare import compare_alternatives, cost_basis_total
+    from hedgekit.protection import default_option_for, option_contract, parse_strike
+
+    put = parse_strike(put_strike, "--put-strike")
+    call = None if call_strike is None else parse_strike(call_strike, "--call-strike")
+    start = parse_date(history_start, "--history-start")
+    plan, registry, held, _ = _make_plan(
+        horizon=horizon,
+        holdings=holdings,
+        prices=prices,
+        value_usd=value_usd,
+        beta=beta,
+        as_of=as_of,
+        hedge=hedge,
+        target_beta=target_beta,
+        contract=contract,
+        rounding=rounding,
+        no_micro=no_micro,
+        index_level=index_level,
+        futures_price=futures_price,
+        rate=rate,
+        dividend_yield=dividend_yield,
+        commission=commission,
+        slippage_ticks=slippage_ticks,
+        contracts_file=contracts_file,
+    )
+    basis = cost_basis_usd
+    if basis is None and held is not None:
+        basis = cost_basis_total([p.cost_basis_usd for p in held.positions])
+    opt = (
+        default_option_for(plan.market.index)
+        if option.lower() == "auto"
+        else option_contract(option)
+    )
+    cmp = compare_alternatives(
+        plan,
+        datasets.load_index(plan.market.index)["close"],
+        put_strike=put,
+        call_strike=call,
+        vol=vol,
+        skew_per_10pct=skew,
+        option=opt,
+        option_fee_per_contract_usd=option_fee,
+        sell_fraction=sell_fraction,
+        tax_rate=tax_rate,
+        cost_basis_usd=basis,
+        stock_cost_bps=stock_cost_bps,
+        fall_threshold=fall / 100.0,
+        upside_move=upside / 100.0,
+        history_start=start or dt.date(1950, 1, 3),
+        registry=registry,
+        margin_rate_annual=margin_rate,
+        margin_in_tbills=margin_in_tbills,
+    )
+    if json_:
+        out.emit_json("compare", {"plan": _plan_header(plan), **cmp.to_dict()})
+        return
+    c = out.console()
+    for line in _market_lines(plan):
+        c.print(line, markup=False)
+    alts = cmp.alternatives
+    cols = ["", *(a.name for a in alts)]
+
+    def opt_usd(x: float | None) -> str:
+        return "none" if x is None else out.usd(x)
+
+    rows: list[list[str]] = [
+        ["upfront cash", *(out.usd(a.upfront_cash_usd) for a in alts)],
+        ["expected cost", *(out.usd(a.expected_cost_usd) for a in alts)],
+        ["  % of portfolio", *(out.pct(a.expected_cost_pct, 2) for a in alts)],
+        ["downside floor", *(opt_usd(a.downside_floor_usd) for a in alts)],
+        [
+            f"upside kept (+{cmp.upside_move:.0%})",
+            *("n/a" if a.upside_kept is None else out.pct(a.upside_kept, 0) for a in alts),
+        ],
+    ]
+    for i, (name, _) in enumerate(cmp.scenarios):
+        rows.append([f"P&L {name}", *(out.usd(a.scenario_pnl_usd[i]) for a in alts)])
+    c.print(out.table(f"Alternatives over {cmp.horizon_days} days", cols, rows))
+    f = cmp.fall
+    ev_rows = [
+        [
+            a.name,
+            out.usd(a.value.protection_usd),
+            out.usd(a.value.cost_usd),
+            out.usd(a.value.ev_usd),
+            out.usd(a.value.historical_mean_vs_unhedged_usd),
+        ]
+        for a in alts
+        if a.value is not None
+    ]
+    c.print(
+        out.table(
+            f"Expected value of hedging: P(fall >= {f.threshold:.0%}) = {f.probability:.2%} "
+            f"(back-to-back windows {f.probability_non_overlapping:.2%})",
+            [
+                "alternative",
+                "protection in falls",
+                "cost",
+                "EV = p x protection - cost",
+                "hist. mean vs unhedged",
+            ],
+            ev_rows,
+        )
+    )
+    for line in cmp.assumptions:
+        c.print(f"- {line}", markup=False)
