@@ -6,3 +6,5 @@ stays fast.
 """
 
 from __future__ import annotations
+
+from hedgekit.cli import _cmd_costs  # noqa: E402, F401
