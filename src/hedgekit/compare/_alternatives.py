@@ -425,7 +425,8 @@ def compare_alternatives(
         "horizon_days": days,
         "fee_per_contract_usd": option_fee_per_contract_usd,
     }
-    put_row = plan_protection(v, beta, s0, structures=("put",), **common).rows[0]
+    put_table = plan_protection(v, beta, s0, structures=("put",), **common)
+    put_row = put_table.rows[0]
     collar_table = plan_protection(
         v, beta, s0, structures=("collar",), call_strike=call_strike, **common
     )
@@ -569,7 +570,7 @@ def compare_alternatives(
             option_details(put_row),
         )
     )
-    notes: list[str] = []
+    notes: list[str] = [n for n in put_table.notes if n.startswith("Whole")]
     if collar_row is not None:
         alts.append(
             build(
