@@ -7,4 +7,4 @@ stays fast.
 
 from __future__ import annotations
 
-from hedgekit.cli import _cmd_costs  # noqa: E402, F401
+from hedgekit.cli import _cmd_costs  # noqa: F401
