@@ -32,7 +32,9 @@ Columns:
   beta model, price only (no dividends on the stocks, no interest on cash), costs included:
   :math:`V(1-\beta) + A_{\text{hedge}}(-1)`. Where it is far below :math:`V` there is no real
   floor; for the unhedged portfolio it is ``None``.
-* ``upside_kept``: :math:`A(u)/U(u)` for a rise :math:`u` (default +10 %).
+* ``upside_kept``: :math:`[A(u) - A(0)]/[U(u) - U(0)]` for a rise :math:`u` (default +10 %):
+  the share of the *market's* gain kept, so carry, interest and costs (which are the same
+  whether or not the market rises) do not count as upside.
 
 Expected value of hedging (per alternative): with :math:`p` the historical probability of a
 fall of at least :math:`X` over the horizon (:func:`fall_probability`) and the protection
@@ -288,6 +290,18 @@ def _option_pnl(row: ProtectionRow, units: float, s0: float, financing: float) -
     return pnl
 
 
+def _upside_kept(
+    fn: Callable[[Float64Array], Float64Array],
+    stocks: Callable[[Float64Array], Float64Array],
+    up: Float64Array,
+) -> float | None:
+    flat = np.zeros_like(up)
+    gain = float(stocks(up)[0] - stocks(flat)[0])
+    if gain <= 0:
+        return None
+    return float((fn(up)[0] - fn(flat)[0]) / gain)
+
+
 def compare_alternatives(
     plan: HedgePlan,
     index_history: pd.Series,
@@ -509,7 +523,7 @@ def compare_alternatives(
             expected_cost_pct=cost / v,
             scenario_pnl_usd=tuple(float(y) for y in fn(xs)),
             downside_floor_usd=floor,
-            upside_kept=float(fn(up)[0] / stocks(up)[0]) if stocks(up)[0] > 0 else None,
+            upside_kept=_upside_kept(fn, stocks, up),
             value=value,
             details=details,
         )
