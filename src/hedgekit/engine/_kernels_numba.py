@@ -3,7 +3,10 @@
 Runs are split into chunks; each chunk keeps its per-run state in one small 2-d array (one
 row per state variable) that stays in the core's cache, and walks the days with the runs as
 the inner loop, written branch-free so that LLVM vectorises it across runs (SIMD). Chunks are
-independent and are spread over the cores with ``prange``.
+independent: the kernel releases the GIL (``nogil=True``) and chunks run on a small pool of
+Python threads, one per core (``numba.get_num_threads()``, so ``NUMBA_NUM_THREADS`` applies).
+A pool of plain threads, rather than ``parallel=True``/``prange``, halves the first compile and
+needs no threading layer at run time.
 
 ``error_model="numpy"`` lets a division by zero give inf/nan instead of raising: it removes
 the exception exits that would otherwise stop LLVM from vectorising the inner loop (inputs
@@ -16,10 +19,11 @@ Compiled code is cached on disk (``cache=True``): only the first process compile
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
-from numba import get_num_threads, njit, prange
+from numba import get_num_threads, njit
 
 from hedgekit._typing import Float64Array
 from hedgekit.engine._prepare import DayArrays, KernelScalars
@@ -166,53 +170,9 @@ def _simulate_chunk(
         out[6, lo + j] = st[_CALLS, j]
 
 
-@njit(cache=True, parallel=True, nogil=True)
-def _simulate_parallel(
-    growth: Float64Array,
-    interest: Float64Array,
-    settle: Float64Array,
-    notional: Float64Array,
-    is_roll: np.ndarray,
-    inv_count: Float64Array,
-    h_beta: Float64Array,
-    band: Float64Array,
-    v0: float,
-    cpc: float,
-    im: float,
-    maint: float,
-    sweep: float,
-    out: Float64Array,
-    chunk: int,
-) -> None:
-    """Run :func:`_simulate_chunk` over consecutive chunks of ``chunk`` runs, in parallel."""
-    k = h_beta.size
-    n_chunks = (k + chunk - 1) // chunk
-    for c in prange(n_chunks):
-        lo = c * chunk
-        hi = min(k, lo + chunk)
-        _simulate_chunk(
-            growth,
-            interest,
-            settle,
-            notional,
-            is_roll,
-            inv_count,
-            h_beta,
-            band,
-            v0,
-            cpc,
-            im,
-            maint,
-            sweep,
-            out,
-            lo,
-            hi,
-        )
-
-
 def compiled_dispatchers() -> tuple[Any, ...]:
     """The numba dispatchers compiled (and cached) by this module, for cache inspection."""
-    return (_roll_day, _band_day, _measure_day, _simulate_chunk, _simulate_parallel)
+    return (_roll_day, _band_day, _measure_day, _simulate_chunk)
 
 
 def simulate_numba(
@@ -244,9 +204,13 @@ def simulate_numba(
     )
     threads = get_num_threads()
     if parallel and threads > 1 and k >= 2 * MIN_CHUNK_RUNS:
-        # one chunk per thread (measured fastest here), capped so a chunk's state stays in L2
+        # one chunk per thread (measured fastest here), capped so a chunk's state stays in L2;
+        # the kernel releases the GIL, so plain Python threads run the chunks side by side
         chunk = min(MAX_CHUNK_RUNS, max(MIN_CHUNK_RUNS, -(-k // threads)))
-        _simulate_parallel(*args, chunk)
+        bounds = [(lo, min(k, lo + chunk)) for lo in range(0, k, chunk)]
+        with ThreadPoolExecutor(max_workers=min(threads, len(bounds))) as pool:
+            for done in [pool.submit(_simulate_chunk, *args, lo, hi) for lo, hi in bounds]:
+                done.result()
     else:
         _simulate_chunk(*args, 0, k)
     return out
