@@ -111,6 +111,12 @@ def simulate_batch(
     -------
     BatchResult
         One entry per run, in input order.
+
+    Notes
+    -----
+    Nothing stops the portfolio from going negative when margin calls exceed it (for
+    example an initial margin per contract above the contract's value with ``h`` near 1);
+    such runs are computed as specified, not flagged.
     """
     h, b = _as_runs(hedge_ratio, band)
     name = default_engine() if engine == "auto" else engine
