@@ -13,7 +13,7 @@ $(UV):
 	.tools/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 .venv/.synced: $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --all-extras --python $(PYTHON) --quiet
+	$(UV) sync --frozen --all-extras --compile-bytecode --python $(PYTHON) --quiet
 	touch $@
 
 install: .venv/.synced
