@@ -36,6 +36,7 @@ __all__ = [
     "latest_observation",
 ]
 
+
 @dataclass(frozen=True, slots=True)
 class Observation:
     """A market figure and where it came from.
