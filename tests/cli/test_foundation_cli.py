@@ -63,3 +63,84 @@ def test_bad_contracts_file_exits_2_without_traceback(
 def test_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["contracts", "--no-such-option"]) == 2
     assert "No such option" in capsys.readouterr().err
+
+
+def test_calendar_json_2008(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(capsys, "calendar", "ES", "--from", "2008-01-01", "--to", "2008-12-31")
+    assert isinstance(data, list)
+    rows = {d["contract"]: d for d in data}
+    # Good Friday 2008 fell on the third Friday of March: NYSE closed, so ESH2008 last
+    # traded Thursday 2008-03-20 (CME Rulebook ch. 358: the preceding business day); the
+    # CME roll is 8 calendar days before the nominal third Friday (2008-03-21).
+    assert rows["ESH2008"]["last_trading_day"] == "2008-03-20"
+    assert rows["ESH2008"]["roll_date"] == "2008-03-13"
+    assert rows["ESZ2008"]["last_trading_day"] == "2008-12-19"
+    assert rows["ESZ2008"]["roll_date"] == "2008-12-11"
+    # consecutive quarterly contracts, each held from the session after the previous roll
+    assert [d["contract"] for d in data] == ["ESH2008", "ESM2008", "ESU2008", "ESZ2008", "ESH2009"]
+    for d in data:
+        assert set(d) >= {"contract", "last_trading_day", "roll_date"}
+
+
+def test_calendar_sessions_roll_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(
+        capsys,
+        "calendar",
+        "ES",
+        "--from",
+        "2008-04-01",
+        "--to",
+        "2008-06-30",
+        "--roll",
+        "sessions:5",
+    )
+    # 5 NYSE sessions before Friday 2008-06-20: 19, 18, 17, 16, 13 June
+    assert data[0]["roll_date"] == "2008-06-13"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["calendar", "ZZ"], "ZZ"),
+        (["calendar", "ES", "--from", "2008-13-01"], "2008-13-01"),
+        (["calendar", "ES", "--from", "1960-01-01", "--to", "1961-01-01"], "1970-01-01"),
+        (["calendar", "ES", "--roll", "weekly"], "--roll"),
+    ],
+)
+def test_calendar_errors(capsys: pytest.CaptureFixture[str], argv: list[str], needle: str) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert needle in err
+    assert "Traceback" not in err
+
+
+def test_data_json_lists_bundled_datasets_with_true_ranges(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from hedgekit import datasets
+
+    data = run_json(capsys, "data")
+    assert isinstance(data, list)
+    by_name = {d["name"]: d for d in data}
+    spx = datasets.load_sp500()
+    assert by_name["sp500"]["first_date"][:10] == spx.index[0].date().isoformat()
+    assert by_name["sp500"]["last_date"][:10] == spx.index[-1].date().isoformat()
+    assert by_name["sp500"]["rows"] == len(spx)
+    for d in data:
+        assert set(d) >= {
+            "name",
+            "description",
+            "first_date",
+            "last_date",
+            "rows",
+            "source",
+            "terms",
+        }
+
+
+def test_tour_prints_the_three_sections(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tour", "--as-of", "2026-01-05"]) == 0
+    out = capsys.readouterr().out
+    assert "Futures contracts" in out
+    assert "ESH2026" in out
+    assert "Bundled market history" in out
