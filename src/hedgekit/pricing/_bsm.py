@@ -35,7 +35,6 @@ from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import brentq
 from scipy.special import ndtr
 
 from hedgekit._constants import CALENDAR_DAYS_PER_YEAR
@@ -617,6 +616,8 @@ def _implied_vol_one(
         return lo
     if f_hi == 0.0:
         return hi
+    from scipy.optimize import brentq  # deferred: scipy.optimize costs ~0.5 s to import
+
     root = brentq(excess, lo, hi, xtol=1e-14, rtol=4.0 * np.finfo(float).eps, maxiter=200)
     return float(root)
 

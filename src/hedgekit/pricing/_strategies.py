@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import brentq
 
 from hedgekit._typing import Float64Array
 from hedgekit.errors import InputError
@@ -420,4 +419,6 @@ def zero_cost_collar_call_strike(
     lo, hi = s * 1e-9, s
     while excess(hi) > 0.0:
         hi *= 2.0
+    from scipy.optimize import brentq  # deferred: slow import
+
     return float(brentq(excess, lo, hi, xtol=1e-10, maxiter=200))
