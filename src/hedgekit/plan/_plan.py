@@ -11,6 +11,7 @@ import pandas as pd
 
 from hedgekit._constants import CALENDAR_DAYS_PER_YEAR
 from hedgekit.advice import Advice, PlanFacts, evaluate
+from hedgekit.calendar import CmeRollRule, contract_schedule, held_contract, last_trading_day
 from hedgekit.contracts import ContractRegistry, ContractSpec, default_registry
 from hedgekit.data import Holdings, prices_for
 from hedgekit.errors import HedgekitError, InputError
@@ -42,7 +43,7 @@ from hedgekit.plan._market_inputs import (
 from hedgekit.plan._request import PlanRequest
 from hedgekit.portfolio import PortfolioSnapshot, portfolio_values, value_holdings
 from hedgekit.scenarios import Scenario, ScenarioComparison, compare_hedges
-from hedgekit.sizing import HedgeFraction, HedgeSizing, TargetBeta, size_hedge, tail_factor
+from hedgekit.sizing import HedgeFraction, HedgeSizing, Leg, TargetBeta, size_hedge, tail_factor
 
 #: Prior of the Vasicek shrinkage: mean 1 (the market) and a cross-sectional standard
 #: deviation of 0.5, about the dispersion of US large-cap betas (Vasicek 1973 uses the
@@ -447,25 +448,30 @@ def make_plan(
         Scenario("rally +15%", 0.15),
         Scenario("flat", 0.0),
     )
+    horizon_end = as_of + dt.timedelta(days=request.horizon_days)
+    half = size(HedgeFraction(0.5))
+    hedges, days_to_expiry, n_rolls = _rolled_to_horizon(
+        {"hedge": sizing, "50% hedge": half}, contract, market, horizon_end, notes
+    )
     per_side = {
-        spec.root: request.commission_usd + request.slippage_ticks * spec.tick_value_usd
+        spec.root: (1 + n_rolls)
+        * (request.commission_usd + request.slippage_ticks * spec.tick_value_usd)
         for spec in (contract, micro)
         if spec is not None
     }
     comparison = compare_hedges(
         value,
         beta.beta,
-        {"hedge": sizing, "50% hedge": size(HedgeFraction(0.5))},
+        hedges,
         market.index_level.value,
         scenarios,
         horizon_days=request.horizon_days,
-        days_to_expiry=float(market.days_to_expiry),
+        days_to_expiry=float(days_to_expiry),
         rate_annual=market.rate.value,
         dividend_yield=market.dividend_yield.value,
         cost_per_contract_side_usd=per_side,
     )
 
-    horizon_end = as_of + dt.timedelta(days=request.horizon_days)
     main_leg = next((leg for leg in sizing.legs if leg.root == contract.root), None)
     micro_leg = next(
         (leg for leg in sizing.legs if micro is not None and leg.root == micro.root), None
@@ -532,6 +538,53 @@ def make_plan(
         advice=advice,
         notes=tuple(notes),
     )
+
+
+def _rolled_to_horizon(
+    hedges: dict[str, HedgeSizing],
+    contract: ContractSpec,
+    market: MarketInputs,
+    horizon_end: dt.date,
+    notes: list[str],
+) -> tuple[dict[str, HedgeSizing | tuple[Leg, ...]], int, int]:
+    r"""Legs for the scenario table when the hedge must be rolled before the horizon.
+
+    A hedge kept to the horizon is rolled at each roll date into the next contract. Rolled at
+    fair value, a short position then carries like one position in the contract held at the
+    horizon, entered today at the current price shifted by the fair calendar spread:
+    :math:`F_0' = F_0\,e^{(r-q)(\tau_2-\tau_1)}` (Hull 11e §5.4, eq. 5.3, applied to both
+    expiries), so the scenario's carry covers the whole horizon instead of stopping at the first
+    expiry. Returns the legs by label, the days to the expiry of the contract held at the
+    horizon, and the number of rolls (each costs a round trip, added by the caller).
+    """
+    code = held_contract(contract.root, horizon_end, CmeRollRule(), months=contract.months)
+    if code == market.contract:
+        return dict(hedges), market.days_to_expiry, 0
+    rolls = (
+        len(
+            contract_schedule(
+                contract.root, market.as_of, horizon_end, CmeRollRule(), contract.months
+            )
+        )
+        - 1
+    )
+    ltd = last_trading_day(code).date()
+    tau1 = market.days_to_expiry / CALENDAR_DAYS_PER_YEAR
+    tau2 = (ltd - market.as_of).days / CALENDAR_DAYS_PER_YEAR
+    shift = math.exp((market.rate.value - market.dividend_yield.value) * (tau2 - tau1))
+    out: dict[str, HedgeSizing | tuple[Leg, ...]] = {
+        label: tuple(
+            Leg.of(leg.root, leg.quantity, leg.multiplier_usd, leg.price * shift)
+            for leg in sizing.legs
+        )
+        for label, sizing in hedges.items()
+    }
+    notes.append(
+        f"The scenarios keep the hedge to {horizon_end}: it is rolled {rolls} time(s) "
+        f"(first on {market.roll_date}) and ends in {code}; rolls are taken at the fair "
+        "calendar spread, and each roll adds a round trip of commission and slippage."
+    )
+    return out, (ltd - market.as_of).days, rolls
 
 
 def _move_label(move: float) -> str:
