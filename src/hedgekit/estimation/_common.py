@@ -9,17 +9,12 @@ from typing import Final, Literal, TypeAlias
 import numpy as np
 import pandas as pd
 
-from hedgekit._constants import TRADING_DAYS_PER_YEAR
+from hedgekit._constants import TRADING_DAYS_PER_YEAR, WEEKS_PER_YEAR
 from hedgekit._typing import DateLike, Float64Array
 from hedgekit.errors import InputError
 
 #: Sampling frequency of a return series.
 Frequency: TypeAlias = Literal["daily", "weekly"]
-
-#: Weeks per year used to annualise weekly (Friday-to-Friday) figures. Private to this
-#: package because ``hedgekit._constants`` has no weekly counterpart of
-#: ``TRADING_DAYS_PER_YEAR``; 52 whole weeks, the same convention as 252 sessions.
-WEEKS_PER_YEAR: Final = 52
 
 #: Fewest paired observations accepted for any fit (fewer gives meaningless standard errors).
 MIN_OBS: Final = 20
