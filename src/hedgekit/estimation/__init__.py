@@ -12,6 +12,8 @@ use :func:`returns_from_prices` first.
 
 from __future__ import annotations
 
+from hedgekit._constants import WEEKS_PER_YEAR
+
 from ._align import AlignedReturns, ReturnsLike, align
 from ._beta import (
     BetaMethod,
@@ -28,7 +30,7 @@ from ._beta import (
     ols_beta,
     vasicek_shrink,
 )
-from ._common import MIN_OBS, WEEKS_PER_YEAR, Frequency, periods_per_year
+from ._common import MIN_OBS, Frequency, periods_per_year
 from ._ewma import RISKMETRICS_DAILY_DECAY, EWMABeta, ewma_beta, ewma_beta_series
 from ._hedge_ratio import (
     MinVarianceHedge,
