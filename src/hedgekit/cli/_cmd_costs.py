@@ -5,7 +5,6 @@ JSON schemas: docs/cli-json-costs.md.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -13,154 +12,37 @@ import typer
 
 from hedgekit.cli import _output as out
 from hedgekit.cli._app import JsonFlag, app, choice, parse_date
+from hedgekit.cli._plan_options import (
+    AsOf,
+    Beta,
+    Commission,
+    Contract,
+    ContractsFile,
+    DividendYield,
+    FuturesPrice,
+    Hedge,
+    Holdings,
+    HorizonOpt,
+    IndexLevel,
+    MarginRate,
+    MarginTbills,
+    NoMicro,
+    OptionFee,
+    OptionName,
+    Prices,
+    Rate,
+    Rounding,
+    Skew,
+    SlippageTicks,
+    TargetBeta,
+    ValueUsd,
+    Vol,
+    make_plan_from_options,
+)
 from hedgekit.errors import InputError
 
 if TYPE_CHECKING:
-    from hedgekit.costs import Horizon
     from hedgekit.plan import HedgePlan
-
-# Options shared by the three commands (the portfolio and the plan behind it).
-Holdings = Annotated[
-    str | None,
-    typer.Option(
-        "--holdings", help="Holdings CSV: ticker, shares or market_value_usd[, cost_basis_usd]."
-    ),
-]
-Prices = Annotated[
-    str | None, typer.Option("--prices", help="Price file (CSV/Parquet); default bundled.")
-]
-ValueUsd = Annotated[
-    float | None, typer.Option("--value-usd", help="Portfolio value (with --beta).")
-]
-Beta = Annotated[
-    float | None, typer.Option("--beta", help="Portfolio beta (overrides the estimate).")
-]
-AsOf = Annotated[
-    str | None, typer.Option("--as-of", help="Plan date; default the last price date.")
-]
-Hedge = Annotated[
-    float | None,
-    typer.Option("--hedge", help="Fraction of beta exposure to hedge, 0..1 (default 1)."),
-]
-TargetBeta = Annotated[
-    float | None, typer.Option("--target-beta", help="Beta wanted after the hedge.")
-]
-Contract = Annotated[
-    str, typer.Option("--contract", help="ES, MES, NQ, MNQ, RTY, M2K, YM, MYM or auto.")
-]
-Rounding = Annotated[str, typer.Option("--rounding", help="Futures: nearest | down | up.")]
-NoMicro = Annotated[bool, typer.Option("--no-micro", help="Do not top up with Micro contracts.")]
-IndexLevel = Annotated[float | None, typer.Option("--index-level", help="Index level override.")]
-FuturesPrice = Annotated[
-    float | None, typer.Option("--futures-price", help="Futures price override.")
-]
-Rate = Annotated[float | None, typer.Option("--rate", help="Risk-free rate, continuous (0.045).")]
-DividendYield = Annotated[
-    float | None, typer.Option("--dividend-yield", help="Index dividend yield, continuous (0.013).")
-]
-Commission = Annotated[
-    float, typer.Option("--commission", help="Futures: USD per contract per side.")
-]
-SlippageTicks = Annotated[
-    float, typer.Option("--slippage-ticks", help="Futures: ticks per contract per side.")
-]
-ContractsFile = Annotated[
-    str | None, typer.Option("--contracts-file", help="TOML file of user contracts.")
-]
-HorizonOpt = Annotated[
-    str,
-    typer.Option(
-        "--horizon",
-        help="tactical (3m) | medium (6m) | long (1y) | 45d, 6w, 3m, 2y | days | YYYY-MM-DD.",
-    ),
-]
-Vol = Annotated[
-    float | None,
-    typer.Option("--vol", help="At-the-money vol (0.18); default VIX/100 at the plan date."),
-]
-Skew = Annotated[
-    float | None,
-    typer.Option(
-        "--skew",
-        help="Skew slope: vol points added per 10% of spot below the money (0.05); default none.",
-    ),
-]
-OptionName = Annotated[str, typer.Option("--option", help="Index option: SPX | XSP | NDX | RUT.")]
-OptionFee = Annotated[
-    float, typer.Option("--option-fee", help="Option commission + fees, USD per contract per side.")
-]
-MarginRate = Annotated[
-    float | None,
-    typer.Option(
-        "--margin-rate", help="Rate the margin cash would earn or costs (default --rate)."
-    ),
-]
-MarginTbills = Annotated[
-    bool, typer.Option("--margin-in-tbills", help="Margin posted in T-bills: no interest forgone.")
-]
-
-
-def _make_plan(
-    *,
-    horizon: str | None,
-    holdings: str | None,
-    prices: str | None,
-    value_usd: float | None,
-    beta: float | None,
-    as_of: str | None,
-    hedge: float | None,
-    target_beta: float | None,
-    contract: str,
-    rounding: str,
-    no_micro: bool,
-    index_level: float | None,
-    futures_price: float | None,
-    rate: float | None,
-    dividend_yield: float | None,
-    commission: float,
-    slippage_ticks: float,
-    contracts_file: str | None,
-) -> tuple[HedgePlan, Any, Any, Horizon | None]:
-    """The plan behind a command, its registry and holdings, and the horizon resolved."""
-    from hedgekit.cli._commands import load_registry
-    from hedgekit.costs import resolve_horizon
-    from hedgekit.data import load_holdings, load_prices
-    from hedgekit.plan import PlanRequest, make_plan
-
-    day = parse_date(as_of, "--as-of")
-    hz = resolve_horizon(day, horizon) if (day is not None and horizon is not None) else None
-    request = PlanRequest(
-        hedge=hedge,
-        target_beta=target_beta,
-        contract=contract,
-        as_of=day,
-        value_usd=value_usd,
-        beta=beta,
-        rounding=choice(rounding, "rounding", ("nearest", "down", "up")),  # type: ignore[arg-type]
-        use_micro=not no_micro,
-        index_level=index_level,
-        futures_price=futures_price,
-        rate_annual=rate,
-        dividend_yield=dividend_yield,
-        commission_usd=commission,
-        slippage_ticks=slippage_ticks,
-    )
-    if hz is not None:
-        request = dataclasses.replace(request, horizon_days=hz.days)
-    registry = load_registry(contracts_file)
-    held = load_holdings(holdings) if holdings is not None else None
-    px = load_prices(prices) if prices is not None else None
-    if px is not None and held is None:
-        raise InputError(
-            "--prices needs --holdings", source="--prices", value=prices, expected="--holdings"
-        )
-    plan = make_plan(request, holdings=held, prices=px, registry=registry)
-    if horizon is not None and hz is None:
-        hz = resolve_horizon(plan.as_of, horizon)
-        if hz.days != plan.request.horizon_days:
-            request = dataclasses.replace(request, as_of=plan.as_of, horizon_days=hz.days)
-            plan = make_plan(request, holdings=held, prices=px, registry=registry)
-    return plan, registry, held, hz
 
 
 def _plan_header(plan: HedgePlan) -> dict[str, Any]:
@@ -235,7 +117,7 @@ def cost_cmd(
                 raise InputError(
                     "not a number", source="--quoted-spread", value=part, expected="e.g. 48.5"
                 ) from None
-    plan, registry, _, hz = _make_plan(
+    plan, registry, _, hz = make_plan_from_options(
         horizon=horizon,
         holdings=holdings,
         prices=prices,
@@ -401,7 +283,7 @@ def puts_cmd(
     ratios = parse_fractions(hedge_ratios, "--hedge-ratios", hi=1.5)
     call = None if call_strike is None else parse_strike(call_strike, "--call-strike")
     width: StrikeSpec = parse_strike(spread_width, "--spread-width")
-    plan, _, _, _ = _make_plan(
+    plan, _, _, _ = make_plan_from_options(
         horizon=None,
         holdings=holdings,
         prices=prices,
@@ -577,7 +459,7 @@ def compare_cmd(
     put = parse_strike(put_strike, "--put-strike")
     call = None if call_strike is None else parse_strike(call_strike, "--call-strike")
     start = parse_date(history_start, "--history-start")
-    plan, registry, held, _ = _make_plan(
+    plan, registry, held, _ = make_plan_from_options(
         horizon=horizon,
         holdings=holdings,
         prices=prices,

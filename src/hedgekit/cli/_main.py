@@ -10,6 +10,26 @@ import typer
 
 from hedgekit.cli import _output as out
 from hedgekit.cli._app import JsonFlag, app, choice, is_iso, parse_date, parse_moves, today
+from hedgekit.cli._plan_options import (
+    AsOf,
+    Beta,
+    Commission,
+    Contract,
+    ContractsFile,
+    DividendYield,
+    FuturesPrice,
+    Hedge,
+    Holdings,
+    IndexLevel,
+    NoMicro,
+    Prices,
+    Rate,
+    Rounding,
+    SlippageTicks,
+    TargetBeta,
+    ValueUsd,
+    load_inputs,
+)
 from hedgekit.errors import HedgekitError, InputError
 
 
@@ -108,33 +128,14 @@ def tour_cmd(
 
 @app.command("plan")
 def plan_cmd(
-    holdings: Annotated[
-        str | None,
-        typer.Option("--holdings", help="Holdings CSV: ticker, shares or market_value_usd."),
-    ] = None,
-    prices: Annotated[
-        str | None,
-        typer.Option("--prices", help="Price file (CSV/Parquet); default the bundled prices."),
-    ] = None,
-    value_usd: Annotated[
-        float | None, typer.Option("--value-usd", help="Portfolio value (with --beta).")
-    ] = None,
-    beta: Annotated[
-        float | None, typer.Option("--beta", help="Portfolio beta (overrides the estimate).")
-    ] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Plan date; default the last price date.")
-    ] = None,
-    hedge: Annotated[
-        float | None,
-        typer.Option("--hedge", help="Fraction of beta exposure to hedge, 0..1 (default 1)."),
-    ] = None,
-    target_beta: Annotated[
-        float | None, typer.Option("--target-beta", help="Beta wanted after the hedge.")
-    ] = None,
-    contract: Annotated[
-        str, typer.Option("--contract", help="ES, MES, NQ, MNQ, RTY, M2K, YM, MYM or auto.")
-    ] = "auto",
+    holdings: Holdings = None,
+    prices: Prices = None,
+    value_usd: ValueUsd = None,
+    beta: Beta = None,
+    as_of: AsOf = None,
+    hedge: Hedge = None,
+    target_beta: TargetBeta = None,
+    contract: Contract = "auto",
     window: Annotated[int, typer.Option("--window", help="Returns in the beta window.")] = 252,
     frequency: Annotated[str, typer.Option("--frequency", help="daily | weekly.")] = "daily",
     beta_method: Annotated[
@@ -143,46 +144,32 @@ def plan_cmd(
     price_basis: Annotated[
         str, typer.Option("--price-basis", help="Denominator: futures | index.")
     ] = "futures",
-    rounding: Annotated[str, typer.Option("--rounding", help="nearest | down | up.")] = "nearest",
-    no_micro: Annotated[
-        bool, typer.Option("--no-micro", help="Do not top up with Micro contracts.")
-    ] = False,
+    rounding: Rounding = "nearest",
+    no_micro: NoMicro = False,
     allow_net_short: Annotated[
         bool, typer.Option("--allow-net-short", help="Allow a hedge above 100%.")
     ] = False,
     tail: Annotated[bool, typer.Option("--tail", help="Tail the hedge (× e^(-rT)).")] = False,
-    index_level: Annotated[float | None, typer.Option("--index-level")] = None,
-    futures_price: Annotated[float | None, typer.Option("--futures-price")] = None,
-    rate: Annotated[
-        float | None, typer.Option("--rate", help="Risk-free rate, continuous (0.045).")
-    ] = None,
-    dividend_yield: Annotated[
-        float | None, typer.Option("--dividend-yield", help="Index dividend yield (0.013).")
-    ] = None,
+    index_level: IndexLevel = None,
+    futures_price: FuturesPrice = None,
+    rate: Rate = None,
+    dividend_yield: DividendYield = None,
     horizon_days: Annotated[
         int, typer.Option("--horizon-days", help="Scenario horizon, calendar days.")
     ] = 91,
     moves: Annotated[
         str | None, typer.Option("--moves", help="Index moves in %, e.g. -30,-20,-10,0,10,20.")
     ] = None,
-    commission: Annotated[
-        float, typer.Option("--commission", help="USD per contract per side.")
-    ] = 2.5,
-    slippage_ticks: Annotated[
-        float, typer.Option("--slippage-ticks", help="Ticks per contract per side.")
-    ] = 1.0,
+    commission: Commission = 2.5,
+    slippage_ticks: SlippageTicks = 1.0,
     net_worth: Annotated[float | None, typer.Option("--net-worth", help="Net worth, USD.")] = None,
     cash_buffer: Annotated[
         float | None, typer.Option("--cash-buffer", help="Cash for margin, USD.")
     ] = None,
-    contracts_file: Annotated[
-        str | None, typer.Option("--contracts-file", help="TOML file of user contracts.")
-    ] = None,
+    contracts_file: ContractsFile = None,
     json_: JsonFlag = False,
 ) -> None:
     """Plan a hedge: beta, best contract, how many contracts, margin, scenarios, warnings."""
-    from hedgekit.cli._commands import load_registry
-    from hedgekit.data import load_holdings, load_prices
     from hedgekit.plan import PlanRequest, make_plan
 
     kwargs: dict[str, Any] = {}
@@ -217,13 +204,7 @@ def plan_cmd(
         cash_buffer_usd=cash_buffer,
         **kwargs,
     )
-    registry = load_registry(contracts_file)
-    held = load_holdings(holdings) if holdings is not None else None
-    px = load_prices(prices) if prices is not None else None
-    if px is not None and held is None:
-        raise InputError(
-            "--prices needs --holdings", source="--prices", value=prices, expected="--holdings"
-        )
+    held, px, registry = load_inputs(holdings, prices, contracts_file)
     plan = make_plan(request, holdings=held, prices=px, registry=registry)
     if json_:
         out.emit_json("plan", plan.to_dict())
