@@ -13,8 +13,8 @@ from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 import numpy as np
-import pandas as pd
 
+from hedgekit._dates import to_date
 from hedgekit._typing import DateLike
 from hedgekit.errors import InputError
 
@@ -35,63 +35,9 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ROOT_EXPECTED = "1 to 5 uppercase letters or digits, starting with a letter (e.g. 'ES', 'M2K')"
 
 
-def as_date(value: DateLike, *, parameter: str = "date") -> dt.date:
-    """Parse one date strictly: ``datetime.date``, a tz-naive datetime/Timestamp, or ISO text.
-
-    Parameters
-    ----------
-    value
-        A ``datetime.date``; a ``datetime.datetime`` or ``pandas.Timestamp`` (its calendar
-        date is used); a ``numpy.datetime64``; or a string ``YYYY-MM-DD``.
-    parameter
-        Name reported in the error.
-
-    Returns
-    -------
-    datetime.date
-
-    Raises
-    ------
-    InputError
-        For NaT, a time-zone-aware value, other text forms, or another type.
-    """
-    if (isinstance(value, dt.datetime) and pd.isna(value)) or (
-        isinstance(value, np.datetime64) and np.isnat(value)
-    ):
-        raise InputError("missing date", source=parameter, value=str(value), expected="a date")
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            raise InputError(
-                "time-zone-aware timestamp",
-                source=parameter,
-                value=str(value),
-                expected="a tz-naive date (session dates carry no time zone)",
-            )
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, np.datetime64):
-        day = value.astype("datetime64[D]").item()
-        if isinstance(day, dt.date):
-            return day
-        raise InputError(  # pragma: no cover - out-of-range datetime64 has no date
-            "date out of range", source=parameter, value=str(value), expected="a date"
-        )
-    if isinstance(value, str):
-        if _ISO_DATE.fullmatch(value):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                pass
-        raise InputError(
-            "not a valid ISO date", source=parameter, value=value, expected="'YYYY-MM-DD'"
-        )
-    raise InputError(
-        "not a date",
-        source=parameter,
-        value=value,
-        expected="datetime.date, tz-naive datetime/Timestamp, numpy.datetime64 or 'YYYY-MM-DD'",
-    )
+def as_date(value: DateLike, parameter: str) -> dt.date:
+    """Parse a date strictly (see :func:`hedgekit._dates.to_date`), naming ``parameter``."""
+    return to_date(value, parameter)
 
 
 def _is_real(value: object) -> bool:

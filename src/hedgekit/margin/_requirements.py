@@ -294,8 +294,8 @@ def margin_requirements(
         Unknown contract (:class:`~hedgekit.errors.UnknownContractError`), no margin rate on
         ``as_of``, a leg whose multiplier disagrees with its contract, or bad numbers.
     """
+    from hedgekit._dates import to_date as as_date
     from hedgekit.contracts import default_registry
-    from hedgekit.contracts._spec import as_date
 
     day = as_date(as_of, parameter="as_of")
     value = check_positive(portfolio_value_usd, "portfolio_value_usd")
