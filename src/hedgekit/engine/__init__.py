@@ -36,6 +36,9 @@ Examples
 
 from __future__ import annotations
 
+from hedgekit.engine._hedge_inputs import CallSource, HedgeTerms, PathSet, Rounding, RuleKind
+from hedgekit.engine._hedge_python import DayState, HedgeLedger, simulate_hedge_ledger
+from hedgekit.engine._hedge_run import HedgePaths, PathEngine, ProgressCallback, simulate_paths
 from hedgekit.engine._inputs import (
     AccountSpec,
     HeldContractSchedule,
@@ -57,14 +60,26 @@ __all__ = [
     "DISABLE_NUMBA_ENV",
     "AccountSpec",
     "BatchResult",
+    "CallSource",
+    "DayState",
     "Engine",
+    "HedgeLedger",
+    "HedgePaths",
+    "HedgeTerms",
     "HeldContractSchedule",
     "MarketPath",
+    "PathEngine",
+    "PathSet",
+    "ProgressCallback",
+    "Rounding",
+    "RuleKind",
     "RunLedger",
     "available_engines",
     "default_engine",
     "held_contract_schedule",
     "run_grid",
     "simulate_batch",
+    "simulate_hedge_ledger",
     "simulate_ledger",
+    "simulate_paths",
 ]

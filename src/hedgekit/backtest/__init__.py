@@ -1,0 +1,57 @@
+"""Hedge backtests over real history: a policy carried through marks, rolls and margin calls.
+
+* :class:`BacktestSpec` with :class:`IndexPortfolio` / :class:`HoldingsPortfolio`,
+  :class:`Costs`, :class:`MarginSpec` (default: initial margin 5% of notional, maintenance
+  = initial / 1.1; see its notes);
+* :func:`run_backtest` -> :class:`BacktestResult` (daily state, fills, rolls, margin calls,
+  hedged and unhedged :class:`~hedgekit.metrics.Metrics`);
+* :func:`run_batch` -> :class:`BatchSummary` for many runs over one market (sweeps);
+* :func:`load_history` / :class:`HistoricalMarket`: the real market of a spec (index, VIX,
+  T-bill, dividend yield, held contract and its price with the source of each price).
+
+Examples
+--------
+>>> from hedgekit.backtest import BacktestSpec, IndexPortfolio, run_backtest
+>>> from hedgekit.policies import StaticHedge
+>>> spec = BacktestSpec("2018-10-01", "2018-12-24", IndexPortfolio(1_000_000.0),
+...                     policy=StaticHedge(0.5))
+>>> result = run_backtest(spec, engine="python")
+>>> result.daily[["total_value_usd", "unhedged_value_usd", "contracts"]].shape[0]
+59
+"""
+
+from __future__ import annotations
+
+from hedgekit.backtest._history import HistoricalMarket, load_history
+from hedgekit.backtest._result import DAILY_COLUMNS, BacktestResult, BatchSummary
+from hedgekit.backtest._run import BacktestEngine, build_inputs, run_backtest, run_batch
+from hedgekit.backtest._spec import (
+    DEFAULT_INITIAL_MARGIN_FRACTION,
+    DEFAULT_MAINTENANCE_RATIO,
+    BacktestSpec,
+    Costs,
+    FuturesPrices,
+    HoldingsPortfolio,
+    IndexPortfolio,
+    MarginSpec,
+)
+
+__all__ = [
+    "DAILY_COLUMNS",
+    "DEFAULT_INITIAL_MARGIN_FRACTION",
+    "DEFAULT_MAINTENANCE_RATIO",
+    "BacktestEngine",
+    "BacktestResult",
+    "BacktestSpec",
+    "BatchSummary",
+    "Costs",
+    "FuturesPrices",
+    "HistoricalMarket",
+    "HoldingsPortfolio",
+    "IndexPortfolio",
+    "MarginSpec",
+    "build_inputs",
+    "load_history",
+    "run_backtest",
+    "run_batch",
+]

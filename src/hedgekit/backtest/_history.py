@@ -1,0 +1,283 @@
+r"""Real history for a backtest: sessions, index, VIX, T-bill, dividends, held futures prices.
+
+Everything comes from the bundled datasets (:mod:`hedgekit.datasets`, the I/O layer):
+
+* sessions: the index series' own dates in ``[start, end]`` (each must be an NYSE session);
+* rate: FRED DTB3 converted to a continuous rate
+  (:func:`hedgekit.pricing.tbill_discount_to_continuous`, 91 days) and carried forward onto
+  the sessions: each session takes the latest observation dated on or before it (DTB3
+  follows the bond-market calendar); more than 10 calendar days stale raises;
+* index dividend yield: implied by the S&P 500 total-return index over a trailing year
+  (:func:`hedgekit.market.dividend_yield_from_total_return`), or a constant given;
+* the held contract per session from :func:`hedgekit.calendar.held_by_session` under the
+  roll rule; the position moves at the roll date's close;
+* its price: the CHRIS ES1 settlement (``hedgekit.datasets.load_es_front_month``) when that
+  series' contract that day (``inferred_contract``) is the one held, otherwise fair value
+  :math:`F = S e^{(r - q)\tau}` with :math:`\tau` = calendar days to the contract's last
+  trading day / 365 (Hull 11e §5.4, futures on stock indices). ES1 follows the front
+  contract to expiry, so between the CME roll date and expiry the contract held (the next
+  one) is priced at fair value. The source of every price is recorded. Switching source
+  within one contract's life adds the basis between settlement and fair value to that day's
+  mark (a few points), an artefact stated here rather than smoothed away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from hedgekit._constants import CALENDAR_DAYS_PER_YEAR
+from hedgekit._typing import Float64Array
+from hedgekit.backtest._spec import BacktestSpec, FuturesPrices
+from hedgekit.calendar import RollRule, held_by_session, next_session
+from hedgekit.contracts import get_contract
+from hedgekit.errors import InputError
+from hedgekit.policies import PolicyMarket
+
+__all__ = ["HistoricalMarket", "load_history"]
+
+#: Most calendar days a carried-forward T-bill observation may be older than its session.
+MAX_RATE_STALENESS_DAYS = 10
+#: Roots whose prices the bundled CHRIS ES1 settlements are (E-mini S&P 500 only).
+SETTLEMENT_ROOTS = ("ES",)
+SETTLEMENT = "settlement"
+FAIR_VALUE = "fair value"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class HistoricalMarket:
+    """The market of one backtest, one entry per session of the run.
+
+    Attributes
+    ----------
+    dates
+        Sessions of the run.
+    index_level, vix, rate_annual, dividend_yield
+        Index close, VIX (NaN where missing), continuous T-bill rate, index dividend yield.
+    contract_settled, contract_held
+        Code of the contract carried into the session (settled that day) and held after its
+        trades; they differ on roll days.
+    futures_price_settle, futures_price_hold
+        Their prices that day.
+    source_settle, source_hold
+        ``"settlement"`` or ``"fair value"`` for each price.
+    is_roll
+        Roll days (never day 0: a run starting on a roll date simply opens the next contract).
+    multiplier_usd, tick_size_points
+        Of the contract.
+    policy_market
+        The same data with ``warmup`` sessions of history before the start, for policies.
+    """
+
+    dates: pd.DatetimeIndex
+    index_level: Float64Array
+    vix: Float64Array
+    rate_annual: Float64Array
+    dividend_yield: Float64Array
+    contract_settled: np.ndarray
+    contract_held: np.ndarray
+    futures_price_settle: Float64Array
+    futures_price_hold: Float64Array
+    source_settle: np.ndarray
+    source_hold: np.ndarray
+    is_roll: np.ndarray
+    multiplier_usd: float
+    tick_size_points: float
+    root: str
+    policy_market: PolicyMarket
+
+    @property
+    def n_days(self) -> int:
+        """Sessions in the run."""
+        return len(self.dates)
+
+
+def _index_close(index_key: str) -> pd.Series:
+    from hedgekit.datasets import load_index
+
+    return load_index(index_key)["close"].astype(np.float64)
+
+
+def _rates_on(sessions: pd.DatetimeIndex) -> Float64Array:
+    from hedgekit.datasets import load_tbill_3m
+    from hedgekit.pricing import tbill_discount_to_continuous
+
+    tb = load_tbill_3m()["discount_pct"].dropna()
+    obs = tb.index.to_numpy(dtype="datetime64[D]")
+    days = sessions.to_numpy(dtype="datetime64[D]")
+    pos = np.searchsorted(obs, days, side="right") - 1
+    if (pos < 0).any():
+        raise InputError("no T-bill rate before this session", source="rate",
+                         value=str(sessions[int(np.flatnonzero(pos < 0)[0])].date()))  # fmt: skip
+    stale = (days - obs[pos]).astype(np.int64)
+    if (stale > MAX_RATE_STALENESS_DAYS).any():
+        i = int(np.flatnonzero(stale > MAX_RATE_STALENESS_DAYS)[0])
+        raise InputError(
+            "T-bill rate too stale to carry forward",
+            source="rate",
+            value=str(sessions[i].date()),
+            expected=f"an observation within {MAX_RATE_STALENESS_DAYS} days (FRED DTB3)",
+        )
+    rates: Float64Array = tbill_discount_to_continuous(tb.to_numpy(dtype=np.float64)[pos])
+    return rates
+
+
+def _dividend_yield_on(
+    sessions: pd.DatetimeIndex, index_key: str, given: float | None
+) -> Float64Array:
+    if given is not None:
+        return np.full(len(sessions), float(given))
+    if index_key != "SPX":
+        raise InputError(
+            f"no bundled dividend yield for {index_key}",
+            source="index_dividend_yield",
+            expected="a constant dividend yield (e.g. 0.012)",
+        )
+    from hedgekit.datasets import load_sp500, load_sp500_tr
+    from hedgekit.market import dividend_yield_from_total_return
+
+    q = dividend_yield_from_total_return(load_sp500_tr()["close"], load_sp500()["close"])
+    out = q.reindex(sessions).to_numpy(dtype=np.float64)
+    if np.isnan(out).any():
+        i = int(np.flatnonzero(np.isnan(out))[0])
+        raise InputError(
+            "no S&P 500 dividend yield on this session (the total-return index covers "
+            "1988-01-04..2024-02-16, with a year of warm-up)",
+            source="index_dividend_yield",
+            value=str(sessions[i].date()),
+            expected="a constant index_dividend_yield for this period",
+        )
+    return out
+
+
+def _held_contracts(
+    root: str, sessions: pd.DatetimeIndex, rule: RollRule
+) -> tuple[np.ndarray, np.ndarray, Float64Array, Float64Array]:
+    """Contract carried into / held after each session and their years to last trading day."""
+    after_last = next_session(sessions[-1])
+    frame = held_by_session(root, sessions[0], after_last, rule)
+    missing = sessions.difference(pd.DatetimeIndex(frame.index))
+    if len(missing):
+        raise InputError("a data date is not an NYSE session", source="sessions",
+                         value=str(missing[0].date()))  # fmt: skip
+    # the contract held *after* session d's close is the one held on the next NYSE session
+    nxt = frame.shift(-1)
+    settled = frame.loc[sessions]
+    held_after = nxt.loc[sessions]
+    c_settle = settled["contract"].to_numpy(dtype=object).copy()
+    c_hold = held_after["contract"].to_numpy(dtype=object).copy()
+    # a run starting on a roll date opens the next contract on day 0
+    c_settle[0] = c_hold[0]
+    ltd_settle = settled["last_trading_day"].to_numpy(dtype="datetime64[D]").copy()
+    ltd_settle[0] = held_after["last_trading_day"].to_numpy(dtype="datetime64[D]")[0]
+    ltd_hold = held_after["last_trading_day"].to_numpy(dtype="datetime64[D]")
+    # every session must settle the contract held after the previous one (no missed roll)
+    bad = c_settle[1:] != c_hold[:-1]
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0]) + 1
+        raise InputError(
+            "the data skip a roll date (the roll session has no index close)",
+            source="sessions",
+            value=str(sessions[i].date()),
+        )
+    days = sessions.to_numpy(dtype="datetime64[D]")
+    tau_settle = (ltd_settle - days).astype(np.float64) / CALENDAR_DAYS_PER_YEAR
+    tau_hold = (ltd_hold - days).astype(np.float64) / CALENDAR_DAYS_PER_YEAR
+    return c_settle, c_hold, tau_settle, tau_hold
+
+
+def _settlements(
+    root: str, sessions: pd.DatetimeIndex, contracts: np.ndarray, mode: FuturesPrices
+) -> Float64Array:
+    """CHRIS ES1 settlement where its contract that day is ``contracts[t]``, else NaN."""
+    out = np.full(len(sessions), np.nan)
+    if mode == "fair" or root not in SETTLEMENT_ROOTS:
+        return out
+    from hedgekit.datasets import load_es_front_month
+
+    es1 = load_es_front_month()[["settle", "inferred_contract"]].reindex(sessions)
+    same = es1["inferred_contract"].to_numpy(dtype=object) == contracts
+    settle = es1["settle"].to_numpy(dtype=np.float64)
+    ok = same & np.isfinite(settle)
+    out[ok] = settle[ok]
+    return out
+
+
+def load_history(spec: BacktestSpec) -> HistoricalMarket:
+    """Assemble the real market of ``spec`` from the bundled datasets (see the module notes).
+
+    Raises
+    ------
+    InputError
+        Too few sessions, missing rates or dividend yields, a data date that is not a
+        session, or an unknown contract.
+    """
+    contract = get_contract(spec.contract)
+    index_key = contract.index
+    close = _index_close(index_key)
+    start, end = spec.start_date, spec.end_date
+    in_run = (close.index >= start) & (close.index <= end)
+    sessions = pd.DatetimeIndex(close.index[in_run], name="date")
+    if len(sessions) < 3:
+        raise InputError(
+            "fewer than 3 sessions of index data in the range",
+            source="start/end",
+            value=(str(start.date()), str(end.date())),
+            expected=f"dates inside the bundled {index_key} history "
+            f"({close.index[0].date()}..{close.index[-1].date()})",
+        )
+    first = int(np.flatnonzero(in_run)[0])
+    warm = min(spec.warmup_sessions, first)
+    all_dates = pd.DatetimeIndex(close.index[first - warm : first + len(sessions)])
+    s_all = close.to_numpy(dtype=np.float64)[first - warm : first + len(sessions)]
+    s = s_all[warm:]
+
+    from hedgekit.datasets import load_vix
+
+    vix_all = load_vix()["close"].reindex(all_dates).to_numpy(dtype=np.float64)
+    rate = _rates_on(sessions)
+    q = _dividend_yield_on(sessions, index_key, spec.index_dividend_yield)
+
+    c_settle, c_hold, tau_settle, tau_hold = _held_contracts(
+        contract.root, sessions, spec.roll_rule
+    )
+    fair_settle = s * np.exp((rate - q) * tau_settle)
+    fair_hold = s * np.exp((rate - q) * tau_hold)
+    st_settle = _settlements(contract.root, sessions, c_settle, spec.futures_prices)
+    st_hold = _settlements(contract.root, sessions, c_hold, spec.futures_prices)
+    use_settle = np.isfinite(st_settle)
+    use_hold = np.isfinite(st_hold)
+    f_settle = np.where(use_settle, st_settle, fair_settle)
+    f_hold = np.where(use_hold, st_hold, fair_hold)
+    is_roll = c_settle != c_hold
+    is_roll[0] = False
+    # off roll days the two legs are the same contract and must carry the same price
+    f_settle[~is_roll] = f_hold[~is_roll]
+    use_settle[~is_roll] = use_hold[~is_roll]
+
+    rate_all = np.full(len(all_dates), np.nan)
+    q_all = np.full(len(all_dates), np.nan)
+    rate_all[warm:] = rate
+    q_all[warm:] = q
+    policy_market = PolicyMarket(all_dates, s_all, vix_all, rate_all, q_all, start=warm)
+    source = np.array([FAIR_VALUE, SETTLEMENT], dtype=object)
+    return HistoricalMarket(
+        dates=sessions,
+        index_level=s,
+        vix=vix_all[warm:],
+        rate_annual=rate,
+        dividend_yield=q,
+        contract_settled=c_settle,
+        contract_held=c_hold,
+        futures_price_settle=f_settle,
+        futures_price_hold=f_hold,
+        source_settle=source[use_settle.astype(np.int64)],
+        source_hold=source[use_hold.astype(np.int64)],
+        is_roll=is_roll,
+        multiplier_usd=contract.multiplier_usd,
+        tick_size_points=contract.tick_size_points,
+        root=contract.root,
+        policy_market=policy_market,
+    )

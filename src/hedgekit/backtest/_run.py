@@ -1,0 +1,537 @@
+"""Run backtests: build the paths from history, evaluate the policy, simulate, assemble records."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, TypeAlias
+
+import numpy as np
+import pandas as pd
+
+from hedgekit._constants import TRADING_DAYS_PER_YEAR
+from hedgekit._typing import Float64Array
+from hedgekit.backtest._history import HistoricalMarket, load_history
+from hedgekit.backtest._result import DAILY_COLUMNS, BacktestResult, BatchSummary
+from hedgekit.backtest._spec import BacktestSpec, HoldingsPortfolio, IndexPortfolio
+from hedgekit.contracts import get_contract
+from hedgekit.engine import DayState, HedgeLedger, HedgeTerms, PathSet, simulate_paths
+from hedgekit.errors import InputError
+from hedgekit.metrics import Metrics, metrics_columns
+from hedgekit.policies import (
+    HedgePolicy,
+    PolicyState,
+    StatefulPolicy,
+    split_cppi,
+)
+from hedgekit.policies._base import finish_targets
+
+__all__ = ["BacktestEngine", "build_inputs", "run_backtest", "run_batch"]
+
+BacktestEngine: TypeAlias = Literal["auto", "numba", "interpreted", "python"]
+Progress: TypeAlias = Callable[[int, int], None]
+
+
+# ---------------------------------------------------------------------------- inputs
+def _holdings_prices(portfolio: HoldingsPortfolio, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    tickers = list(portfolio.holdings)
+    if portfolio.prices is not None:
+        prices = portfolio.prices
+    else:
+        from hedgekit.datasets import load_large_caps, load_sp500_20stocks
+
+        frames = [load_large_caps(), load_sp500_20stocks()]
+        columns: dict[str, pd.Series] = {}
+        for t in tickers:
+            for f in frames:
+                if t in f.columns and t not in columns:
+                    have = f[t].reindex(dates)
+                    if not have.isna().any():
+                        columns[t] = f[t]
+            if t not in columns:
+                raise InputError(
+                    "no bundled adjusted prices cover the whole run for this ticker",
+                    source="holdings",
+                    value=t,
+                    expected="a ticker of load_large_caps() or load_sp500_20stocks() with data "
+                    "on every session, or pass prices=",
+                )
+        prices = pd.DataFrame(columns)
+    missing = [t for t in tickers if t not in prices.columns]
+    if missing:
+        raise InputError("no price column for a holding", source="prices", value=missing[0])
+    frame = prices[tickers].reindex(dates).astype(np.float64)
+    if frame.isna().any().any():
+        col = str(frame.columns[frame.isna().any()][0])
+        day = frame.index[frame[col].isna()][0]
+        raise InputError("price missing on a session", source="prices", column=col,
+                         value=str(day.date()), expected="a price on every session")  # fmt: skip
+    if (frame <= 0).any().any():
+        raise InputError("prices must be positive", source="prices")
+    return frame
+
+
+def _portfolio_growth(
+    spec: BacktestSpec, hist: HistoricalMarket
+) -> tuple[Float64Array, float, float]:
+    """Gross daily returns of the stock portfolio, its starting value and beta."""
+    n = hist.n_days
+    p = spec.portfolio
+    growth = np.ones(n)
+    if isinstance(p, IndexPortfolio):
+        s = hist.index_level
+        q = hist.dividend_yield if p.dividend_yield is None else np.full(n, p.dividend_yield)
+        growth[1:] = 1.0 + p.beta * (s[1:] / s[:-1] - 1.0) + q[:-1] / TRADING_DAYS_PER_YEAR
+        if p.idio_vol_annual > 0.0:
+            rng = np.random.default_rng(p.seed)
+            growth[1:] += rng.normal(
+                0.0, p.idio_vol_annual / math.sqrt(TRADING_DAYS_PER_YEAR), n - 1
+            )
+            if (growth[1:] <= 0).any():
+                raise InputError("idiosyncratic noise drew a loss of 100% or more in a day",
+                                 source="idio_vol_annual", value=p.idio_vol_annual)  # fmt: skip
+        return growth, p.value_usd, p.beta
+    prices = _holdings_prices(p, hist.dates)
+    shares = np.array([p.holdings[t] for t in prices.columns])
+    value = prices.to_numpy() @ shares
+    if (value <= 0).any():
+        raise InputError("the holdings' value is not positive", source="holdings")
+    growth[1:] = value[1:] / value[:-1]
+    return growth, float(value[0]), p.beta
+
+
+def _terms(spec: BacktestSpec, hist: HistoricalMarket, value: float, beta: float) -> HedgeTerms:
+    m = spec.margin
+    im_fixed = 0.0
+    im_frac = 0.0
+    maint_ratio = m.maintenance_ratio
+    if m.model == "notional":
+        im_frac = m.initial_fraction
+    elif m.model == "fixed":
+        assert m.initial_usd is not None
+        im_fixed = m.initial_usd
+        if m.maintenance_usd is not None and im_fixed > 0:
+            maint_ratio = m.maintenance_usd / im_fixed
+    else:  # registry
+        contract = get_contract(spec.contract)
+        first = contract.margin_on(hist.dates[0], before_first="earliest")
+        last = contract.margin_on(hist.dates[-1], before_first="earliest")
+        if first != last:
+            raise InputError(
+                "the registry's margin changes inside the run",
+                source="margin",
+                value=(first.effective.isoformat(), last.effective.isoformat()),
+                expected="a run within one dated figure, or the notional/fixed model",
+            )
+        im_fixed = first.initial_usd
+        maint_ratio = first.maintenance_usd / first.initial_usd
+    rule = spec.rebalance
+    return HedgeTerms(
+        initial_value_usd=value,
+        beta=beta,
+        multiplier_usd=hist.multiplier_usd,
+        initial_cash_usd=spec.cash_usd,
+        commission_per_contract_usd=spec.costs.commission_usd,
+        slippage_per_contract_usd=spec.costs.slippage_ticks * hist.tick_size_points
+        * hist.multiplier_usd,
+        initial_margin_per_contract_usd=im_fixed,
+        initial_margin_fraction=im_frac,
+        maintenance_fraction=maint_ratio,
+        buffer_multiple=m.buffer_multiple,
+        sweep_multiple=m.sweep_multiple,
+        call_source=m.call_source,
+        deposit_on_increase=True,
+        margin_rate_haircut_annual=m.interest_haircut_annual,
+        rounding=spec.rounding,
+        rule=rule.kind,  # type: ignore[arg-type]
+        ratio_change=rule.ratio_change,
+    )  # fmt: skip
+
+
+def build_inputs(
+    spec: BacktestSpec, history: HistoricalMarket | None = None
+) -> tuple[HistoricalMarket, PathSet, HedgeTerms]:
+    """The real history of ``spec`` and the engine inputs derived from it."""
+    hist = load_history(spec) if history is None else history
+    growth, value, beta = _portfolio_growth(spec, hist)
+    paths = PathSet(
+        portfolio_growth=growth,
+        rate_annual=hist.rate_annual,
+        futures_price_settle=hist.futures_price_settle,
+        futures_price_hold=hist.futures_price_hold,
+        is_roll=hist.is_roll,
+        dates=hist.dates.to_numpy(dtype="datetime64[D]"),
+    )
+    return hist, paths, _terms(spec, hist, value, beta)
+
+
+def _policy_targets(policy: HedgePolicy | None, hist: HistoricalMarket) -> Float64Array:
+    pm = hist.policy_market
+    if policy is None:
+        return np.ones(hist.n_days)
+    return finish_targets(policy.targets(pm), pm, policy.name)[pm.start :].copy()
+
+
+def _stateful_callback(
+    policy: StatefulPolicy, hist: HistoricalMarket, terms: HedgeTerms
+) -> Callable[[DayState], float]:
+    pm = hist.policy_market
+    initial = terms.initial_value_usd + terms.initial_cash_usd
+
+    def decide(day: DayState) -> float:
+        t = day.day
+        state = PolicyState(
+            day=t,
+            date=hist.dates[t],
+            index_level=float(hist.index_level[t]),
+            vix=float(hist.vix[t]),
+            stocks_usd=day.stocks_usd,
+            cash_usd=day.cash_usd,
+            margin_account_usd=day.margin_account_usd,
+            total_value_usd=day.stocks_usd + day.cash_usd + day.margin_account_usd,
+            initial_value_usd=initial,
+            contracts=day.contracts,
+            hedge_ratio_previous=day.hedge_ratio_previous,
+            market=pm,
+        )
+        return float(policy.decide(state))
+
+    return decide
+
+
+def _unhedged(paths: PathSet, terms: HedgeTerms) -> Float64Array:
+    g = np.asarray(paths.portfolio_growth, dtype=np.float64).copy()
+    g[0] = 1.0
+    gross_cash = np.ones(paths.n_days)
+    gross_cash[1:] = 1.0 + paths.rate_annual[:-1] / TRADING_DAYS_PER_YEAR
+    out: Float64Array = np.asarray(terms.initial_value_usd * np.cumprod(g, axis=0), np.float64)
+    if terms.initial_cash_usd != 0.0:
+        cash = terms.initial_cash_usd * np.cumprod(gross_cash)
+        out = np.asarray(out + (cash if out.ndim == 1 else cash[:, None]), dtype=np.float64)
+    return out
+
+
+# ---------------------------------------------------------------------------- records
+def _fills(hist: HistoricalMarket, ledger: HedgeLedger, terms: HedgeTerms) -> pd.DataFrame:
+    rows: list[dict[str, Any]] = []
+    n_prev = 0.0
+    comm = terms.commission_per_contract_usd
+    slip = terms.slippage_per_contract_usd
+
+    def add(t: int, contract: str, qty: float, price: float, reason: str) -> None:
+        rows.append({
+            "date": hist.dates[t], "contract": contract, "quantity": qty, "price": price,
+            "reason": reason, "fee_usd": abs(qty) * comm, "slippage_usd": abs(qty) * slip,
+        })  # fmt: skip
+
+    for t in range(hist.n_days):
+        n_now = float(ledger.contracts[t])
+        if t > 0 and hist.is_roll[t]:
+            if n_prev != 0.0:
+                add(
+                    t, hist.contract_settled[t], -n_prev, hist.futures_price_settle[t], "roll_close"
+                )
+            if n_now != 0.0:
+                add(t, hist.contract_held[t], n_now, hist.futures_price_hold[t], "roll_open")
+        elif n_now != n_prev:
+            reason = "open" if n_prev == 0.0 else ("close" if n_now == 0.0 else "rebalance")
+            add(t, hist.contract_held[t], n_now - n_prev, hist.futures_price_hold[t], reason)
+        n_prev = n_now
+    columns = ["date", "contract", "quantity", "price", "reason", "fee_usd", "slippage_usd"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["contract"] = frame["contract"].astype(object)
+    frame["reason"] = frame["reason"].astype(object)
+    return frame.astype({"quantity": np.float64, "price": np.float64, "fee_usd": np.float64,
+                         "slippage_usd": np.float64})  # fmt: skip
+
+
+def _rolls(hist: HistoricalMarket, ledger: HedgeLedger) -> pd.DataFrame:
+    idx = np.flatnonzero(hist.is_roll)
+    prev = np.r_[0.0, ledger.contracts[:-1]]
+    spread = hist.futures_price_hold[idx] - hist.futures_price_settle[idx]
+    opened = ledger.contracts[idx]
+    return pd.DataFrame(
+        {
+            "date": pd.DatetimeIndex(hist.dates[idx]),
+            "from_contract": pd.Series(hist.contract_settled[idx], dtype=object),
+            "to_contract": pd.Series(hist.contract_held[idx], dtype=object),
+            "contracts": opened,
+            "contracts_closed": prev[idx],
+            "spread_points": spread,
+            # pricing.roll_cost_usd: -N_short * m * spread, with N_short = -contracts
+            "spread_cost_usd": opened * hist.multiplier_usd * spread,
+        }
+    )
+
+
+def _margin_calls(hist: HistoricalMarket, ledger: HedgeLedger, terms: HedgeTerms) -> pd.DataFrame:
+    idx = np.flatnonzero(ledger.margin_call_usd > 0.0)
+    return pd.DataFrame(
+        {
+            "date": pd.DatetimeIndex(hist.dates[idx]),
+            "amount_usd": ledger.margin_call_usd[idx],
+            "source": pd.Series([terms.call_source] * idx.size, dtype=object),
+            "balance_before_usd": ledger.balance_before_call_usd[idx],
+            "requirement_usd": ledger.initial_margin_usd[idx],
+        }
+    )
+
+
+def _daily(hist: HistoricalMarket, ledger: HedgeLedger, unhedged: Float64Array,
+           terms: HedgeTerms) -> pd.DataFrame:  # fmt: skip
+    contracts = ledger.contracts + 0.0  # -0.0 -> 0.0
+    whole = terms.rounding != "none"
+    data: dict[str, Any] = {
+        "index_level": hist.index_level,
+        "vix": hist.vix,
+        "futures_price": ledger.futures_price,
+        "futures_price_source": pd.Series(hist.source_hold, dtype=object).to_numpy(),
+        "contract": pd.Series(hist.contract_held, dtype=object).to_numpy(),
+        "stocks_usd": ledger.stocks_usd,
+        "margin_account_usd": ledger.margin_account_usd,
+        "cash_usd": ledger.cash_usd,
+        "total_value_usd": ledger.total_value_usd,
+        "unhedged_value_usd": unhedged,
+        "contracts": np.rint(contracts).astype(np.int64) if whole else contracts,
+        "hedge_ratio_target": ledger.hedge_ratio_target,
+        "hedge_ratio_effective": ledger.hedge_ratio_effective,
+        "fees_usd": ledger.fees_usd,
+        "slippage_usd": ledger.slippage_usd,
+        "interest_usd": ledger.interest_usd,
+        "margin_call_usd": ledger.margin_call_usd,
+        "contract_settled": pd.Series(hist.contract_settled, dtype=object).to_numpy(),
+        "futures_price_settle": ledger.futures_price_settle,
+        "futures_settle_source": pd.Series(hist.source_settle, dtype=object).to_numpy(),
+        "is_roll": hist.is_roll,
+        "rate_annual": hist.rate_annual,
+        "dividend_yield": hist.dividend_yield,
+        "stock_return_usd": ledger.stock_return_usd,
+        "settlement_usd": ledger.settlement_usd,
+        "deposit_usd": ledger.deposit_usd,
+        "sweep_usd": ledger.sweep_usd,
+        "margin_interest_cost_usd": ledger.margin_interest_cost_usd,
+        "initial_margin_usd": ledger.initial_margin_usd,
+        "maintenance_margin_usd": ledger.initial_margin_usd * terms.maintenance_fraction,
+        "traded_contracts": ledger.traded_contracts,
+        "trades": np.rint(ledger.trades).astype(np.int64),
+    }
+    frame = pd.DataFrame(data, index=pd.DatetimeIndex(hist.dates, name="date"))
+    assert tuple(frame.columns[: len(DAILY_COLUMNS)]) == DAILY_COLUMNS
+    return frame
+
+
+# ---------------------------------------------------------------------------- entry points
+def _resolve_engine(engine: str, stateful: bool) -> str:
+    if engine not in ("auto", "numba", "interpreted", "python"):
+        raise InputError("unknown engine", source="engine", value=engine,
+                         expected="'auto', 'numba', 'interpreted' or 'python'")  # fmt: skip
+    if stateful:
+        if engine not in ("auto", "python"):
+            raise InputError("a StatefulPolicy runs on the python engine only", source="engine",
+                             value=engine, expected="'python' or 'auto'")  # fmt: skip
+        return "python"
+    return engine
+
+
+def run_backtest(
+    spec: BacktestSpec,
+    *,
+    engine: BacktestEngine = "auto",
+    progress: Progress | None = None,
+    history: HistoricalMarket | None = None,
+) -> BacktestResult:
+    """Run one hedge backtest over real history and keep every record.
+
+    Parameters
+    ----------
+    spec
+        The setup (portfolio, policy, contract, costs, margin, dates).
+    engine
+        ``"auto"`` (numba when installed, else the interpreted kernel; the python oracle for a
+        :class:`~hedgekit.policies.StatefulPolicy`), ``"numba"``, ``"interpreted"`` or
+        ``"python"`` (the readable oracle). All give the same numbers.
+    progress
+        ``progress(done, total)`` as the run advances.
+    history
+        A :class:`HistoricalMarket` already loaded for this spec (saves the loading).
+
+    Returns
+    -------
+    BacktestResult
+    """
+    hist, paths, terms = build_inputs(spec, history)
+    stateful = isinstance(spec.policy, StatefulPolicy)
+    name = _resolve_engine(engine, stateful)
+    cppi = None
+    decide = None
+    if isinstance(spec.policy, StatefulPolicy):
+        targets = np.zeros(hist.n_days)
+        decide = _stateful_callback(spec.policy, hist, terms)
+    else:
+        vector, cppi = split_cppi(spec.policy)
+        targets = _policy_targets(vector, hist)
+    out = simulate_paths(
+        paths,
+        targets,
+        terms,
+        rule_parameter=spec.rebalance.parameter,
+        calendar_days=spec.rebalance.calendar_days(hist.dates),
+        cppi_multiplier=0.0 if cppi is None else cppi.multiplier,
+        cppi_floor_fraction=0.0 if cppi is None else cppi.floor_fraction,
+        full=True,
+        engine=name,  # type: ignore[arg-type]
+        progress=progress,
+        decide=decide,
+    )
+    ledger = out.ledger(0)
+    unhedged = _unhedged(paths, terms)
+    initial = terms.initial_value_usd + terms.initial_cash_usd
+    dates = hist.dates.to_numpy()
+    hedged_cols = metrics_columns(ledger.total_value_usd, unhedged, hist.rate_annual, dates,
+                                  initial_value_usd=initial, counters=out.counters)  # fmt: skip
+    unhedged_cols = metrics_columns(unhedged, unhedged, hist.rate_annual, dates,
+                                    initial_value_usd=initial)  # fmt: skip
+    return BacktestResult(
+        spec=spec,
+        daily=_daily(hist, ledger, unhedged, terms),
+        fills=_fills(hist, ledger, terms),
+        rolls=_rolls(hist, ledger),
+        margin_calls=_margin_calls(hist, ledger, terms),
+        metrics=Metrics.from_columns(hedged_cols),
+        unhedged_metrics=Metrics.from_columns(unhedged_cols),
+        engine=out.engine,
+    )
+
+
+def _batch_key(spec: BacktestSpec) -> tuple[Any, ...]:
+    """What runs of one batch must share: everything but policy and the rule's parameter."""
+    return (
+        spec.start_date, spec.end_date, repr(spec.portfolio), spec.contract,
+        spec.rebalance.kind, spec.rebalance.ratio_change, repr(spec.costs), repr(spec.margin),
+        repr(spec.roll_rule), spec.rounding, spec.futures_prices, spec.index_dividend_yield,
+        spec.cash_usd, spec.warmup_sessions,
+        tuple(spec.rebalance.calendar_days(pd.DatetimeIndex([spec.start_date]))),
+        getattr(spec.rebalance, "every", None),
+    )  # fmt: skip
+
+
+def run_batch(
+    specs: Sequence[BacktestSpec],
+    *,
+    labels: Sequence[str] | None = None,
+    engine: BacktestEngine = "auto",
+    progress: Progress | None = None,
+    chunk_runs: int = 256,
+) -> BatchSummary:
+    """Run many backtests that share a market and an account, side by side in one batch.
+
+    Specs are grouped by everything except the policy and the rebalance rule's parameter;
+    each group is one batched kernel call (history loaded once per group), with policy
+    targets computed chunk by chunk so memory stays bounded. Stateful policies run one by
+    one on the python engine.
+
+    Parameters
+    ----------
+    specs
+        The runs.
+    labels
+        A label per run (default ``"run <i>"``).
+    engine
+        As for :func:`run_backtest`.
+    progress
+        ``progress(done_runs, total_runs)``.
+    chunk_runs
+        Runs per kernel chunk.
+
+    Returns
+    -------
+    BatchSummary
+        One row per spec, in input order.
+    """
+    specs = tuple(specs)
+    if not specs:
+        raise InputError("no runs", source="specs", expected="at least one BacktestSpec")
+    names = list(labels) if labels is not None else [f"run {i}" for i in range(len(specs))]
+    if len(names) != len(specs):
+        raise InputError("one label per spec", source="labels", value=len(names),
+                         expected=f"{len(specs)}")  # fmt: skip
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for i, spec in enumerate(specs):
+        if not isinstance(spec, BacktestSpec):
+            raise InputError("not a BacktestSpec", source="specs", row=i, value=repr(spec))
+        groups.setdefault(_batch_key(spec), []).append(i)
+    rows: list[dict[str, Any] | None] = [None] * len(specs)
+    total = len(specs)
+    done = 0
+    engines: set[str] = set()
+    for members in groups.values():
+        first = specs[members[0]]
+        hist, paths, terms = build_inputs(first)
+        initial = terms.initial_value_usd + terms.initial_cash_usd
+        unhedged = _unhedged(paths, terms)
+        dates = hist.dates.to_numpy()
+        un_cols = metrics_columns(unhedged, unhedged, hist.rate_annual, dates,
+                                  initial_value_usd=initial)  # fmt: skip
+        stateful = [i for i in members if isinstance(specs[i].policy, StatefulPolicy)]
+        vector = [i for i in members if i not in stateful]
+        results: dict[int, dict[str, Any]] = {}
+        for i in stateful:
+            res = run_backtest(specs[i], engine=engine, history=hist)
+            engines.add(res.engine)
+            results[i] = {f: getattr(res.metrics, f) for f in Metrics.__dataclass_fields__}
+            done += 1
+            if progress is not None:
+                progress(done, total)
+        if vector:
+            name = _resolve_engine(engine, False)
+            parts = [split_cppi(specs[i].policy) for i in vector]  # type: ignore[arg-type]
+            base = done
+
+            def chunk_targets(
+                lo: int, hi: int, parts: list[Any] = parts, hist: HistoricalMarket = hist
+            ) -> Float64Array:
+                cols = [_policy_targets(parts[j][0], hist) for j in range(lo, hi)]
+                return np.column_stack(cols).astype(np.float64)
+
+            def report(d: int, k: int, base: int = base) -> None:
+                if progress is not None:
+                    progress(base + d, total)
+
+            out = simulate_paths(
+                paths,
+                chunk_targets,
+                terms,
+                rule_parameter=np.array([specs[i].rebalance.parameter for i in vector]),
+                calendar_days=first.rebalance.calendar_days(hist.dates),
+                cppi_multiplier=np.array([0.0 if c is None else c.multiplier for _, c in parts]),
+                cppi_floor_fraction=np.array(
+                    [0.0 if c is None else c.floor_fraction for _, c in parts]
+                ),
+                n_runs=len(vector),
+                engine=name,  # type: ignore[arg-type]
+                chunk_runs=chunk_runs,
+                progress=report,
+            )
+            engines.add(out.engine)
+            cols = metrics_columns(out.total_value_usd, unhedged, hist.rate_annual, dates,
+                                   initial_value_usd=initial, counters=out.counters)  # fmt: skip
+            for j, i in enumerate(vector):
+                m = Metrics.from_columns(cols, j)
+                results[i] = {f: getattr(m, f) for f in Metrics.__dataclass_fields__}
+            done += len(vector)
+        un = Metrics.from_columns(un_cols)
+        for i in members:
+            row: dict[str, Any] = {
+                "run": i,
+                "label": names[i],
+                "policy": specs[i].policy.name,
+                "rebalance": type(specs[i].rebalance).__name__,
+                "rebalance_parameter": specs[i].rebalance.parameter,
+            }
+            row.update(results[i])
+            for f in ("total_return", "cagr", "volatility_annual", "max_drawdown", "sharpe"):
+                row[f"unhedged_{f}"] = getattr(un, f)
+            rows[i] = row
+    frame = pd.DataFrame([r for r in rows if r is not None])
+    return BatchSummary(frame=frame, specs=specs, engine="+".join(sorted(engines)))

@@ -1,0 +1,409 @@
+"""What a backtest is: the portfolio, the hedge policy, the contract, costs and margin terms."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeAlias
+
+import pandas as pd
+
+from hedgekit._typing import DateLike
+from hedgekit.calendar import CmeRollRule, RollRule
+from hedgekit.errors import InputError
+from hedgekit.policies import Band, HedgePolicy, RebalanceRule, StatefulPolicy, StaticHedge
+
+__all__ = [
+    "DEFAULT_INITIAL_MARGIN_FRACTION",
+    "DEFAULT_MAINTENANCE_RATIO",
+    "BacktestSpec",
+    "Costs",
+    "FuturesPrices",
+    "HoldingsPortfolio",
+    "IndexPortfolio",
+    "MarginSpec",
+]
+
+FuturesPrices: TypeAlias = Literal["settlement_then_fair", "fair"]
+
+#: Default initial margin as a fraction of the contract's notional value (``m × F``).
+#: CME's ES performance bonds have mostly been about 4-8% of notional (e.g. ~12,000 USD on a
+#: ~240,000 USD contract in 2024 is 5%); 5% is the middle of that range. An assumption, not
+#: an exchange record.
+DEFAULT_INITIAL_MARGIN_FRACTION = 0.05
+#: Maintenance / initial: CME sets initial at 110% of maintenance for speculative accounts
+#: (CME Group, "Margin: Know What's Needed"), so maintenance = initial / 1.1.
+DEFAULT_MAINTENANCE_RATIO = 1.0 / 1.1
+
+
+def _number(value: object, name: str, lo: float = -math.inf, hi: float = math.inf) -> float:
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    x = float(value) if ok else math.nan  # type: ignore[arg-type]
+    if not math.isfinite(x) or not lo <= x <= hi:
+        raise InputError("invalid value", source=name, value=value, expected=f"in [{lo}, {hi}]")
+    return x
+
+
+@dataclass(frozen=True, slots=True)
+class IndexPortfolio:
+    r"""A portfolio tracking the contract's index with a beta, idiosyncratic noise and dividends.
+
+    Daily gross return :math:`g_t = 1 + \beta (S_t/S_{t-1} - 1) + q_{t-1}/252 + \varepsilon_t`,
+    :math:`\varepsilon_t \sim N(0, \sigma_{idio}^2/252)` drawn from ``seed`` (synthetic noise
+    on top of the real index, for studying basis risk; 0 by default).
+
+    Parameters
+    ----------
+    value_usd
+        Value at the start.
+    beta
+        Beta to the index.
+    dividend_yield
+        The portfolio's dividend yield per year; None = the index's (from the total-return
+        index, see :class:`BacktestSpec`).
+    idio_vol_annual
+        Annual volatility of the idiosyncratic component.
+    seed
+        Seed of the idiosyncratic draws (required when ``idio_vol_annual > 0``).
+    """
+
+    value_usd: float
+    beta: float = 1.0
+    dividend_yield: float | None = None
+    idio_vol_annual: float = 0.0
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value_usd", _number(self.value_usd, "value_usd", lo=1e-9))
+        object.__setattr__(self, "beta", _number(self.beta, "beta"))
+        if self.dividend_yield is not None:
+            object.__setattr__(
+                self, "dividend_yield", _number(self.dividend_yield, "dividend_yield", -1.0, 1.0)
+            )
+        object.__setattr__(
+            self, "idio_vol_annual", _number(self.idio_vol_annual, "idio_vol_annual", lo=0.0)
+        )
+        if self.idio_vol_annual > 0 and self.seed is None:
+            raise InputError(
+                "idiosyncratic noise needs a seed (randomness is passed in, never global)",
+                source="seed",
+                expected="an integer seed",
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe description."""
+        return {
+            "kind": "index",
+            "value_usd": self.value_usd,
+            "beta": self.beta,
+            "dividend_yield": self.dividend_yield,
+            "idio_vol_annual": self.idio_vol_annual,
+            "seed": self.seed,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class HoldingsPortfolio:
+    """A portfolio of shares valued at real adjusted closes (dividends included).
+
+    Parameters
+    ----------
+    holdings
+        Shares per ticker, e.g. ``{"AAPL": 100, "MSFT": 50}``.
+    prices
+        Adjusted closes with one column per ticker, indexed by date; None = the bundled
+        large-cap and S&P 500 20-stock sets (:mod:`hedgekit.datasets`).
+    beta
+        The portfolio's beta to the index, used to size the hedge (estimate it with
+        :mod:`hedgekit.estimation` on data before the start).
+    """
+
+    holdings: Mapping[str, float]
+    prices: pd.DataFrame | None = field(default=None, compare=False)
+    beta: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.holdings, Mapping) or not self.holdings:
+            raise InputError(
+                "holdings must be a non-empty mapping of ticker to shares",
+                source="holdings",
+                value=repr(self.holdings),
+            )
+        clean = {str(k): _number(v, f"holdings[{k}]") for k, v in self.holdings.items()}
+        object.__setattr__(self, "holdings", clean)
+        object.__setattr__(self, "beta", _number(self.beta, "beta"))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe description."""
+        return {"kind": "holdings", "holdings": dict(self.holdings), "beta": self.beta}
+
+
+@dataclass(frozen=True, slots=True)
+class Costs:
+    """Trading costs per contract per side.
+
+    Parameters
+    ----------
+    commission_usd
+        Commission and exchange fees per contract per side.
+    slippage_ticks
+        Slippage per contract per side in ticks (ES: 1 tick = 0.25 points = 12.50 USD).
+    """
+
+    commission_usd: float = 2.50
+    slippage_ticks: float = 1.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "commission_usd", _number(self.commission_usd, "commission_usd", 0)
+        )
+        object.__setattr__(
+            self, "slippage_ticks", _number(self.slippage_ticks, "slippage_ticks", 0)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe description."""
+        return {"commission_usd": self.commission_usd, "slippage_ticks": self.slippage_ticks}
+
+
+@dataclass(frozen=True, slots=True)
+class MarginSpec:
+    """Margin model and the handling of the margin account.
+
+    Models (``model``; None picks ``"fixed"`` when ``initial_usd`` is given, else
+    ``"notional"``):
+
+    * ``"notional"`` (the default for backtests): initial margin = ``initial_fraction`` × the
+      contract's notional ``m × F`` each day, maintenance = ``maintenance_ratio`` × initial.
+      Over decades this tracks the exchange's figures far better than a fixed dollar amount
+      (a 2024 figure of 12,000 USD is 67% of a 1990 ES-sized contract); default 5% (CME's
+      ES margins have mostly been 4-8% of notional) and maintenance = initial / 1.1.
+    * ``"fixed"``: ``initial_usd`` per contract, ``maintenance_usd`` (default
+      ``maintenance_ratio × initial_usd``).
+    * ``"registry"``: the contract registry's dated figures
+      (:meth:`hedgekit.contracts.ContractSpec.margin_on` with ``before_first="earliest"``,
+      i.e. the first figure, dated 2024, applied to earlier days too); the figure must not
+      change inside the run.
+
+    Parameters
+    ----------
+    buffer_multiple
+        Deposit when contracts are opened, as a multiple of initial margin (>= 1).
+    call_source
+        ``"stock"``: margin calls sell stock at the close and sweeps buy it back;
+        ``"cash"``: both go through the cash account (which may go negative: borrowing at
+        the T-bill rate).
+    sweep_multiple
+        Balance above ``sweep_multiple`` × initial is swept back to the call source.
+    interest_haircut_annual
+        The margin account earns the T-bill rate minus this; the forgone interest is the
+        margin interest cost.
+    """
+
+    model: Literal["notional", "fixed", "registry"] | None = None
+    initial_fraction: float = DEFAULT_INITIAL_MARGIN_FRACTION
+    initial_usd: float | None = None
+    maintenance_usd: float | None = None
+    maintenance_ratio: float = DEFAULT_MAINTENANCE_RATIO
+    buffer_multiple: float = 1.0
+    call_source: Literal["stock", "cash"] = "stock"
+    sweep_multiple: float = 1.5
+    interest_haircut_annual: float = 0.0
+
+    def __post_init__(self) -> None:
+        model = self.model
+        if model is None:
+            model = "fixed" if self.initial_usd is not None else "notional"
+        if model not in ("notional", "fixed", "registry"):
+            raise InputError(
+                "unknown margin model",
+                source="model",
+                value=model,
+                expected="'notional', 'fixed' or 'registry'",
+            )
+        object.__setattr__(self, "model", model)
+        object.__setattr__(
+            self, "initial_fraction", _number(self.initial_fraction, "initial_fraction", 0.0, 1.0)
+        )
+        object.__setattr__(
+            self,
+            "maintenance_ratio",
+            _number(self.maintenance_ratio, "maintenance_ratio", 0.0, 1.0),
+        )
+        if model == "fixed":
+            if self.initial_usd is None:
+                raise InputError("the fixed model needs initial_usd", source="initial_usd")
+            im = _number(self.initial_usd, "initial_usd", lo=0.0)
+            object.__setattr__(self, "initial_usd", im)
+            if self.maintenance_usd is not None:
+                object.__setattr__(
+                    self,
+                    "maintenance_usd",
+                    _number(self.maintenance_usd, "maintenance_usd", 0.0, im),
+                )
+        if self.call_source not in ("stock", "cash"):
+            raise InputError(
+                "unknown call source",
+                source="call_source",
+                value=self.call_source,
+                expected="'stock' or 'cash'",
+            )
+        object.__setattr__(
+            self, "buffer_multiple", _number(self.buffer_multiple, "buffer_multiple", lo=1.0)
+        )
+        object.__setattr__(
+            self,
+            "sweep_multiple",
+            _number(self.sweep_multiple, "sweep_multiple", lo=self.buffer_multiple),
+        )
+        object.__setattr__(
+            self,
+            "interest_haircut_annual",
+            _number(self.interest_haircut_annual, "interest_haircut_annual"),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe description."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+@dataclass(frozen=True, slots=True)
+class BacktestSpec:
+    r"""A hedge backtest over real history.
+
+    Parameters
+    ----------
+    start, end
+        First and last session (inclusive; non-sessions are allowed and move inward).
+    portfolio
+        :class:`IndexPortfolio` or :class:`HoldingsPortfolio`.
+    policy
+        A :class:`~hedgekit.policies.HedgePolicy` or :class:`~hedgekit.policies.StatefulPolicy`.
+    contract
+        Futures root from the contract registry (ES, MES, NQ, MNQ, RTY, M2K).
+    rebalance
+        Rebalance rule; rolls always trade.
+    costs, margin
+        Trading costs and the margin model.
+    roll_rule
+        When the held contract rolls (default CME's: eight calendar days before expiry).
+    rounding
+        Contracts: ``"nearest"`` whole contract, ``"down"`` (toward zero), or ``"none"``
+        (fractional, for exact-P&L checks).
+    futures_prices
+        ``"settlement_then_fair"``: the bundled CHRIS ES1 settlement when it is the held
+        contract's (ES only, 1997-09..2019-10), otherwise fair value
+        :math:`F = S e^{(r-q)\tau}`; ``"fair"``: fair value every day.
+    index_dividend_yield
+        Dividend yield of the index for fair values (and for an index portfolio without its
+        own): None = implied by the S&P 500 total-return index over a trailing year (SPX
+        only, 1989..2024-02); or a constant.
+    cash_usd
+        Cash held next to the portfolio at the start.
+    warmup_sessions
+        Sessions of history before ``start`` given to policies (moving averages, highs).
+    """
+
+    start: DateLike
+    end: DateLike
+    portfolio: IndexPortfolio | HoldingsPortfolio
+    policy: HedgePolicy | StatefulPolicy = field(default_factory=lambda: StaticHedge(1.0))
+    contract: str = "ES"
+    rebalance: RebalanceRule = field(default_factory=lambda: Band(0.10))
+    costs: Costs = field(default_factory=Costs)
+    margin: MarginSpec = field(default_factory=MarginSpec)
+    roll_rule: RollRule = field(default_factory=CmeRollRule)
+    rounding: Literal["down", "nearest", "none"] = "nearest"
+    futures_prices: FuturesPrices = "settlement_then_fair"
+    index_dividend_yield: float | None = None
+    cash_usd: float = 0.0
+    warmup_sessions: int = 260
+
+    def __post_init__(self) -> None:
+        try:
+            start = pd.Timestamp(self.start)
+            end = pd.Timestamp(self.end)
+        except (TypeError, ValueError):
+            raise InputError(
+                "unreadable date", source="start/end", value=(self.start, self.end)
+            ) from None
+        if start.tzinfo is not None or end.tzinfo is not None or start >= end:
+            raise InputError(
+                "need tz-naive dates with start < end", source="start", value=(str(start), str(end))
+            )
+        object.__setattr__(self, "start", start.normalize())
+        object.__setattr__(self, "end", end.normalize())
+        if not isinstance(self.portfolio, IndexPortfolio | HoldingsPortfolio):
+            raise InputError(
+                "unknown portfolio",
+                source="portfolio",
+                value=repr(self.portfolio),
+                expected="IndexPortfolio or HoldingsPortfolio",
+            )
+        if not isinstance(self.policy, HedgePolicy | StatefulPolicy):
+            raise InputError(
+                "not a policy",
+                source="policy",
+                value=repr(self.policy),
+                expected="a HedgePolicy or StatefulPolicy",
+            )
+        if not isinstance(self.rebalance, RebalanceRule):
+            raise InputError("not a rebalance rule", source="rebalance", value=repr(self.rebalance))
+        if not isinstance(self.roll_rule, RollRule):
+            raise InputError("not a roll rule", source="roll_rule", value=repr(self.roll_rule))
+        if self.rounding not in ("down", "nearest", "none"):
+            raise InputError(
+                "unknown rounding",
+                source="rounding",
+                value=self.rounding,
+                expected="'down', 'nearest' or 'none'",
+            )
+        if self.futures_prices not in ("settlement_then_fair", "fair"):
+            raise InputError(
+                "unknown futures price source",
+                source="futures_prices",
+                value=self.futures_prices,
+                expected="'settlement_then_fair' or 'fair'",
+            )
+        if self.index_dividend_yield is not None:
+            object.__setattr__(
+                self,
+                "index_dividend_yield",
+                _number(self.index_dividend_yield, "index_dividend_yield", -1, 1),
+            )
+        object.__setattr__(self, "cash_usd", _number(self.cash_usd, "cash_usd"))
+        if not isinstance(self.warmup_sessions, int) or self.warmup_sessions < 0:
+            raise InputError(
+                "must be an integer >= 0", source="warmup_sessions", value=self.warmup_sessions
+            )
+        object.__setattr__(self, "contract", str(self.contract).upper())
+
+    @property
+    def start_date(self) -> pd.Timestamp:
+        """``start`` as a Timestamp."""
+        return pd.Timestamp(self.start)
+
+    @property
+    def end_date(self) -> pd.Timestamp:
+        """``end`` as a Timestamp."""
+        return pd.Timestamp(self.end)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe description of the whole setup."""
+        return {
+            "start": self.start_date.date().isoformat(),
+            "end": self.end_date.date().isoformat(),
+            "portfolio": self.portfolio.to_dict(),
+            "policy": self.policy.to_dict(),
+            "contract": self.contract,
+            "rebalance": self.rebalance.to_dict(),
+            "costs": self.costs.to_dict(),
+            "margin": self.margin.to_dict(),
+            "roll_rule": self.roll_rule.to_dict(),
+            "rounding": self.rounding,
+            "futures_prices": self.futures_prices,
+            "index_dividend_yield": self.index_dividend_yield,
+            "cash_usd": self.cash_usd,
+            "warmup_sessions": self.warmup_sessions,
+        }

@@ -1,0 +1,215 @@
+"""The measures of one or many runs gathered in a typed record: :class:`Metrics`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from hedgekit._typing import Float64Array
+from hedgekit.metrics._measures import (
+    cagr,
+    daily_returns,
+    hedge_effectiveness,
+    max_drawdown,
+    risk_free_daily,
+    sharpe_ratio,
+    sortino_ratio,
+    total_return,
+    volatility_annual,
+)
+
+__all__ = ["COST_COUNTERS", "Metrics", "metrics_columns"]
+
+#: Counters (as produced by the engine) that :func:`metrics_columns` reads, all optional.
+COST_COUNTERS = (
+    "fees_usd",
+    "slippage_usd",
+    "roll_fees_usd",
+    "roll_slippage_usd",
+    "margin_interest_cost_usd",
+    "n_trades",
+    "n_rolls",
+    "n_margin_calls",
+    "largest_margin_call_usd",
+    "sum_hedge_ratio_effective",
+    "days_hedged",
+)
+
+_INT_FIELDS = ("n_trades", "n_rolls", "n_margin_calls")
+_DATE_FIELDS = ("max_drawdown_start", "max_drawdown_trough", "max_drawdown_end")
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    """Measures of one run (see :mod:`hedgekit.metrics` for the definitions).
+
+    Attributes
+    ----------
+    initial_value_usd, final_value_usd
+        Value before the first trade and at the last close.
+    total_return, cagr, volatility_annual
+        Fractions (0.05 = 5%).
+    max_drawdown
+        Largest fall from a running peak, fraction >= 0.
+    max_drawdown_start, max_drawdown_trough, max_drawdown_end
+        Dates of that peak, trough and the recovery to the peak (None: not recovered, or no
+        drawdown).
+    sharpe, sortino
+        Annualised, over the T-bill (NaN when undefined).
+    hedge_effectiveness
+        ``1 - var(hedged)/var(unhedged)`` of daily returns (0 for the unhedged portfolio).
+    average_hedge_ratio
+        Mean effective hedge ratio ``−N m F/(β S)`` over the sessions.
+    time_hedged
+        Fraction of sessions with a futures position.
+    fees_usd, slippage_usd
+        Commission and slippage, all trades.
+    roll_cost_usd
+        Commission and slippage of the roll trades (included in the two above).
+    margin_interest_usd
+        Interest forgone on the margin account against the T-bill (see ``HedgeTerms``).
+    n_trades, n_rolls, n_margin_calls
+        Counts.
+    largest_margin_call_usd
+        Largest single margin-call deposit.
+    """
+
+    initial_value_usd: float
+    final_value_usd: float
+    total_return: float
+    cagr: float
+    volatility_annual: float
+    max_drawdown: float
+    max_drawdown_start: dt.date | None
+    max_drawdown_trough: dt.date | None
+    max_drawdown_end: dt.date | None
+    sharpe: float
+    sortino: float
+    hedge_effectiveness: float
+    average_hedge_ratio: float
+    time_hedged: float
+    fees_usd: float
+    slippage_usd: float
+    roll_cost_usd: float
+    margin_interest_usd: float
+    n_trades: int
+    n_rolls: int
+    n_margin_calls: int
+    largest_margin_call_usd: float
+
+    @classmethod
+    def from_columns(cls, columns: Mapping[str, Any], run: int = 0) -> Metrics:
+        """Pick run ``run`` out of :func:`metrics_columns`'s arrays."""
+        kwargs: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name in _DATE_FIELDS:
+                stamps = np.asarray(columns[f.name], dtype="datetime64[ns]")
+                stamp: np.datetime64 = stamps.reshape(-1)[run if stamps.ndim else 0]
+                kwargs[f.name] = None if np.isnat(stamp) else pd.Timestamp(stamp).date()
+                continue
+            value = np.asarray(columns[f.name])
+            item = value[run] if value.ndim else value[()]
+            kwargs[f.name] = int(item) if f.name in _INT_FIELDS else float(item)
+        return cls(**kwargs)
+
+    @property
+    def total_costs_usd(self) -> float:
+        """Fees + slippage + margin interest forgone."""
+        return self.fees_usd + self.slippage_usd + self.margin_interest_usd
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe: floats (NaN as None), ints, ISO dates."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, dt.date):
+                out[f.name] = value.isoformat()
+            elif isinstance(value, float) and not math.isfinite(value):
+                out[f.name] = None
+            else:
+                out[f.name] = value
+        return out
+
+
+def metrics_columns(
+    values: npt.ArrayLike,
+    unhedged: npt.ArrayLike,
+    rate_annual: npt.ArrayLike,
+    dates: npt.ArrayLike,
+    *,
+    initial_value_usd: npt.ArrayLike,
+    counters: Mapping[str, npt.ArrayLike] | None = None,
+) -> dict[str, Any]:
+    """All :class:`Metrics` fields for ``k`` runs at once (arrays of shape ``(k,)``).
+
+    Parameters
+    ----------
+    values
+        Total value paths, ``(n,)`` or ``(n, k)``.
+    unhedged
+        The unhedged value path(s) the hedge effectiveness compares with.
+    rate_annual
+        Risk-free rate per session, ``(n,)``.
+    dates
+        Sessions, ``(n,)``.
+    initial_value_usd
+        Value before the first trade (scalar or per run).
+    counters
+        Engine counters (names in :data:`COST_COUNTERS`); missing ones count as 0 (an
+        unhedged portfolio).
+    """
+    w = np.asarray(values, dtype=np.float64)
+    two = w.reshape(w.shape[0], -1)
+    k = two.shape[1]
+    n = two.shape[0]
+    u = np.asarray(unhedged, dtype=np.float64)
+    u2 = u.reshape(u.shape[0], -1)
+    day = pd.DatetimeIndex(np.asarray(dates, dtype="datetime64[ns]"))
+    init = np.broadcast_to(np.asarray(initial_value_usd, np.float64), (k,))
+    r = daily_returns(two)
+    rf = risk_free_daily(rate_annual)
+    dd = max_drawdown(two)
+    he = hedge_effectiveness(r, daily_returns(u2))
+    he = np.broadcast_to(he, (k,))
+
+    def when(pos: npt.NDArray[np.int64]) -> Any:
+        out = np.full(k, np.datetime64("NaT"), dtype="datetime64[ns]")
+        ok = (pos >= 0) & (dd.depth > 0)
+        out[ok] = day.to_numpy()[pos[ok]]
+        return out
+
+    c: dict[str, Float64Array] = {
+        name: np.broadcast_to(np.asarray((counters or {}).get(name, 0.0), np.float64), (k,))
+        for name in COST_COUNTERS
+    }
+    return {
+        "initial_value_usd": init,
+        "final_value_usd": two[-1],
+        "total_return": total_return(two, init),
+        "cagr": cagr(two, init),
+        "volatility_annual": volatility_annual(r),
+        "max_drawdown": dd.depth,
+        "max_drawdown_start": when(dd.peak),
+        "max_drawdown_trough": when(dd.trough),
+        "max_drawdown_end": when(dd.end),
+        "sharpe": sharpe_ratio(r, rf),
+        "sortino": sortino_ratio(r, rf),
+        "hedge_effectiveness": he,
+        "average_hedge_ratio": c["sum_hedge_ratio_effective"] / n,
+        "time_hedged": c["days_hedged"] / n,
+        "fees_usd": c["fees_usd"],
+        "slippage_usd": c["slippage_usd"],
+        "roll_cost_usd": c["roll_fees_usd"] + c["roll_slippage_usd"],
+        "margin_interest_usd": c["margin_interest_cost_usd"],
+        "n_trades": np.rint(c["n_trades"]).astype(np.int64),
+        "n_rolls": np.rint(c["n_rolls"]).astype(np.int64),
+        "n_margin_calls": np.rint(c["n_margin_calls"]).astype(np.int64),
+        "largest_margin_call_usd": c["largest_margin_call_usd"],
+    }
