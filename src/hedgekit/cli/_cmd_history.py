@@ -1,0 +1,577 @@
+"""Commands ``backtest`` and ``replay``: a hedge policy carried through real history.
+
+JSON schemas: docs/cli-json-history.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from hedgekit.cli import _output as out
+from hedgekit.cli._app import JsonFlag, app, choice, parse_date
+from hedgekit.errors import InputError
+
+if TYPE_CHECKING:
+    from hedgekit.policies import HedgePolicy, RebalanceRule
+    from hedgekit.replays import ReplayResult
+
+#: Runs longer than this many sessions show a progress bar (when stderr is a terminal).
+PROGRESS_MIN_SESSIONS = 750
+
+ReportOpt = Annotated[
+    str | None,
+    typer.Option("--report", help="Write a self-contained HTML report (charts embedded) here."),
+]
+PngDirOpt = Annotated[
+    str | None, typer.Option("--png-dir", help="Also write the report's charts as PNG files here.")
+]
+EngineOpt = Annotated[
+    str, typer.Option("--engine", help="auto | numba | interpreted | python (the readable oracle).")
+]
+
+POLICY_HELP = (
+    "Hedge policy: static:H | vix:CAP (h=max(0,1-VIX/CAP)) | vix-tiers[:20=0,30=0.5,inf=1] | "
+    "seasonal:9,10 | trend:200 | profit:0.10 | stop:0.10 | vix-exit:40 | cppi:0.85,3. "
+    "Policies with a hedge ratio use --hedge (default 1)."
+)
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _number(text: str, source: str, expected: str) -> float:
+    try:
+        x = float(text.strip().rstrip("%"))
+    except ValueError:
+        raise InputError("not a number", source=source, value=text, expected=expected) from None
+    if text.strip().endswith("%"):
+        x /= 100.0
+    return x
+
+
+def parse_policy(text: str | None, hedge: float | None) -> HedgePolicy:
+    """A hedge policy from ``--policy`` text and ``--hedge`` (see :data:`POLICY_HELP`)."""
+    from hedgekit import policies as p
+
+    h = 1.0 if hedge is None else float(hedge)
+    if text is None:
+        return p.StaticHedge(h)
+    name, _, arg = text.strip().partition(":")
+    name = name.lower()
+    src = "--policy"
+    try:
+        if name == "static":
+            if arg and hedge is not None:
+                raise InputError(
+                    "give the ratio once", source=src, value=text, expected="static:H or --hedge H"
+                )
+            return p.StaticHedge(_number(arg, src, "static:0.5") if arg else h)
+        if name == "vix":
+            return p.VixFormula(cap=_number(arg, src, "vix:40") if arg else 40.0, h_max=h)
+        if name == "vix-tiers":
+            if not arg:
+                return p.VixTiers()
+            tiers = []
+            for part in arg.split(","):
+                lvl, eq, ratio = part.partition("=")
+                if not eq:
+                    raise InputError(
+                        "bad tier", source=src, value=part, expected="LEVEL=RATIO, e.g. 20=0"
+                    )
+                top = math.inf if lvl.strip().lower() == "inf" else _number(lvl, src, "20=0")
+                tiers.append((top, _number(ratio, src, "20=0")))
+            return p.VixTiers(tuple(tiers))
+        if name == "seasonal":
+            months = tuple(
+                int(_number(m, src, "seasonal:9,10")) for m in (arg or "9,10").split(",")
+            )
+            return p.Seasonal(months=months, h=h)
+        if name == "trend":
+            return p.Trend(h=h, window=int(_number(arg, src, "trend:200")) if arg else 200)
+        if name == "profit":
+            return p.ProfitTarget(h=h, fall=_number(arg, src, "profit:0.10") if arg else 0.10)
+        if name == "stop":
+            return p.StopOnRally(h=h, rise=_number(arg, src, "stop:0.10") if arg else 0.10)
+        if name == "vix-exit":
+            return p.VixSpikeExit(h=h, vix_exit=_number(arg, src, "vix-exit:40") if arg else 40.0)
+        if name == "cppi":
+            parts = arg.split(",") if arg else []
+            floor = _number(parts[0], src, "cppi:0.85,3") if parts else 0.85
+            mult = _number(parts[1], src, "cppi:0.85,3") if len(parts) > 1 else 3.0
+            return p.FloorCppi(floor_fraction=floor, multiplier=mult)
+    except InputError as exc:
+        if exc.source == src:
+            raise
+        raise InputError(
+            f"bad policy parameter: {exc.message}", source=src, value=text, expected=POLICY_HELP
+        ) from None
+    raise InputError("unknown policy", source=src, value=text, expected=POLICY_HELP)
+
+
+def _rebalance(band: float) -> RebalanceRule:
+    from hedgekit.policies import Band
+
+    if not (math.isfinite(band) and band >= 0.0):
+        raise InputError("must be a number >= 0", source="--band", value=band, expected="e.g. 0.1")
+    return Band(contracts_fraction=band)
+
+
+# --------------------------------------------------------------------------- progress
+
+
+@contextlib.contextmanager
+def progress_bar(n_sessions: int, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr for long runs, only when stderr is a terminal."""
+    if n_sessions < PROGRESS_MIN_SESSIONS or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} sessions"),
+        TimeElapsedColumn(),
+        console=out.console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=n_sessions)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _sessions_between(start: Any, end: Any) -> int:
+    """Rough count of sessions (for deciding whether to show progress)."""
+    return int((end - start).days * 252 / 365)
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _frame_records(frame: Any) -> list[dict[str, Any]]:
+    if frame is None or len(frame) == 0:
+        return []
+    records: list[dict[str, Any]] = frame.to_dict(orient="records")
+    return records
+
+
+def _metrics_dict(m: Any) -> dict[str, Any]:
+    to_dict = getattr(m, "to_dict", None)
+    if callable(to_dict):
+        data: dict[str, Any] = dict(to_dict())
+        return data
+    import dataclasses
+
+    return {f.name: getattr(m, f.name) for f in dataclasses.fields(m)}
+
+
+def backtest_data(result: Any) -> dict[str, Any]:
+    """The JSON-ready summary of a backtest (docs/cli-json-history.md)."""
+    daily = result.daily
+    last = daily.iloc[-1]
+    sources = (
+        daily["futures_price_source"].value_counts() if "futures_price_source" in daily else {}
+    )
+    contracts = [str(c) for c in dict.fromkeys(daily["contract"].tolist()) if str(c)]
+    return {
+        "start": daily.index[0].date(),
+        "end": daily.index[-1].date(),
+        "n_sessions": len(daily),
+        "metrics": {
+            "hedged": _metrics_dict(result.metrics),
+            "unhedged": _metrics_dict(result.unhedged_metrics),
+        },
+        "final": {
+            "total_value_usd": float(last["total_value_usd"]),
+            "unhedged_value_usd": float(last["unhedged_value_usd"]),
+            "stocks_usd": float(last["stocks_usd"]),
+            "margin_account_usd": float(last["margin_account_usd"]),
+            "cash_usd": float(last["cash_usd"]),
+            "contracts": int(last["contracts"]),
+        },
+        "contracts_held": contracts,
+        "futures_price_sources": {str(k): int(v) for k, v in dict(sources).items()},
+        "n_fills": len(result.fills),
+        "rolls": _frame_records(result.rolls),
+        "margin_calls": _frame_records(result.margin_calls),
+    }
+
+
+def _check_report_path(report: str | None) -> None:
+    if report is not None and not report.lower().endswith((".html", ".htm")):
+        raise InputError(
+            "the report is an HTML file", source="--report", value=report, expected="FILE.html"
+        )
+
+
+def _write_report(
+    obj: Any, report: str | None, png_dir: str | None, title: str | None
+) -> dict[str, Any]:
+    """Write the HTML report and PNGs asked for; return their paths for the output."""
+    if report is None and png_dir is None:
+        return {"report": None, "png_files": []}
+    from hedgekit.report import export_pngs, report_charts, write_html_report
+
+    pngs: list[str] = []
+    html_path: str | None = None
+    if report is not None:
+        html_path = str(write_html_report(obj, report, title=title, png_dir=png_dir))
+        if png_dir is not None:
+            pngs = sorted(str(p) for p in Path(png_dir).glob("*.png"))
+    else:
+        assert png_dir is not None
+        pngs = [str(p) for p in export_pngs(obj, png_dir, charts=report_charts(obj))]
+    return {"report": html_path, "png_files": pngs}
+
+
+def _render_backtest(data: dict[str, Any], title: str) -> None:
+    c = out.console()
+    h, u = data["metrics"]["hedged"], data["metrics"]["unhedged"]
+    c.print(f"{title}: {data['start']} to {data['end']}, {data['n_sessions']:,} sessions")
+    rows = []
+    for key, fmt in (
+        ("total_return", out.pct),
+        ("cagr", out.pct),
+        ("volatility_annual", out.pct),
+        ("max_drawdown", out.pct),
+        ("sharpe", out.num),
+        ("hedge_effectiveness", out.pct),
+        ("average_hedge_ratio", out.pct),
+        ("fees_usd", out.usd),
+        ("slippage_usd", out.usd),
+        ("roll_cost_usd", out.usd),
+        ("n_trades", lambda x: f"{x:,.0f}"),
+        ("n_rolls", lambda x: f"{x:,.0f}"),
+        ("n_margin_calls", lambda x: f"{x:,.0f}"),
+        ("largest_margin_call_usd", out.usd),
+    ):
+        if key not in h:
+            continue
+
+        def cell(v: Any, fmt: Callable[[float], str] = fmt) -> str:
+            return "n/a" if v is None else fmt(float(v))
+
+        rows.append([key.replace("_", " "), cell(h[key]), cell(u.get(key))])
+    c.print(out.table("Hedged vs unhedged", ["measure", "hedged", "unhedged"], rows))
+    f = data["final"]
+    c.print(
+        f"Final value: hedged {out.usd(f['total_value_usd'])}, unhedged "
+        f"{out.usd(f['unhedged_value_usd'])}; {len(data['margin_calls'])} margin calls, "
+        f"{len(data['rolls'])} rolls."
+    )
+    if data["futures_price_sources"]:
+        src = ", ".join(f"{k} {v}" for k, v in data["futures_price_sources"].items())
+        c.print(f"Futures prices by source (sessions): {src}.")
+    if data.get("report"):
+        c.print(f"Report written to {data['report']}")
+    if data.get("png_files"):
+        c.print(f"Charts written: {', '.join(data['png_files'])}")
+
+
+# --------------------------------------------------------------------------- backtest
+
+
+@app.command("backtest")
+def backtest_cmd(
+    from_: Annotated[str, typer.Option("--from", help="First session (YYYY-MM-DD).")],
+    to: Annotated[str, typer.Option("--to", help="Last session (YYYY-MM-DD).")],
+    hedge: Annotated[
+        float | None,
+        typer.Option("--hedge", help="Hedge ratio: fraction of beta exposure, 0..1 (default 1)."),
+    ] = None,
+    policy: Annotated[str | None, typer.Option("--policy", help=POLICY_HELP)] = None,
+    value_usd: Annotated[
+        float | None,
+        typer.Option("--value-usd", help="Index-tracking portfolio value (with --beta)."),
+    ] = None,
+    beta: Annotated[
+        float | None, typer.Option("--beta", help="Portfolio beta (default 1).")
+    ] = None,
+    dividend_yield: Annotated[
+        float | None,
+        typer.Option(
+            "--dividend-yield", help="Portfolio dividend yield per year (default the engine's)."
+        ),
+    ] = None,
+    holdings: Annotated[
+        str | None,
+        typer.Option("--holdings", help="Holdings CSV: ticker, shares or market_value_usd."),
+    ] = None,
+    prices: Annotated[
+        str | None, typer.Option("--prices", help="Price file for the holdings; default bundled.")
+    ] = None,
+    contract: Annotated[
+        str, typer.Option("--contract", help="Futures root: ES, MES, NQ, ...")
+    ] = "ES",
+    band: Annotated[
+        float,
+        typer.Option("--band", help="Rebalance when |N - N*| >= max(1, band x N*) contracts."),
+    ] = 0.05,
+    commission: Annotated[
+        float, typer.Option("--commission", help="USD per contract per side.")
+    ] = 2.5,
+    slippage_ticks: Annotated[
+        float, typer.Option("--slippage-ticks", help="Ticks per contract per side.")
+    ] = 1.0,
+    initial_margin: Annotated[
+        float | None,
+        typer.Option(
+            "--initial-margin", help="Initial margin per contract, USD (default: registry)."
+        ),
+    ] = None,
+    maintenance_margin: Annotated[
+        float | None,
+        typer.Option(
+            "--maintenance-margin", help="Maintenance per contract (default initial/1.10)."
+        ),
+    ] = None,
+    margin_source: Annotated[
+        str,
+        typer.Option(
+            "--margin-source", help="Pay margin calls from: stock (sold at the close) | cash."
+        ),
+    ] = "stock",
+    rounding: Annotated[
+        str, typer.Option("--rounding", help="Contracts: down | nearest.")
+    ] = "down",
+    futures_prices: Annotated[
+        str,
+        typer.Option(
+            "--futures-prices", help="settlement (bundled ES settlements, else fair) | fair."
+        ),
+    ] = "settlement",
+    engine: EngineOpt = "auto",
+    report: ReportOpt = None,
+    png_dir: PngDirOpt = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Carry a hedge policy through real history, day by day; metrics, records and a report."""
+    from hedgekit import backtest as bt
+
+    start = parse_date(from_, "--from")
+    end = parse_date(to, "--to")
+    assert start is not None
+    assert end is not None
+    if end <= start:
+        raise InputError("must be after --from", source="--to", value=to, expected=f"after {from_}")
+    if hedge is not None and not (math.isfinite(hedge) and 0.0 <= hedge <= 1.0):
+        raise InputError("out of range", source="--hedge", value=hedge, expected="0..1")
+    if hedge is not None and policy is not None and policy.lower().startswith("static:"):
+        raise InputError(
+            "give the ratio once", source="--policy", value=policy, expected="static:H or --hedge H"
+        )
+    call_source = choice(margin_source, "margin-source", ("stock", "cash"))
+    rounding_mode = choice(rounding, "rounding", ("nearest", "down"))
+    prices_mode = choice(futures_prices, "futures-prices", ("settlement", "fair"))
+    eng = choice(engine, "engine", ("auto", "numba", "interpreted", "python"))
+    _check_report_path(report)
+    pol = parse_policy(policy, hedge)
+    portfolio: Any
+    if holdings is not None:
+        if value_usd is not None:
+            raise InputError(
+                "--value-usd and --holdings exclude each other", source="--value-usd",
+                value=value_usd, expected="one of --holdings or --value-usd",
+            )  # fmt: skip
+        from hedgekit.data import load_holdings, load_prices
+
+        held = load_holdings(holdings)
+        by_value = [p.ticker for p in held.positions if p.shares is None]
+        if by_value:
+            raise InputError(
+                "a backtest needs share counts (values change every day)",
+                source=holdings,
+                column="shares",
+                value=", ".join(by_value),
+                expected="shares for every ticker",
+            )
+        px = load_prices(prices) if prices is not None else None
+        shares = {p.ticker: float(p.shares) for p in held.positions if p.shares is not None}
+        portfolio = bt.HoldingsPortfolio(shares, prices=px, beta=1.0 if beta is None else beta)
+    else:
+        if value_usd is None:
+            raise InputError(
+                "no portfolio",
+                source="--value-usd",
+                expected="--value-usd (with --beta) or --holdings",
+            )
+        if prices is not None:
+            raise InputError(
+                "--prices needs --holdings", source="--prices", value=prices, expected="--holdings"
+            )
+        kwargs: dict[str, Any] = {"value_usd": value_usd, "beta": 1.0 if beta is None else beta}
+        if dividend_yield is not None:
+            kwargs["dividend_yield"] = dividend_yield
+        portfolio = bt.IndexPortfolio(**kwargs)
+    if maintenance_margin is not None and initial_margin is None:
+        raise InputError(
+            "--maintenance-margin needs --initial-margin", source="--maintenance-margin",
+            value=maintenance_margin, expected="--initial-margin too",
+        )  # fmt: skip
+    margin_kwargs: dict[str, Any] = {"call_source": call_source}
+    if initial_margin is not None:
+        margin_kwargs["initial_usd"] = initial_margin
+        margin_kwargs["maintenance_usd"] = (
+            maintenance_margin if maintenance_margin is not None else initial_margin / 1.10
+        )
+    spec = bt.BacktestSpec(
+        start=start,
+        end=end,
+        portfolio=portfolio,
+        contract=contract.upper(),
+        policy=pol,
+        rebalance=_rebalance(band),
+        costs=bt.Costs(commission_usd=commission, slippage_ticks=slippage_ticks),
+        margin=bt.MarginSpec(**margin_kwargs),
+        rounding=rounding_mode,  # type: ignore[arg-type]
+        futures_prices="settlement_then_fair" if prices_mode == "settlement" else "fair",
+    )
+    with progress_bar(_sessions_between(start, end), "backtest") as prog:
+        result = bt.run_backtest(spec, engine=eng, progress=prog)  # type: ignore[arg-type]
+    data = backtest_data(result)
+    data["policy"] = pol.to_dict()
+    data["contract"] = contract.upper()
+    data.update(_write_report(result, report, png_dir, None))
+    if json_:
+        out.emit_json("backtest", data)
+    else:
+        _render_backtest(data, f"Backtest ({pol.name})")
+
+
+# --------------------------------------------------------------------------- replay
+
+
+def episodes_data() -> list[dict[str, Any]]:
+    """The named episodes, for ``replay --list``."""
+    from hedgekit.replays import list_episodes
+
+    return [
+        {
+            "key": e.key,
+            "title": e.title,
+            "start": e.start,
+            "end": e.end,
+            "hedge_until": e.hedge_until,
+            "hedge_ratio": e.hedge_ratio,
+            "value_usd": e.value_usd,
+            "beta": e.beta,
+            "contract": e.contract,
+            "source_section": e.source_section,
+            "n_claims": len(e.claims),
+        }
+        for e in list_episodes()
+    ]
+
+
+def replay_data(rep: ReplayResult) -> dict[str, Any]:
+    """The JSON-ready replay: episode, claims against measurements, backtest summary."""
+    episode = rep.episode.to_dict()
+    episode.pop("claims")
+    return {
+        "episode": episode,
+        "n_claims": len(rep.claims),
+        "n_disagreements": rep.n_disagreements,
+        "claims": [c.to_dict() for c in rep.claims],
+        "backtest": backtest_data(rep.result),
+    }
+
+
+def _render_episodes(rows: list[dict[str, Any]]) -> None:
+    table = out.table(
+        "Episodes (hedgekit replay KEY)",
+        ["key", "title", "run", "hedge", "claims"],
+        [
+            [
+                r["key"],
+                r["title"],
+                f"{r['start']} to {r['end']}",
+                f"{r['hedge_ratio']:.0%}"
+                + (
+                    f" until {r['hedge_until']}"
+                    if r["hedge_until"] and r["hedge_until"] < r["end"]
+                    else ""
+                ),
+                str(r["n_claims"]),
+            ]
+            for r in rows
+        ],
+    )
+    out.console().print(table)
+
+
+def _render_replay(data: dict[str, Any]) -> None:
+    from hedgekit.replays._claims import format_value
+
+    c = out.console()
+    ep = data["episode"]
+    c.print(f"{ep['title']}  [{ep['key']}]")
+    c.print(f"From: {ep['source_section']}")
+    c.print(ep["story"])
+    c.print(f"Run: {ep['policy']}; ${ep['value_usd']:,.0f}, beta {ep['beta']:.2f}.")
+    rows = []
+    for ch in data["claims"]:
+        measured = "-" if ch["measured"] is None else format_value(ch["measured"], ch["unit"])
+        verdict = "agrees" if ch["agrees"] else ("n/a" if ch["measured"] is None else "DISAGREES")
+        rows.append([ch["what"], format_value(ch["stated_value"], ch["unit"]), measured, verdict])
+    c.print(
+        out.table(
+            "The story's numbers against the real history",
+            ["claim", "story", "measured", "verdict"],
+            rows,
+        )
+    )
+    c.print(
+        f"{data['n_disagreements']} of {data['n_claims']} claims disagree with the bundled history."
+    )
+    bt_data = dict(data["backtest"])
+    bt_data["report"] = data.get("report")
+    bt_data["png_files"] = data.get("png_files", [])
+    _render_backtest(bt_data, "Backtest of the stated setup")
+
+
+@app.command("replay")
+def replay_cmd(
+    key: Annotated[str | None, typer.Argument(help="Episode key (see --list).")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the named episodes.")] = False,
+    engine: EngineOpt = "auto",
+    report: ReportOpt = None,
+    png_dir: PngDirOpt = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Replay a famous hedging episode on the real history; the story's numbers checked."""
+    if list_:
+        if key is not None:
+            raise InputError(
+                "--list takes no episode", source="KEY", value=key, expected="--list alone"
+            )
+        rows = episodes_data()
+        if json_:
+            out.emit_json("episodes", rows)
+        else:
+            _render_episodes(rows)
+        return
+    if key is None:
+        raise InputError("no episode named", source="KEY", expected="an episode key, or --list")
+    from hedgekit.replays import get_episode, replay
+
+    episode = get_episode(key)
+    eng = choice(engine, "engine", ("auto", "numba", "interpreted", "python"))
+    _check_report_path(report)
+    with progress_bar(_sessions_between(episode.start, episode.end), f"replay {key}") as prog:
+        rep = replay(episode, engine=eng, progress=prog)
+    data = replay_data(rep)
+    data.update(_write_report(rep, report, png_dir, None))
+    if json_:
+        out.emit_json("replay", data)
+    else:
+        _render_replay(data)
