@@ -8,3 +8,4 @@ stays fast.
 from __future__ import annotations
 
 from hedgekit.cli import _cmd_costs  # noqa: F401
+from hedgekit.cli import _cmd_history  # noqa: F401
