@@ -15,7 +15,14 @@ from hedgekit.backtest._history import HistoricalMarket, load_history
 from hedgekit.backtest._result import DAILY_COLUMNS, BacktestResult, BatchSummary
 from hedgekit.backtest._spec import BacktestSpec, HoldingsPortfolio, IndexPortfolio
 from hedgekit.contracts import get_contract
-from hedgekit.engine import DayState, HedgeLedger, HedgeTerms, PathSet, simulate_paths
+from hedgekit.engine import (
+    DayState,
+    HedgeLedger,
+    HedgeTerms,
+    PathSet,
+    simulate_paths,
+    unhedged_values,
+)
 from hedgekit.errors import InputError
 from hedgekit.metrics import Metrics, metrics_columns
 from hedgekit.policies import (
@@ -200,15 +207,8 @@ def _stateful_callback(
 
 
 def _unhedged(paths: PathSet, terms: HedgeTerms) -> Float64Array:
-    g = np.asarray(paths.portfolio_growth, dtype=np.float64).copy()
-    g[0] = 1.0
-    gross_cash = np.ones(paths.n_days)
-    gross_cash[1:] = 1.0 + paths.rate_annual[:-1] / TRADING_DAYS_PER_YEAR
-    out: Float64Array = np.asarray(terms.initial_value_usd * np.cumprod(g, axis=0), np.float64)
-    if terms.initial_cash_usd != 0.0:
-        cash = terms.initial_cash_usd * np.cumprod(gross_cash)
-        out = np.asarray(out + (cash if out.ndim == 1 else cash[:, None]), dtype=np.float64)
-    return out
+    """Stocks and cash left alone, compounded in the engine's order (so a zero hedge matches)."""
+    return unhedged_values(paths, terms)
 
 
 # ---------------------------------------------------------------------------- records

@@ -38,7 +38,13 @@ from __future__ import annotations
 
 from hedgekit.engine._hedge_inputs import CallSource, HedgeTerms, PathSet, Rounding, RuleKind
 from hedgekit.engine._hedge_python import DayState, HedgeLedger, simulate_hedge_ledger
-from hedgekit.engine._hedge_run import HedgePaths, PathEngine, ProgressCallback, simulate_paths
+from hedgekit.engine._hedge_run import (
+    HedgePaths,
+    PathEngine,
+    ProgressCallback,
+    simulate_paths,
+    unhedged_values,
+)
 from hedgekit.engine._inputs import (
     AccountSpec,
     HeldContractSchedule,
@@ -82,4 +88,5 @@ __all__ = [
     "simulate_hedge_ledger",
     "simulate_ledger",
     "simulate_paths",
+    "unhedged_values",
 ]

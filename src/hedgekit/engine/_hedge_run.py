@@ -23,7 +23,14 @@ from hedgekit.engine._hedge_python import (
 )
 from hedgekit.errors import InputError
 
-__all__ = ["HedgePaths", "PathEngine", "ProgressCallback", "TargetsLike", "simulate_paths"]
+__all__ = [
+    "HedgePaths",
+    "PathEngine",
+    "ProgressCallback",
+    "TargetsLike",
+    "simulate_paths",
+    "unhedged_values",
+]
 
 PathEngine: TypeAlias = Literal["auto", "numba", "interpreted", "python"]
 #: ``progress(done, total)``: called as work completes (runs for batches).
@@ -326,6 +333,24 @@ def simulate_paths(
         initial_cash_usd=terms.initial_cash_usd,
         engine=name,
     )
+
+
+def unhedged_values(paths: PathSet, terms: HedgeTerms) -> Float64Array:
+    r"""Value of the same stocks and cash without any hedge, ``(n,)`` or ``(n, k)``.
+
+    :math:`U_t = S_t + C_t` with :math:`S_t = S_{t-1} g_t` and :math:`C_t = C_{t-1}(1 +
+    r_{t-1}/252)`, multiplied in the same order as the kernels, so that a run with a zero
+    hedge reproduces it exactly.
+    """
+    g = np.array(paths.portfolio_growth, dtype=np.float64, copy=True)
+    g[0] = terms.initial_value_usd
+    stocks = np.multiply.accumulate(g, axis=0)
+    gross = np.empty(paths.n_days)
+    gross[0] = terms.initial_cash_usd
+    gross[1:] = 1.0 + paths.rate_annual[:-1] / TRADING_DAYS_PER_YEAR
+    cash = np.multiply.accumulate(gross)
+    out: Float64Array = stocks + (cash if stocks.ndim == 1 else cash[:, None])
+    return out
 
 
 def _threads() -> int:
