@@ -1,0 +1,103 @@
+"""Monte Carlo paths and stress of hedged portfolios over simulated futures.
+
+Paths (arrays shaped ``(n_paths, n_days)``, float64, seeded: randomness is passed in):
+
+* :class:`StationaryBootstrap` — stationary block bootstrap (Politis & Romano, 1994) of real
+  daily S&P 500 returns, with the VIX and the T-bill rate resampled along the same blocks,
+  from :func:`historical_sample` (S&P 500, VIX and DTB3 on their common sessions,
+  1990-01-02 .. 2026-01-29 with the bundled data; nothing filled);
+* :class:`Gbm` — geometric Brownian motion, parameters given or estimated from the sample;
+* :class:`Garch11` — GARCH(1,1) fitted and simulated with the ``arch`` package
+  (``pip install hedgekit[mc]``).
+
+:func:`iter_path_chunks` draws paths chunk by chunk (one independent stream per chunk) so
+that 100,000 paths never sit in memory at once.
+
+Stress: :func:`run_stress` runs the hedged and the unhedged portfolio of a
+:class:`StressSpec` over simulated paths (daily futures settlement into a margin account,
+rolls, band rebalancing, costs, margin calls) and returns a :class:`StressResult`: outcome
+percentiles, VaR and CVaR (:func:`value_at_risk`, :func:`expected_shortfall`), probability of
+a margin call and of one above a size, the buffer that keeps the call probability under a
+target (:func:`buffer_search`) and the drawdown distribution.
+
+Examples
+--------
+>>> import numpy as np
+>>> from hedgekit.montecarlo import Gbm
+>>> paths = Gbm(mu_annual=0.07, sigma_annual=0.2, rate_annual=0.04).simulate(
+...     3, 5, np.random.default_rng(1))
+>>> paths.index_return.shape
+(3, 5)
+"""
+
+from __future__ import annotations
+
+from hedgekit.montecarlo._bootstrap import BootstrapDraw, stationary_bootstrap_indices
+from hedgekit.montecarlo._buffer import BufferSearch, buffer_search
+from hedgekit.montecarlo._chunks import (
+    DEFAULT_CHUNK_PATHS,
+    PathChunk,
+    as_generator,
+    iter_path_chunks,
+)
+from hedgekit.montecarlo._models import (
+    DEFAULT_MEAN_BLOCK_LENGTH,
+    Garch11,
+    Gbm,
+    PathModel,
+    SimulatedPaths,
+    StationaryBootstrap,
+)
+from hedgekit.montecarlo._risk import (
+    expected_shortfall,
+    percentiles,
+    tail_count,
+    value_at_risk,
+)
+from hedgekit.montecarlo._sample import HistoricalSample, align_sample, historical_sample
+from hedgekit.montecarlo._stress import (
+    DEFAULT_BUFFER_MULTIPLES,
+    DEFAULT_FAN_PATHS,
+    CallSource,
+    StressEngine,
+    StressResult,
+    StressSpec,
+    call_probability_curve,
+    run_stress,
+    smallest_buffer_multiple,
+    stress_calendar,
+)
+
+__all__ = [
+    "DEFAULT_BUFFER_MULTIPLES",
+    "DEFAULT_CHUNK_PATHS",
+    "DEFAULT_FAN_PATHS",
+    "DEFAULT_MEAN_BLOCK_LENGTH",
+    "BootstrapDraw",
+    "BufferSearch",
+    "CallSource",
+    "Garch11",
+    "Gbm",
+    "HistoricalSample",
+    "PathChunk",
+    "PathModel",
+    "SimulatedPaths",
+    "StationaryBootstrap",
+    "StressEngine",
+    "StressResult",
+    "StressSpec",
+    "align_sample",
+    "as_generator",
+    "buffer_search",
+    "call_probability_curve",
+    "expected_shortfall",
+    "historical_sample",
+    "iter_path_chunks",
+    "percentiles",
+    "run_stress",
+    "smallest_buffer_multiple",
+    "stationary_bootstrap_indices",
+    "stress_calendar",
+    "tail_count",
+    "value_at_risk",
+]
