@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from hedgekit.metrics import Metrics, metrics_columns
+from hedgekit.backtest import BacktestResult, BacktestSpec, IndexPortfolio, MarginSpec, run_backtest
+from hedgekit.policies import StaticHedge
 from hedgekit.report import (
     CHART_NAMES,
     PNG_MAGIC,
+    Chart,
     export_pngs,
     heatmap,
     render_html_report,
@@ -28,81 +29,36 @@ from hedgekit.report import (
 PNG_SIGNATURE = bytes([137, 80, 78, 71, 13, 10, 26, 10])
 
 
-@dataclass(frozen=True)
-class TinyResult:
-    """A hand-built result with the columns of BacktestResult (synthetic, not market data)."""
-
-    daily: pd.DataFrame
-    fills: pd.DataFrame
-    rolls: pd.DataFrame
-    margin_calls: pd.DataFrame
-    metrics: Metrics
-    unhedged_metrics: Metrics
-
-
-def tiny_result(contract: str = "ESZ2008") -> TinyResult:
-    """Six synthetic sessions: index falls 10% then rebounds; one short contract, one call."""
-    dates = pd.bdate_range("2008-10-06", periods=6)
-    s = np.array([1000.0, 980.0, 950.0, 900.0, 940.0, 990.0])
-    m = 50.0
-    n = -2  # short two contracts all along
-    unhedged = 100_000.0 * s / s[0]
-    pnl = n * m * (s - s[0])  # futures = index (synthetic), marked daily
-    margin = 10_000.0 + pnl
-    call = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
-    total = unhedged + pnl
-    daily = pd.DataFrame(
-        {
-            "index_level": s,
-            "vix": [25.0, 30.0, np.nan, 45.0, 38.0, 33.0],
-            "futures_price": s,
-            "futures_price_source": ["settlement"] * 4 + ["fair value"] * 2,
-            "contract": [contract] * 6,
-            "stocks_usd": unhedged,
-            "margin_account_usd": margin,
-            "cash_usd": np.zeros(6),
-            "total_value_usd": total,
-            "unhedged_value_usd": unhedged,
-            "contracts": np.full(6, n),
-            "hedge_ratio_target": np.full(6, 1.0),
-            "hedge_ratio_effective": -n * m * s / unhedged,
-            "fees_usd": [5.0, 0, 0, 0, 0, 0],
-            "slippage_usd": np.zeros(6),
-            "interest_usd": np.zeros(6),
-            "margin_call_usd": call,
-        },
-        index=pd.DatetimeIndex(dates, name="date"),
+def real_result() -> BacktestResult:
+    """A real backtest: $1M tracking the S&P 500, fully hedged with ES from September 2008."""
+    spec = BacktestSpec(
+        start="2008-09-02",
+        end="2009-06-30",
+        portfolio=IndexPortfolio(value_usd=1_000_000.0, beta=1.0),
+        policy=StaticHedge(1.0),
+        margin=MarginSpec(initial_usd=12_000.0, call_source="cash"),
     )
-    calls = pd.DataFrame(
-        {"date": [dates[5]], "amount_usd": [4_000.0], "source": ["cash"],
-         "balance_before_usd": [margin[5]]}
-    )  # fmt: skip
-    rolls = pd.DataFrame(
-        columns=["date", "from_contract", "to_contract", "contracts", "spread_points",
-                 "spread_cost_usd"]
-    )  # fmt: skip
-    fills = pd.DataFrame(
-        {"date": [dates[0]], "contract": [contract], "quantity": [n], "price": [s[0]],
-         "reason": ["open"], "fee_usd": [5.0], "slippage_usd": [0.0]}
-    )  # fmt: skip
-    rate = np.zeros(6)
-    h = Metrics.from_columns(
-        metrics_columns(total, unhedged, rate, dates, initial_value_usd=100_000.0)
-    )
-    u = Metrics.from_columns(
-        metrics_columns(unhedged, unhedged, rate, dates, initial_value_usd=100_000.0)
-    )
-    return TinyResult(daily, fills, rolls, calls, h, u)
+    return run_backtest(spec)
 
 
 @pytest.fixture(scope="module")
-def result() -> TinyResult:
-    return tiny_result()
+def result() -> BacktestResult:
+    return real_result()
 
 
 @pytest.fixture(scope="module")
-def page(result: TinyResult) -> str:
-    return render_html_report(result, title="Tiny <test> & report")
+def written(result: BacktestResult, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The report written once (with its PNGs): drawing charts is the slow part."""
+    root = tmp_path_factory.mktemp("report")
+    html_path = write_html_report(
+        result, root / "sub" / "r.html", title="Tiny <test> & report", png_dir=root / "png"
+    )
+    return html_path, root / "png"
+
+
+@pytest.fixture(scope="module")
+def page(written: tuple[Path, Path]) -> str:
+    return written[0].read_text(encoding="utf-8")
 
 
 def test_report_is_self_contained(page: str) -> None:
@@ -125,18 +81,20 @@ def test_report_embeds_one_png_per_chart(page: str) -> None:
         assert base64.b64decode(b64, validate=True)[:8] == PNG_SIGNATURE
 
 
-def test_report_has_metrics_table(page: str, result: TinyResult) -> None:
-    # Total return of the hedged path computed here from the synthetic values.
-    total = result.daily["total_value_usd"].to_numpy()
-    hedged_return = total[-1] / 100_000.0 - 1.0
-    unhedged_return = 990.0 / 1000.0 - 1.0  # index 1000 -> 990
+def test_report_has_metrics_table(page: str, result: BacktestResult) -> None:
+    # Returns and drawdowns computed here from the daily values with plain pandas.
+    daily = result.daily
+    hedged = daily["total_value_usd"]
+    unhedged = daily["unhedged_value_usd"]
+    hedged_return = hedged.iloc[-1] / 1_000_000.0 - 1.0
+    unhedged_return = unhedged.iloc[-1] / 1_000_000.0 - 1.0
+    unhedged_dd = -float((unhedged / unhedged.cummax() - 1.0).min())
     assert "Hedged" in page
     assert "Unhedged" in page
+    assert "Max drawdown" in page
     assert f"{hedged_return * 100:.2f}%" in page
     assert f"{unhedged_return * 100:.2f}%" in page
-    assert "Max drawdown" in page
-    # unhedged drawdown: peak 1000 to trough 900 = 10%
-    assert "10.00%" in page
+    assert f"{unhedged_dd * 100:.2f}%" in page
 
 
 def test_report_escapes_text(page: str) -> None:
@@ -144,22 +102,29 @@ def test_report_escapes_text(page: str) -> None:
     assert "<test>" not in page
 
 
-def test_report_escapes_data_text() -> None:
-    evil = tiny_result(contract='<img src="http://x/y.png">')
-    text = render_html_report(evil)
+def test_report_escapes_data_text(result: BacktestResult, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hedgekit.report import _html
+
+    monkeypatch.setattr(_html, "report_charts", lambda obj: ())  # text only: no charts drawn
+    daily = result.daily.copy()
+    daily["contract"] = '<img src="http://x/y.png">'
+    text = render_html_report(dataclasses.replace(result, daily=daily))
     assert '<img src="http' not in text
     assert "&lt;img src=&quot;http://x/y.png&quot;&gt;" in text
 
 
-def test_report_lists_margin_calls(page: str) -> None:
-    assert "Margin calls (1)" in page
-    assert "$4,000" in page
+def test_report_lists_margin_calls(page: str, result: BacktestResult) -> None:
+    calls = result.margin_calls
+    assert len(calls) > 0  # a full hedge through the 2008-2009 swings meets calls
+    assert f"Margin calls ({len(calls)})" in page
+    first = float(calls["amount_usd"].iloc[0])
+    assert f"${first:,.0f}" in page
+    assert f"Rolls ({len(result.rolls)})" in page
 
 
-def test_write_report_and_png_export(tmp_path: Path, result: TinyResult) -> None:
-    html_path = write_html_report(result, tmp_path / "sub" / "r.html", png_dir=tmp_path / "png")
-    assert html_path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    pngs = sorted((tmp_path / "png").glob("*.png"))
+def test_written_report_and_png_export(page: str, written: tuple[Path, Path]) -> None:
+    assert page.startswith("<!DOCTYPE html>")
+    pngs = sorted(written[1].glob("*.png"))
     assert [p.stem for p in pngs] == sorted(CHART_NAMES)
     for p in pngs:
         data = p.read_bytes()
@@ -169,12 +134,15 @@ def test_write_report_and_png_export(tmp_path: Path, result: TinyResult) -> None
         height = int.from_bytes(data[20:24], "big")
         assert width >= 600
         assert height >= 200
+        # the same image is embedded in the page
+        assert base64.b64encode(data).decode("ascii") in page
 
 
-def test_export_pngs_returns_paths(tmp_path: Path, result: TinyResult) -> None:
-    paths = export_pngs(result, tmp_path)
-    assert [p.name for p in paths] == [f"{n}.png" for n in CHART_NAMES]
-    assert all(p.read_bytes().startswith(PNG_SIGNATURE) for p in paths)
+def test_export_pngs_names_files(tmp_path: Path, result: BacktestResult) -> None:
+    chart = Chart("value", "Hedged vs unhedged value", PNG_SIGNATURE + b"rest")
+    paths = export_pngs(result, tmp_path / "out", charts=(chart,))
+    assert paths == (tmp_path / "out" / "value.png",)
+    assert paths[0].read_bytes() == chart.png
 
 
 def test_report_rejects_other_objects() -> None:

@@ -36,6 +36,7 @@ PNG_MAGIC: Final = b"\x89PNG\r\n\x1a\n"
 #: Names of the backtest charts, in report order.
 CHART_NAMES: Final = ("value", "drawdown", "hedge", "margin", "vix")
 _DPI: Final = 110
+_WIDTH_IN: Final = 9.0
 _HEDGED: Final = "#1f5fa8"
 _UNHEDGED: Final = "#c0392b"
 _GREY: Final = "#555555"
@@ -73,7 +74,9 @@ class Chart:
         return p
 
 
-def _figure(height_in: float = 3.2) -> Figure:
+def _figure(
+    height_in: float = 3.2, *, constrained: bool = False, right_axis: bool = False
+) -> Figure:
     """A new figure on the Agg canvas (matplotlib imported here, lazily)."""
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -82,7 +85,17 @@ def _figure(height_in: float = 3.2) -> Figure:
         raise HedgekitError(
             "charts need matplotlib: install the 'plot' extra (pip install 'hedgekit[plot]')"
         ) from None
-    fig = Figure(figsize=(9.0, height_in), dpi=_DPI, layout="constrained")
+    # Fixed margins (in inches, so every chart lines up) rather than a layout engine: the
+    # constrained layout draws each figure several times and doubles the rendering time.
+    fig = Figure(
+        figsize=(_WIDTH_IN, height_in), dpi=_DPI, layout="constrained" if constrained else None
+    )
+    if not constrained:
+        right = (0.85 if right_axis else 0.25) / _WIDTH_IN
+        fig.subplots_adjust(
+            left=0.95 / _WIDTH_IN, right=1.0 - right, top=1.0 - 0.35 / height_in,
+            bottom=0.45 / height_in,
+        )  # fmt: skip
     FigureCanvasAgg(fig)
     return fig
 
@@ -187,7 +200,7 @@ def drawdown_chart(daily: pd.DataFrame) -> Chart:
 def hedge_chart(daily: pd.DataFrame) -> Chart:
     """Contracts held (short as positive bars) and the target and effective hedge ratios."""
     x = daily.index.to_numpy()
-    fig = _figure()
+    fig = _figure(right_axis=True)
     ax = fig.add_subplot()
     n = -_col(daily, "contracts")
     ax.step(x, n, where="post", color=_GREY, lw=1.2, label="contracts short")
@@ -234,6 +247,10 @@ def margin_chart(daily: pd.DataFrame, margin_calls: pd.DataFrame | None) -> Char
     ax = fig.add_subplot()
     bal = _col(daily, "margin_account_usd")
     ax.plot(x, bal, color=_HEDGED, lw=1.3, label="margin account")
+    if "maintenance_margin_usd" in daily.columns:
+        held = _col(daily, "contracts") != 0
+        maint = np.where(held, _col(daily, "maintenance_margin_usd"), np.nan)
+        ax.step(x, maint, where="post", color=_GREY, lw=0.9, ls="--", label="maintenance margin")
     n_calls = 0
     if margin_calls is not None and len(margin_calls):
         when = pd.DatetimeIndex(pd.to_datetime(margin_calls["date"]))
@@ -241,9 +258,15 @@ def margin_chart(daily: pd.DataFrame, margin_calls: pd.DataFrame | None) -> Char
         ok = pos >= 0
         n_calls = int(ok.sum())
         amounts = margin_calls["amount_usd"].to_numpy(dtype=np.float64)[ok]
+        # Mark each call at the balance it fell to (before the deposit); the line shows the
+        # balance at the close, after the deposit.
+        if "balance_before_usd" in margin_calls.columns:
+            level = margin_calls["balance_before_usd"].to_numpy(dtype=np.float64)[ok]
+        else:
+            level = bal[pos[ok]]
         ax.scatter(
             when[ok].to_numpy(),
-            bal[pos[ok]],
+            level,
             marker="v",
             color=_UNHEDGED,
             zorder=3,
@@ -381,7 +404,7 @@ def heatmap(
     grid = frame.pivot_table(index=y, columns=x, values=metric, aggfunc=aggregate, dropna=False)
     grid = grid.sort_index(axis=0).sort_index(axis=1)
     values = grid.to_numpy(dtype=np.float64)
-    fig = _figure(max(2.6, 0.32 * values.shape[0] + 1.4))
+    fig = _figure(max(2.6, 0.32 * values.shape[0] + 1.4), constrained=True)
     ax = fig.add_subplot()
     colours = cmap + ("_r" if reverse else "")
     masked = np.ma.masked_invalid(values)
