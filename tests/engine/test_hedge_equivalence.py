@@ -108,7 +108,8 @@ def test_numba_kernel_matches_oracle(seed: int) -> None:
     targets = np.clip(rng.normal(0.6, 0.4, size=(n, k)), 0.0, 1.0)
     run_both(
         paths, targets, random_terms(rng), "numba",
-        rule_parameter=rng.uniform(0.0, 0.3, k), cppi_multiplier=np.where(rng.random(k) < 0.5, 4.0, 0.0),
+        rule_parameter=rng.uniform(0.0, 0.3, k),
+        cppi_multiplier=np.where(rng.random(k) < 0.5, 4.0, 0.0),
         cppi_floor_fraction=0.8,
     )  # fmt: skip
 

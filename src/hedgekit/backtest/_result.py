@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,10 @@ DAILY_COLUMNS = (
 
 
 def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime) and not isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return None
     if isinstance(value, float | np.floating):
         return float(value) if math.isfinite(value) else None
     if isinstance(value, np.integer | np.bool_):

@@ -477,7 +477,7 @@ def run_batch(
         vector = [i for i in members if i not in stateful]
         results: dict[int, dict[str, Any]] = {}
         for i in stateful:
-            res = run_backtest(specs[i], engine=engine, history=hist)
+            res = run_backtest(specs[i], engine="python", history=hist)
             engines.add(res.engine)
             results[i] = {f: getattr(res.metrics, f) for f in Metrics.__dataclass_fields__}
             done += 1

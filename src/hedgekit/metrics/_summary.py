@@ -176,8 +176,11 @@ def metrics_columns(
     r = daily_returns(two)
     rf = risk_free_daily(rate_annual)
     dd = max_drawdown(two)
-    he = hedge_effectiveness(r, daily_returns(u2))
-    he = np.broadcast_to(he, (k,))
+    ur = daily_returns(u2)
+    if (np.var(ur, axis=0, ddof=1) > 0).all():
+        he = np.broadcast_to(hedge_effectiveness(r, ur), (k,))
+    else:  # a riskless benchmark: nothing to hedge, the ratio is undefined
+        he = np.full(k, np.nan)
 
     def when(pos: npt.NDArray[np.int64]) -> Any:
         out = np.full(k, np.datetime64("NaT"), dtype="datetime64[ns]")

@@ -213,24 +213,32 @@ class Trend(HedgePolicy):
         return np.where(below, self.h, 0.0)
 
 
+#: Relative tolerance for reaching a trigger level: a close within 1e-12 of ``E (1 ± x)``
+#: counts as reaching it, so that 110 after 100 is a 10% rise despite binary rounding.
+TRIGGER_TOLERANCE = 1e-12
+
+
 def _entry_state_machine(
     s: Float64Array, start: int, h: float, trigger: float, reenter: float | None, down: bool
 ) -> Float64Array:
     """Shared loop of ProfitTarget (down=True) and StopOnRally (down=False)."""
     out = np.zeros(s.size)
+    tol = TRIGGER_TOLERANCE
     on = True
     entry = s[start]
     extreme = entry
     for t in range(start, s.size):
         x = s[t]
         if on:
-            hit = x <= entry * (1.0 - trigger) if down else x >= entry * (1.0 + trigger)
+            level = entry * (1.0 - trigger) if down else entry * (1.0 + trigger)
+            hit = x <= level * (1.0 + tol) if down else x >= level * (1.0 - tol)
             if hit:
                 on = False
                 extreme = x
         elif reenter is not None:
             extreme = min(extreme, x) if down else max(extreme, x)
-            back = x >= extreme * (1.0 + reenter) if down else x <= extreme * (1.0 - reenter)
+            level = extreme * (1.0 + reenter) if down else extreme * (1.0 - reenter)
+            back = x >= level * (1.0 - tol) if down else x <= level * (1.0 + tol)
             if back:
                 on = True
                 entry = x
