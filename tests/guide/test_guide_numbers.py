@@ -765,6 +765,16 @@ RIGHT: list[tuple[str, float, Callable[[], float], float]] = [
         1e-6,
     ),
     ("Gamma: 2 ES at 3,600", 360_000, lambda: Leg.of("ES", -2, 50.0, 3_600).notional_usd, 0),
+    (
+        "Gamma: a futures has none (d2F/dS2 by finite differences)",
+        0.0,
+        lambda: (
+            fair_value_continuous(S0 + 1, R, Q, 0.25)
+            - 2 * fair_value_continuous(S0, R, Q, 0.25)
+            + fair_value_continuous(S0 - 1, R, Q, 0.25)
+        ),
+        1e-9,
+    ),
     ("Theta: margin interest a day", 3.29, lambda: 24_000 * R / 365, 0.005),
     (
         "ES section: $1M beta 0.95 = 4.2",
