@@ -152,3 +152,25 @@ def test_replay_table_and_png_dir(capsys: pytest.CaptureFixture[str], tmp_path: 
     pngs = sorted(tmp_path.glob("*.png"))
     assert [p.stem for p in pngs] == sorted(["value", "drawdown", "hedge", "margin", "vix"])
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from hedgekit.cli._cmd_history import PROGRESS_MIN_SESSIONS, progress_bar
+
+    with progress_bar(PROGRESS_MIN_SESSIONS + 1, "x") as update:
+        assert update is None  # stderr is captured here, not a terminal
+    with progress_bar(10, "x") as update:
+        assert update is None  # short runs never show one
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stderr", Tty())
+    with progress_bar(PROGRESS_MIN_SESSIONS + 1, "x") as update:
+        assert update is not None
+        update(5, PROGRESS_MIN_SESSIONS + 1)
+        update(PROGRESS_MIN_SESSIONS + 1, PROGRESS_MIN_SESSIONS + 1)

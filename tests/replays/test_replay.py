@@ -193,3 +193,17 @@ def test_replay_report_has_claims_table(rebound: ReplayResult) -> None:
     assert page.count('class="disagree"') == rebound.n_disagreements
     assert "hedge lifted" not in page  # the rebound keeps the hedge to the end
     assert get_episode("rebound-2020").title in page
+
+
+def test_perpetual_rolls_on_every_quarterly_roll_date() -> None:
+    # Independent count: CME rolls eight calendar days before the third Friday of March, June,
+    # September and December (CME Group, equity index roll convention); every one between the
+    # March 2009 start and the end of 2020 falls inside the always-hedged run.
+    rep = replay("perpetual-2009-2020")
+    months = pd.date_range("2009-03-01", "2020-12-01", freq="QS-MAR")
+    third_fridays = [pd.date_range(m, periods=1, freq="WOM-3FRI")[0] for m in months]
+    rolls = [f - pd.Timedelta(days=8) for f in third_fridays]
+    expected = sum(1 for r in rolls if pd.Timestamp("2009-03-09") < r <= pd.Timestamp("2020-12-31"))
+    (check,) = [c for c in rep.claims if c.claim.measure == "rolls_count"]
+    assert check.measured == expected
+    assert (rep.result.daily["contracts"] < 0).all()  # the hedge is never lifted

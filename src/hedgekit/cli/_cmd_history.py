@@ -267,7 +267,7 @@ def _render_backtest(data: dict[str, Any], title: str) -> None:
     c.print(
         f"Final value: hedged {out.usd(f['total_value_usd'])}, unhedged "
         f"{out.usd(f['unhedged_value_usd'])}; {len(data['margin_calls'])} margin calls, "
-        f"{len(data['rolls'])} rolls."
+        f"{h.get('n_rolls', len(data['rolls']))} rolls."
     )
     if data["futures_price_sources"]:
         src = ", ".join(f"{k} {v}" for k, v in data["futures_price_sources"].items())

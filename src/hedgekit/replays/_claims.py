@@ -411,8 +411,16 @@ def measure_claim(claim: Claim, ctx: MeasureContext) -> tuple[float, str]:
         im = ctx.initial_margin_per_contract_usd
         return n * im, f"{n:.0f} contracts x ${im:,.0f} initial margin on {d1}"
     if m == "rolls_count":
-        inside = _inside(ctx.rolls, idx, start, end)
-        return float(inside.sum()), f"rolls {d0} to {d1}"
+        rolls = ctx.rolls
+        inside = _inside(rolls, idx, start, end)
+        if rolls is not None and len(rolls):
+            # a roll date with no position trades nothing: not counted
+            traded = np.zeros(len(rolls), dtype=np.bool_)
+            for col in ("contracts", "contracts_closed"):
+                if col in rolls.columns:
+                    traded |= rolls[col].to_numpy(dtype=np.float64) != 0.0
+            inside = inside & traded
+        return float(inside.sum()), f"rolls with a position {d0} to {d1}"
     if m in ("margin_calls_count", "margin_calls_usd"):
         calls = ctx.margin_calls
         if calls is None or len(calls) == 0:
