@@ -30,7 +30,8 @@ the index-arbitrage argument there).
 What the hedge *costs* relative to staying unhedged is therefore not the basis but the
 equity risk premium given up: the short futures also lose the index's expected price
 appreciation. The real-world expected futures P&L of the short over ``[0, T]`` is
-``F_0 − E[S_T] ≈ (r − μ)·S·T`` where ``μ`` is the expected total return less dividends.
+``F_0 − E[S_T] ≈ (r − μ)·S·T`` where ``μ`` is the expected *total* return (price
+appreciation plus dividend yield, so the price drift is ``μ − q``).
 Pricing does not forecast ``μ``; the figures here are the *carry* component only (spot
 unchanged), plus basis risk (Hull §3.3): the basis at the hedge's end date is unknown
 unless the futures is held to expiry.
