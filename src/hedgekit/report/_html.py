@@ -111,8 +111,15 @@ def format_metric(name: str, value: object) -> str:
     return str(value)
 
 
+_LABELS: Final = {"cagr": "CAGR", "sharpe": "Sharpe ratio", "sortino": "Sortino ratio"}
+
+
 def _label(name: str) -> str:
+    if name in _LABELS:
+        return _LABELS[name]
     text = name.replace("_usd", " (USD)").replace("_", " ")
+    if text.startswith("n "):
+        text = "number of " + text[2:]
     return text[:1].upper() + text[1:]
 
 
