@@ -252,3 +252,17 @@ def test_bad_specs() -> None:
         MarginSpec(buffer_multiple=2.0, sweep_multiple=1.5)
     with pytest.raises(InputError, match="fewer than 3 sessions"):
         load_history(BacktestSpec("1900-01-01", "1900-02-01", PORTFOLIO))
+
+
+@pytest.mark.slow
+def test_numba_engine_on_real_history(dec_2008: pd.DataFrame) -> None:
+    pytest.importorskip("numba")
+    res = run_backtest(DEC_2008, engine="numba")
+    assert res.engine == "numba"
+    pd.testing.assert_frame_equal(res.daily, dec_2008, rtol=1e-13)
+
+
+def test_progress_is_reported() -> None:
+    seen: list[tuple[int, int]] = []
+    run_backtest(DEC_2008, engine="python", progress=lambda d, t: seen.append((d, t)))
+    assert seen[-1] == (1, 1)

@@ -222,3 +222,36 @@ def test_total_pnl_equals_sum_of_marks_to_the_cent(seed: int) -> None:
         n_prev = ledger.contracts[t]
     flows += n_prev * paths.futures_price_hold[-1] * m
     assert flows == pytest.approx(marks, abs=0.005)
+
+
+# ------------------------------------------------------------------- simulate_batch, generalised
+def test_simulate_batch_general_path_matches_the_bench_path(
+    market_factory: Callable[..., MarketPath], account_factory: Callable[..., AccountSpec]
+) -> None:
+    rng = np.random.default_rng(11)
+    market = market_factory(rng, 200)
+    account = account_factory(initial_margin_per_contract_usd=25_000.0)
+    h, b = np.array([0.0, 0.4, 1.0]), np.array([0.0, 0.1, 0.2])
+    bench = simulate_batch(market, h, b, account, engine="numpy")
+    general = simulate_batch(market, np.tile(h, (200, 1)), b, account, engine="numpy")
+    for name in ("final_value_usd", "cagr", "volatility_annual", "max_drawdown",
+                 "trading_costs_usd", "n_trades", "n_margin_calls"):  # fmt: skip
+        np.testing.assert_allclose(getattr(general, name), getattr(bench, name), rtol=1e-12)
+    np.testing.assert_allclose(general.hedge_effectiveness, bench.hedge_effectiveness, atol=1e-12)
+    np.testing.assert_allclose(general.hedge_ratio, h)
+    assert general.engine == "interpreted"
+
+
+def test_simulate_batch_per_run_paths_equal_runs_one_by_one(rng: np.random.Generator) -> None:
+    paths = random_paths(rng, 80, 4)
+    terms = random_terms(rng, rule="band")
+    h = np.array([0.2, 0.5, 0.8, 1.0])
+    batch = simulate_batch(paths, h, 0.1, terms, engine="numpy")
+    for j in range(4):
+        one = PathSet(
+            paths.portfolio_growth[:, j], paths.rate_annual, paths.futures_price_settle[:, j],
+            paths.futures_price_hold[:, j], paths.is_roll,
+        )  # fmt: skip
+        single = simulate_batch(one, [h[j]], 0.1, terms, engine="python")
+        assert batch.final_value_usd[j] == pytest.approx(single.final_value_usd[0], rel=1e-13)
+        assert batch.n_trades[j] == single.n_trades[0]
