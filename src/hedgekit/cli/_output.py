@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -48,12 +49,16 @@ def console(stderr: bool = False) -> Console:
     return c
 
 
+#: A formatted number: optional sign and $, digits with separators, decimals, % or ×.
+_NUMBER = re.compile(r"[-+]?\$?[-+]?[\d,]*\.?\d+(e[-+]?\d+)?\s*[%×x]?", re.IGNORECASE)
+
+
 def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
     """Build a rich table with right-aligned numeric-looking columns."""
     t = Table(title=title, title_justify="left", header_style="bold")
     for i, col in enumerate(columns):
-        sample = rows[0][i] if rows else ""
-        numeric = bool(sample) and (sample[0].isdigit() or sample[0] in "-+$")
+        cells = [row[i] for row in rows if row[i] not in ("", "-", "n/a")]
+        numeric = bool(cells) and all(_NUMBER.fullmatch(c) for c in cells)
         t.add_column(col, justify="right" if numeric else "left")
     for row in rows:
         t.add_row(*row)
