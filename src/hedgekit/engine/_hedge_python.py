@@ -191,6 +191,7 @@ def simulate_hedge_ledger(
     cppi: tuple[float, float] | None = None,
     decide: Callable[[DayState], float] | None = None,
     run: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> HedgeLedger:
     """Simulate one run day by day and keep its full ledger.
 
@@ -214,6 +215,8 @@ def simulate_hedge_ledger(
         ``targets``; see :class:`hedgekit.policies.StatefulPolicy`).
     run
         Column of per-run paths.
+    progress
+        ``progress(days_done, n)`` every 256 days and at the end.
 
     Returns
     -------
@@ -394,6 +397,8 @@ def simulate_hedge_ledger(
             stocks = stocks + (margin - balance)
         margin = balance
         store(t)
+        if progress is not None and (t % 256 == 0 or t == n - 1):
+            progress(t + 1, n)
 
     out: dict[str, Any] = {name: np.array(values) for name, values in rec.items()}
     out["rebalanced"] = np.array(rebalanced, dtype=np.bool_)

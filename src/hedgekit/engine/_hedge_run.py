@@ -217,7 +217,8 @@ def simulate_paths(
     chunk_runs
         Runs per chunk.
     progress
-        ``progress(done_runs, total_runs)`` after each chunk (each run for ``"python"``).
+        ``progress(done, total)``: runs done after each chunk (each run for ``"python"``);
+        for a single run on the python engine, days done (every 256 days).
     decide
         A per-day callback giving the target from the run's state (python engine only).
 
@@ -262,14 +263,14 @@ def simulate_paths(
                 paths, _target_chunk(targets, n, j, j + 1)[:, 0], terms,
                 rule_parameter=float(rp[j]), calendar_days=cal.astype(bool),
                 cppi=(float(cm[j]), float(cf[j])) if cm[j] > 0 else None,
-                decide=decide, run=j,
+                decide=decide, run=j, progress=progress if k == 1 else None,
             )  # fmt: skip
             total[:, j] = ledger.total_value_usd
             counters[:, j] = _ledger_counters(ledger)
             if fields is not None:
                 for f, field in enumerate(LEDGER_FIELDS):
                     fields[f, :, j] = getattr(ledger, field)
-            if progress is not None:
+            if progress is not None and k > 1:
                 progress(j + 1, k)
     else:
         kernel: Callable[..., None]
