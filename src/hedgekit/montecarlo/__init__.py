@@ -48,6 +48,7 @@ from hedgekit.montecarlo._models import (
     SimulatedPaths,
     StationaryBootstrap,
 )
+from hedgekit.montecarlo._report import render_stress_html, stress_charts
 from hedgekit.montecarlo._risk import (
     expected_shortfall,
     percentiles,
@@ -94,10 +95,12 @@ __all__ = [
     "historical_sample",
     "iter_path_chunks",
     "percentiles",
+    "render_stress_html",
     "run_stress",
     "smallest_buffer_multiple",
     "stationary_bootstrap_indices",
     "stress_calendar",
+    "stress_charts",
     "tail_count",
     "value_at_risk",
 ]
