@@ -19,6 +19,18 @@ position is rolled (on roll days) or rebalanced to ``N* = floor(h * beta * V / (
 account up to initial margin when it is below maintenance, or the excess over
 ``sweep * initial`` goes back to the portfolio.
 
+General kernel
+--------------
+:func:`simulate_paths` (and :func:`simulate_batch` for anything beyond the bench case) runs
+the general day of :mod:`hedgekit.engine._hedge_python`: a target hedge ratio per run per day
+(from :mod:`hedgekit.policies`, computed chunk by chunk), an optional CPPI cap computed from
+the run's own value, market arrays shared ``(n,)`` or per run ``(n, k)`` (:class:`PathSet`),
+a cash account, margin fixed per contract or a fraction of notional, calls and sweeps through
+stock or cash, and band / value / calendar / always / never rebalance rules
+(:class:`HedgeTerms`). Its kernel is compiled with numba when available (otherwise the same
+code runs interpreted); :func:`simulate_hedge_ledger` is its readable one-run oracle and
+keeps the full :class:`HedgeLedger`. On the bench case it reproduces the bench kernels.
+
 Examples
 --------
 >>> import numpy as np
