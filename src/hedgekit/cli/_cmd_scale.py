@@ -1,0 +1,487 @@
+"""Commands ``stress`` and ``sweep``: simulated futures of a hedge, and grids of backtests.
+
+JSON schemas: docs/cli-json-scale.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from hedgekit.cli import _output as out
+from hedgekit.cli._app import JsonFlag, app, choice, parse_date
+from hedgekit.errors import InputError
+
+#: Default number of Monte Carlo paths of ``hedgekit stress``.
+DEFAULT_PATHS = 100_000
+
+
+def _default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _numbers(text: str | None, source: str, *, percent: bool = False) -> list[float]:
+    if text is None or not text.strip():
+        return []
+    values: list[float] = []
+    for part in text.split(","):
+        p = part.strip()
+        scale = 1.0
+        if percent and p.endswith("%"):
+            p, scale = p[:-1], 0.01
+        try:
+            values.append(float(p) * scale)
+        except ValueError:
+            raise InputError(
+                "not a number", source=source, value=part, expected="numbers separated by commas"
+            ) from None
+    return values
+
+
+@contextlib.contextmanager
+def _progress(total: int, label: str, unit: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,} " + unit),
+        TimeElapsedColumn(),
+        console=out.console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=total)
+
+        def update(done: int, n: int) -> None:
+            bar.update(task, completed=done, total=n)
+
+        yield update
+
+
+def _check_report(path: str | None) -> Path | None:
+    if path is None:
+        return None
+    p = Path(path)
+    if p.suffix.lower() not in (".html", ".htm"):
+        raise InputError("the report is an HTML file", source="--report", value=path,
+                         expected="a path ending in .html")  # fmt: skip
+    return p
+
+
+# --------------------------------------------------------------------------- stress
+
+
+def _dividend_yield_default() -> tuple[float, str]:
+    """The S&P 500's trailing dividend yield at the last date of the total-return index."""
+    from hedgekit.datasets import load_sp500, load_sp500_tr
+    from hedgekit.market import dividend_yield_from_total_return
+
+    tr = load_sp500_tr()["close"]
+    price = load_sp500()["close"].reindex(tr.index)
+    q = dividend_yield_from_total_return(tr, price).dropna()
+    day = q.index[-1].date().isoformat()
+    return float(q.iloc[-1]), f"S&P 500 trailing 12-month yield from the total-return index, {day}"
+
+
+def stress_data(
+    *,
+    model: str,
+    paths: int,
+    horizon_days: int,
+    seed: int,
+    block_length: float,
+    sample_start: str | None,
+    sample_end: str | None,
+    value_usd: float,
+    beta: float,
+    hedge: float,
+    band: float,
+    contract: str,
+    as_of: str | None,
+    index_level: float | None,
+    rate: float | None,
+    dividend_yield: float | None,
+    commission: float,
+    slippage_ticks: float,
+    initial_margin: float | None,
+    maintenance_margin: float | None,
+    buffer: float,
+    call_source: str,
+    sweep_multiple: float | None,
+    call_above: list[float],
+    targets: list[float],
+    buffers: list[float],
+    workers: int,
+    engine: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[dict[str, Any], Any, dict[str, Any]]:
+    """Run the stress; return the JSON data, the result and its summary."""
+    import numpy as np
+
+    from hedgekit.montecarlo import (
+        DEFAULT_BUFFER_MULTIPLES,
+        Garch11,
+        Gbm,
+        StationaryBootstrap,
+        StressSpec,
+        historical_sample,
+        run_stress,
+    )
+
+    start_sample = parse_date(sample_start, "--sample-start")
+    end_sample = parse_date(sample_end, "--sample-end")
+    sample = historical_sample(start_sample, end_sample)
+    day = parse_date(as_of, "--as-of") or sample.last_date
+    pos = int(np.searchsorted(sample.dates, np.datetime64(day, "D"), side="right")) - 1
+    if pos < 0 and (index_level is None or rate is None):
+        raise InputError(
+            "no sample session on or before this date to read the index and rate from",
+            source="--as-of", value=day.isoformat(),
+            expected=f"on or after {sample.first_date}, or give --index-level and --rate",
+        )  # fmt: skip
+    inputs: dict[str, Any] = {"as_of": day.isoformat()}
+    observed = str(sample.dates[pos]) if pos >= 0 else None
+    s0 = float(sample.index_close[pos]) if index_level is None else index_level
+    r0 = float(sample.rate_annual[pos]) if rate is None else rate
+    inputs["index_level"] = {"value": s0, "source": f"S&P 500 close {observed}"
+                             if index_level is None else "--index-level"}  # fmt: skip
+    inputs["rate_annual"] = {"value": r0, "source": f"FRED DTB3 {observed}, continuous"
+                             if rate is None else "--rate"}  # fmt: skip
+    if dividend_yield is None:
+        q, q_source = _dividend_yield_default()
+    else:
+        q, q_source = dividend_yield, "--dividend-yield"
+    inputs["dividend_yield"] = {"value": q, "source": q_source}
+
+    name = choice(model, "model", ("bootstrap", "gbm", "garch"))
+    if name == "bootstrap":
+        path_model: Any = StationaryBootstrap(sample, block_length)
+    elif name == "gbm":
+        path_model = Gbm.from_sample(sample, rate_annual=r0)
+    else:
+        path_model = Garch11.fit(sample, rate_annual=r0)
+    margin: dict[str, float] = {}
+    if initial_margin is not None:
+        margin["initial_margin_per_contract_usd"] = initial_margin
+        if maintenance_margin is None:
+            raise InputError("give the maintenance margin with the initial margin",
+                             source="--maintenance-margin",
+                             expected="USD per contract, <= --initial-margin")  # fmt: skip
+    if maintenance_margin is not None:
+        margin["maintenance_margin_per_contract_usd"] = maintenance_margin
+    spec = StressSpec.for_contract(
+        contract, value_usd=value_usd, start=day, index_level=s0, rate_annual=r0, beta=beta,
+        hedge_ratio=hedge, band=band, dividend_yield=q, horizon_days=horizon_days,
+        commission_per_contract_usd=commission, slippage_ticks=slippage_ticks,
+        buffer_multiple=buffer, call_source=choice(call_source, "call-source", ("cash", "stock")),
+        sweep_multiple=sweep_multiple, **margin,
+    )  # fmt: skip
+    if paths < 1:
+        raise InputError("must be at least 1", source="--paths", value=paths)
+    t0 = time.perf_counter()
+    result = run_stress(spec, path_model, paths, rng=seed, workers=workers,
+                        engine=choice(engine, "engine", ("auto", "numba", "numpy")),  # type: ignore[arg-type]
+                        progress=progress)  # fmt: skip
+    elapsed = time.perf_counter() - t0
+    grid = tuple(sorted(set(buffers))) if buffers else DEFAULT_BUFFER_MULTIPLES
+    options: dict[str, Any] = {"call_sizes_usd": call_above, "buffer_multiples": grid}
+    if targets:
+        options["target_call_probabilities"] = targets
+    data = result.to_dict(**options)
+    summary = data["summary"]
+    data["inputs"] = inputs
+    data["elapsed_s"] = elapsed
+    data["path_days_per_s"] = paths * horizon_days / elapsed if elapsed > 0 else None
+    data["workers"] = workers
+    return data, result, summary
+
+
+def _render_stress(data: dict[str, Any]) -> None:
+    c = out.console()
+    spec = data["spec"]
+    s = data["summary"]
+    model = data["model"]
+    c.print(
+        f"{data['n_paths']:,} paths x {data['horizon']['days']} sessions "
+        f"({data['horizon']['start']} .. {data['horizon']['end']}), {model['model']}, "
+        f"seed {data['seed']}; {data['elapsed_s']:.2f} s"
+    )
+    c.print(
+        f"Portfolio {out.usd(spec['value_usd'])}, beta {spec['beta']:g}; hedge "
+        f"{spec['hedge_ratio']:g} in {spec['contract']} (band {spec['band']:g}); buffer "
+        f"{spec['buffer_multiple']:g}x initial margin, calls from {spec['call_source']}."
+    )
+    rows = []
+    for label, key in (("P&L 1st pct", "p01"), ("P&L 5th pct", "p05"), ("P&L median", "p50"),
+                       ("P&L 95th pct", "p95")):  # fmt: skip
+        rows.append([label, out.usd(s["hedged"]["pnl_usd"][key]),
+                     out.usd(s["unhedged"]["pnl_usd"][key])])  # fmt: skip
+    for level in s["hedged"]["var"]:
+        rows.append([f"VaR {float(level):.0%}", out.usd(s["hedged"]["var"][level]["usd"]),
+                     out.usd(s["unhedged"]["var"][level]["usd"])])  # fmt: skip
+        rows.append([f"CVaR {float(level):.0%}", out.usd(s["hedged"]["cvar"][level]["usd"]),
+                     out.usd(s["unhedged"]["cvar"][level]["usd"])])  # fmt: skip
+    rows.append(["P(loss)", out.pct(s["hedged"]["probability_of_loss"]),
+                 out.pct(s["unhedged"]["probability_of_loss"])])  # fmt: skip
+    rows.append(["worst drawdown, median", out.pct(s["hedged"]["max_drawdown"]["p50"]),
+                 out.pct(s["unhedged"]["max_drawdown"]["p50"])])  # fmt: skip
+    rows.append(["worst drawdown, 95th pct", out.pct(s["hedged"]["max_drawdown"]["p95"]),
+                 out.pct(s["unhedged"]["max_drawdown"]["p95"])])  # fmt: skip
+    c.print(out.table("Outcomes at the horizon", ["", "hedged", "unhedged"], rows))
+    m = s["margin"]
+    mrows = [
+        ["P(at least one margin call)", out.pct(m["probability_of_call"])],
+        ["mean calls per path", out.num(m["mean_calls"])],
+        ["largest call, median", out.usd(m["largest_call_usd"]["p50"])],
+        ["largest call, 99th pct", out.usd(m["largest_call_usd"]["p99"])],
+    ]
+    for item in m["probability_call_above"]:
+        mrows.append([f"P(a call above {out.usd(item['size_usd'])})", out.pct(item["probability"])])
+    for item in s["buffer"].get("for_target", []):
+        b = item["buffer_multiple"]
+        mrows.append([f"buffer for P(call) <= {item['target_probability']:.0%}",
+                      "none" if b is None else
+                      f"{b:.2f}x initial = {out.usd(item['margin_account_usd'])}"])  # fmt: skip
+    c.print(out.table("Margin calls and buffer", ["", ""], mrows))
+
+
+@app.command("stress")
+def stress_cmd(
+    model: Annotated[str, typer.Option("--model", help="bootstrap | gbm | garch.")] = "bootstrap",
+    paths: Annotated[int, typer.Option("--paths", help="Simulated paths.")] = DEFAULT_PATHS,
+    horizon_days: Annotated[
+        int, typer.Option("--horizon-days", help="Simulated sessions (252 = a year).")
+    ] = 252,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random draws.")] = 0,
+    block_length: Annotated[
+        float, typer.Option("--block-length", help="Bootstrap: mean block length, sessions.")
+    ] = 20.0,
+    sample_start: Annotated[
+        str | None, typer.Option("--sample-start", help="First session of the sample.")
+    ] = None,
+    sample_end: Annotated[
+        str | None, typer.Option("--sample-end", help="Last session of the sample.")
+    ] = None,
+    value_usd: Annotated[float, typer.Option("--value-usd", help="Portfolio value.")] = 1e6,
+    beta: Annotated[float, typer.Option("--beta", help="Portfolio beta.")] = 1.0,
+    hedge: Annotated[float, typer.Option("--hedge", help="Hedge ratio h.")] = 1.0,
+    band: Annotated[float, typer.Option("--band", help="Rebalance band (contracts).")] = 0.0,
+    contract: Annotated[str, typer.Option("--contract", help="Futures root.")] = "ES",
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Start date (default the sample's end).")
+    ] = None,
+    index_level: Annotated[float | None, typer.Option("--index-level")] = None,
+    rate: Annotated[float | None, typer.Option("--rate", help="Rate, continuous.")] = None,
+    dividend_yield: Annotated[
+        float | None, typer.Option("--dividend-yield", help="Index yield, continuous.")
+    ] = None,
+    commission: Annotated[float, typer.Option("--commission", help="USD/contract/side.")] = 2.5,
+    slippage_ticks: Annotated[float, typer.Option("--slippage-ticks")] = 1.0,
+    initial_margin: Annotated[
+        float | None, typer.Option("--initial-margin", help="USD per contract (registry).")
+    ] = None,
+    maintenance_margin: Annotated[
+        float | None, typer.Option("--maintenance-margin", help="USD per contract.")
+    ] = None,
+    buffer: Annotated[
+        float, typer.Option("--buffer", help="Starting margin account / initial margin.")
+    ] = 1.0,
+    call_source: Annotated[
+        str, typer.Option("--call-source", help="cash | stock: where calls are paid from.")
+    ] = "cash",
+    sweep_multiple: Annotated[
+        float | None, typer.Option("--sweep-multiple", help="Sweep excess above this x IM.")
+    ] = None,
+    call_above: Annotated[
+        str | None, typer.Option("--call-above", help="Call sizes, USD: 10000,50000.")
+    ] = None,
+    target: Annotated[
+        str | None, typer.Option("--target-call-prob", help="Targets, e.g. 5%,1%.")
+    ] = None,
+    buffers: Annotated[
+        str | None, typer.Option("--buffers", help="Buffer multiples for the curve.")
+    ] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="Threads.")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="auto | numba | numpy.")] = "auto",
+    report: Annotated[
+        str | None, typer.Option("--report", help="Write an HTML report with charts.")
+    ] = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Simulate the hedged and unhedged portfolio over many futures (Monte Carlo)."""
+    report_path = _check_report(report)
+    n_workers = _default_workers() if workers is None else workers
+    with _progress(paths, "simulating", "paths") as bar:
+        data, result, summary = stress_data(
+            model=model, paths=paths, horizon_days=horizon_days, seed=seed,
+            block_length=block_length, sample_start=sample_start, sample_end=sample_end,
+            value_usd=value_usd, beta=beta, hedge=hedge, band=band, contract=contract,
+            as_of=as_of, index_level=index_level, rate=rate, dividend_yield=dividend_yield,
+            commission=commission, slippage_ticks=slippage_ticks, initial_margin=initial_margin,
+            maintenance_margin=maintenance_margin, buffer=buffer, call_source=call_source,
+            sweep_multiple=sweep_multiple,
+            call_above=_numbers(call_above, "--call-above"),
+            targets=_numbers(target, "--target-call-prob", percent=True),
+            buffers=_numbers(buffers, "--buffers"), workers=n_workers, engine=engine,
+            progress=bar,
+        )  # fmt: skip
+    if report_path is not None:
+        from hedgekit.montecarlo import render_stress_html
+
+        report_path.parent.mkdir(parents=True, exist_ok=True)
+        report_path.write_text(render_stress_html(result, summary), encoding="utf-8")
+        data["report"] = str(report_path)
+    if json_:
+        out.emit_json("stress", data)
+    else:
+        _render_stress(data)
+        if report_path is not None:
+            out.console().print(f"Report: {report_path}")
+
+
+# --------------------------------------------------------------------------- sweep
+
+
+def sweep_spec_from_options(
+    config: str | None,
+    grid: list[str],
+    metric: str | None,
+    top: int | None,
+    heatmap: str | None,
+    batch_runs: int | None,
+    engine: str | None,
+) -> Any:
+    """The validated grid from a TOML file and the command-line options."""
+    from hedgekit.sweep import load_sweep_toml, parse_grid_option, sweep_from_mapping
+
+    overrides = [parse_grid_option(g) for g in grid]
+    if metric is not None:
+        overrides.append(("sweep.metric", [metric]))
+    if top is not None:
+        overrides.append(("sweep.top", [top]))
+    if batch_runs is not None:
+        overrides.append(("sweep.batch_runs", [batch_runs]))
+    if engine is not None:
+        overrides.append(("sweep.engine", [engine]))
+    if heatmap is not None:
+        keys = [k.strip() for k in heatmap.split(",")]
+        if len(keys) != 2:
+            raise InputError("two keys", source="--heatmap", value=heatmap,
+                             expected="X,Y e.g. policy.h,rebalance.contracts_fraction")  # fmt: skip
+        overrides.append(("sweep.heatmap", [tuple(keys)]))
+    if config is not None:
+        return load_sweep_toml(config, overrides)
+    return sweep_from_mapping({}, source="--grid", overrides=overrides)
+
+
+def _sweep_report(result: Any, path: Path) -> None:
+    """The HTML report: the heatmap and the best and worst runs (hedgekit.report)."""
+    import pandas as pd
+
+    from hedgekit.report import write_sweep_report
+
+    spec = result.spec
+    if spec.heatmap is not None:
+        x, y = spec.heatmap
+    elif len(spec.parameter_keys) >= 2:
+        x, y = spec.parameter_keys[-1], spec.parameter_keys[-2]
+    else:
+        raise InputError("a report's heatmap needs two axes in the grid", source="--report",
+                         value=list(spec.parameter_keys), expected="two varied keys")  # fmt: skip
+    cols = ["run", *spec.parameter_keys, spec.metric]
+    if result.rows is not None:
+        frame = result.rows[cols]
+    else:
+        frame = pd.read_parquet(result.path, columns=cols) if str(result.path).endswith(
+            (".parquet", ".pq")) else pd.read_csv(result.path, usecols=cols)  # fmt: skip
+    write_sweep_report(
+        frame, path, x=x, y=y, metrics=[spec.metric], title="Sweep", rank_by=spec.metric,
+        ascending=spec.order == "low", top=spec.top,
+    )  # fmt: skip
+
+
+def _render_sweep(data: dict[str, Any]) -> None:
+    c = out.console()
+    grid = data["grid"]
+    c.print(
+        f"{data['n_runs']:,} runs in {data['elapsed_s']:.2f} s "
+        f"({data['runs_per_s'] or 0:,.1f} runs/s, engine {data['engine']}); "
+        f"ranked by {data['metric']} ({'higher' if data['order'] == 'high' else 'lower'} is "
+        f"better)" + (f"; table: {data['output']}" if data["output"] else "")
+    )
+    keys = [a["key"] for a in grid["axes"]]
+    metric = data["metric"]
+    for title, rows in (("Best", data["best"]), ("Worst", data["worst"])):
+        body = [
+            [str(r["run"]), *[str(r[k]) for k in keys], out.num(r[metric], 4)
+             if r[metric] is not None else "n/a"]
+            for r in rows or []
+        ]  # fmt: skip
+        c.print(out.table(f"{title} {len(body)} by {metric}", ["run", *keys, metric], body))
+
+
+@app.command("sweep")
+def sweep_cmd(
+    config: Annotated[
+        str | None, typer.Argument(help="Sweep TOML file (see examples/sweep.toml).")
+    ] = None,
+    grid: Annotated[
+        list[str] | None,
+        typer.Option("--grid", help="KEY=V1,V2 or KEY=LO:HI:STEP (repeatable); overrides."),
+    ] = None,
+    metric: Annotated[str | None, typer.Option("--metric", help="Ranking measure.")] = None,
+    top: Annotated[int | None, typer.Option("--top", help="Rows in best/worst.")] = None,
+    heatmap: Annotated[
+        str | None, typer.Option("--heatmap", help="Two keys X,Y for the heatmap.")
+    ] = None,
+    out_path: Annotated[
+        str | None, typer.Option("--out", help="Result table: .parquet or .csv.")
+    ] = None,
+    report: Annotated[
+        str | None, typer.Option("--report", help="HTML report with the heatmap.")
+    ] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="Threads.")] = None,
+    batch_runs: Annotated[
+        int | None, typer.Option("--batch-runs", help="Runs per engine call.")
+    ] = None,
+    engine: Annotated[
+        str | None, typer.Option("--engine", help="auto | numba | interpreted | python.")
+    ] = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Run a grid of backtests over real history; table, best and worst runs, heatmap."""
+    from hedgekit.sweep import run_sweep, table_format
+
+    report_path = _check_report(report)
+    if out_path is not None:
+        table_format(out_path)
+    spec = sweep_spec_from_options(config, grid or [], metric, top, heatmap, batch_runs, engine)
+    n_workers = _default_workers() if workers is None else workers
+    with _progress(spec.n_runs, "sweeping", "runs") as bar:
+        result = run_sweep(spec, out=out_path, workers=n_workers, progress=bar,
+                           keep_rows=out_path is None)  # fmt: skip
+    data = result.to_dict()
+    data["workers"] = n_workers
+    if report_path is not None:
+        _sweep_report(result, report_path)
+        data["report"] = str(report_path)
+    if json_:
+        out.emit_json("sweep", data)
+    else:
+        _render_sweep(data)
+        if report_path is not None:
+            out.console().print(f"Report: {report_path}")
+
+
+__all__ = ["stress_cmd", "sweep_cmd"]
