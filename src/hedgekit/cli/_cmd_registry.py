@@ -7,6 +7,8 @@ stays fast.
 
 from __future__ import annotations
 
-from hedgekit.cli import _cmd_costs  # noqa: F401
-from hedgekit.cli import _cmd_history  # noqa: F401
-from hedgekit.cli import _cmd_scale  # noqa: F401
+from hedgekit.cli import (
+    _cmd_costs,  # noqa: F401
+    _cmd_history,  # noqa: F401
+    _cmd_scale,  # noqa: F401
+)
