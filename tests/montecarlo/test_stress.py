@@ -340,3 +340,57 @@ def test_for_contract_takes_the_registry_terms() -> None:
     assert spec.multiplier_usd == mes.multiplier_usd == 5.0
     assert spec.initial_margin_per_contract_usd == margin.initial_usd
     assert spec.maintenance_margin_per_contract_usd == margin.maintenance_usd
+
+
+@pytest.mark.parametrize(("source", "sweep"), [("stock", 1.5), ("cash", 1.5), ("cash", None)])
+def test_equals_the_engines_general_kernel_on_per_run_paths(
+    source: str, sweep: float | None
+) -> None:
+    # hedgekit.engine.simulate_paths takes per-run portfolio growth and futures prices (one
+    # shared rate): on GBM paths with a constant rate the stress account is its account, with
+    # the deposit funded from a cash reserve of the same size for "cash".
+    from hedgekit.engine import HedgeTerms, PathSet, simulate_paths
+    from hedgekit.montecarlo import Gbm
+    from hedgekit.montecarlo._stress_kernel import market_arrays
+
+    spec = spec_for(call_source=source, sweep_multiple=sweep, band=0.1, rate_annual=0.05)
+    paths = Gbm(0.07, 0.3, 0.05).simulate(50, 130, np.random.default_rng(1))
+    _, days = stress_calendar(spec.start, 130)
+    levels, rates = _chunk_levels(
+        paths.index_return, paths.rate_annual, spec.index_level, spec.rate_annual
+    )
+    out = simulate_stress_numpy(levels, rates, days, spec.kernel_terms())
+    settle, hold = market_arrays(levels, rates, days, spec.dividend_yield)
+    growth = np.ones_like(levels)
+    growth[1:] = 1.0 + spec.beta * (levels[1:] / levels[:-1] - 1.0) + spec.dividend_yield / 252
+    deposit = float(out.contracts_start[0]) * spec.initial_margin_per_contract_usd
+    terms = HedgeTerms(
+        initial_value_usd=spec.value_usd,
+        beta=spec.beta,
+        multiplier_usd=spec.multiplier_usd,
+        commission_per_contract_usd=spec.commission_per_contract_usd,
+        slippage_per_contract_usd=spec.slippage_ticks * spec.tick_size_points * 50.0,
+        initial_margin_per_contract_usd=spec.initial_margin_per_contract_usd,
+        maintenance_fraction=0.75,
+        sweep_multiple=1e12 if sweep is None else sweep,
+        call_source=source,  # type: ignore[arg-type]
+        deposit_on_increase=False,
+        rounding="down",
+        rule="band",
+        initial_cash_usd=deposit if source == "cash" else 0.0,
+    )
+    ref = simulate_paths(
+        PathSet(growth, rates[:, 0], settle, hold, days.is_roll),
+        np.full(levels.shape[0], spec.hedge_ratio),
+        terms,
+        rule_parameter=spec.band,
+        engine="interpreted",
+    )
+    np.testing.assert_allclose(out.final_hedged_usd, ref.total_value_usd[-1], rtol=1e-13)
+    c = ref.counters
+    np.testing.assert_array_equal(out.n_margin_calls, c["n_margin_calls"])
+    np.testing.assert_allclose(
+        out.largest_margin_call_usd, c["largest_margin_call_usd"], rtol=1e-12
+    )
+    np.testing.assert_allclose(out.margin_calls_usd, c["margin_calls_usd"], rtol=1e-12)
+    assert out.n_margin_calls.sum() > 0
