@@ -58,7 +58,9 @@ def test_paths_are_concatenations_of_circular_blocks(
 
 def test_resampled_rows_keep_return_vix_and_rate_together() -> None:
     sample = synthetic_sample(50)
-    paths = StationaryBootstrap(sample, 5.0).simulate(30, 40, np.random.default_rng(3))
+    paths = StationaryBootstrap(sample, 5.0, rates="levels").simulate(
+        30, 40, np.random.default_rng(3)
+    )
     pos = np.rint(paths.index_return * 1000.0)
     np.testing.assert_array_equal(paths.vix, 10.0 + pos)
     np.testing.assert_allclose(paths.rate_annual, pos / 10_000.0, rtol=0, atol=1e-15)
@@ -129,3 +131,18 @@ def test_bad_input_names_the_parameter(kwargs: dict[str, object], source: str) -
     with pytest.raises(InputError) as err:
         stationary_bootstrap_indices(**args)  # type: ignore[arg-type]
     assert err.value.source == source
+
+
+def test_rates_are_resampled_as_changes_from_the_start_rate() -> None:
+    # rate_change of row i is (i - (i-1)) / 10,000 = 1e-4 (0 on row 0): within a block the
+    # rate rises 1 bp a day from 5%, and a block starting at row 0 adds nothing that day.
+    sample = synthetic_sample(50)
+    model = StationaryBootstrap(sample, 5.0, rate_start=0.05)
+    paths = model.simulate(30, 40, np.random.default_rng(3))
+    pos = np.rint(paths.index_return * 1000.0)
+    steps = np.where(pos == 0, 0.0, 1e-4)
+    np.testing.assert_allclose(paths.rate_annual, 0.05 + np.cumsum(steps, axis=1), atol=1e-12)
+    assert model.to_dict()["rate_start"] == 0.05
+    with pytest.raises(InputError) as err:
+        StationaryBootstrap(sample, rates="jumps")  # type: ignore[arg-type]
+    assert err.value.source == "rates"

@@ -225,7 +225,7 @@ def test_stock_source_equals_the_engine_on_each_path(chunk) -> None:  # type: ig
 
 
 def test_required_buffer_predicts_calls_at_every_buffer(sample) -> None:  # type: ignore[no-untyped-def]
-    model = StationaryBootstrap(sample, 20.0)
+    model = StationaryBootstrap(sample, 20.0, rate_start=0.052)
     spec = spec_for(horizon_days=60)
     base = run_stress(spec, model, 3000, rng=5, chunk_paths=1000, engine="numpy")
     req = base.outcomes["required_buffer_multiple"].to_numpy()
@@ -244,7 +244,7 @@ def test_required_buffer_predicts_calls_at_every_buffer(sample) -> None:  # type
 
 
 def test_buffer_curve_is_monotone_and_search_methods_agree(sample) -> None:  # type: ignore[no-untyped-def]
-    model = StationaryBootstrap(sample, 20.0)
+    model = StationaryBootstrap(sample, 20.0, rate_start=0.052)
     spec = spec_for(horizon_days=60)
     grid = (1.0, 1.25, 1.5, 2.0, 3.0, 4.0)
     exact = buffer_search(spec, model, 2000, seed=3, target_probability=0.1, buffer_multiples=grid)
@@ -276,7 +276,7 @@ def test_curve_and_order_statistic() -> None:
 
 
 def test_run_stress_is_seeded_and_independent_of_workers(sample) -> None:  # type: ignore[no-untyped-def]
-    model = StationaryBootstrap(sample)
+    model = StationaryBootstrap(sample, rate_start=0.052)
     spec = spec_for(horizon_days=40)
     a = run_stress(spec, model, 900, rng=9, chunk_paths=300, workers=1, engine="numpy")
     b = run_stress(spec, model, 900, rng=9, chunk_paths=300, workers=2, engine="numpy")
@@ -287,7 +287,7 @@ def test_run_stress_is_seeded_and_independent_of_workers(sample) -> None:  # typ
 
 
 def test_summary_is_consistent_with_the_outcomes(sample) -> None:  # type: ignore[no-untyped-def]
-    model = StationaryBootstrap(sample)
+    model = StationaryBootstrap(sample, rate_start=0.052)
     res = run_stress(spec_for(horizon_days=40), model, 1000, rng=2, engine="numpy")
     s = res.summary(call_sizes_usd=[1_000.0, 50_000.0])
     o = res.outcomes
@@ -307,8 +307,8 @@ def test_summary_is_consistent_with_the_outcomes(sample) -> None:  # type: ignor
 
 
 def test_no_hedge_is_the_unhedged_portfolio(sample) -> None:  # type: ignore[no-untyped-def]
-    res = run_stress(spec_for(hedge_ratio=0.0, horizon_days=30), StationaryBootstrap(sample), 200,
-                     rng=1, engine="numpy")  # fmt: skip
+    model = StationaryBootstrap(sample, rate_start=0.052)
+    res = run_stress(spec_for(hedge_ratio=0.0, horizon_days=30), model, 200, rng=1, engine="numpy")
     o = res.outcomes
     np.testing.assert_array_equal(o["final_hedged_usd"], o["final_unhedged_usd"])
     assert (o["n_margin_calls"] == 0).all()
@@ -394,3 +394,10 @@ def test_equals_the_engines_general_kernel_on_per_run_paths(
     )
     np.testing.assert_allclose(out.margin_calls_usd, c["margin_calls_usd"], rtol=1e-12)
     assert out.n_margin_calls.sum() > 0
+
+
+def test_bootstrap_start_rate_must_match_the_spec(sample) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError) as err:
+        run_stress(spec_for(horizon_days=20), StationaryBootstrap(sample, rate_start=0.01), 10,
+                   rng=1)  # fmt: skip
+    assert err.value.source == "rate_start"

@@ -101,6 +101,7 @@ def stress_data(
     horizon_days: int,
     seed: int,
     block_length: float,
+    rates: str,
     sample_start: str | None,
     sample_end: str | None,
     value_usd: float,
@@ -166,7 +167,12 @@ def stress_data(
 
     name = choice(model, "model", ("bootstrap", "gbm", "garch"))
     if name == "bootstrap":
-        path_model: Any = StationaryBootstrap(sample, block_length)
+        path_model: Any = StationaryBootstrap(
+            sample,
+            block_length,
+            rates=choice(rates, "rates", ("changes", "levels")),  # type: ignore[arg-type]
+            rate_start=r0,
+        )
     elif name == "gbm":
         path_model = Gbm.from_sample(sample, rate_annual=r0)
     else:
@@ -267,6 +273,9 @@ def stress_cmd(
     block_length: Annotated[
         float, typer.Option("--block-length", help="Bootstrap: mean block length, sessions.")
     ] = 20.0,
+    rates: Annotated[
+        str, typer.Option("--rates", help="Bootstrap: resample rate changes | levels.")
+    ] = "changes",
     sample_start: Annotated[
         str | None, typer.Option("--sample-start", help="First session of the sample.")
     ] = None,
@@ -325,7 +334,8 @@ def stress_cmd(
     with _progress(paths, "simulating", "paths") as bar:
         data, result, summary = stress_data(
             model=model, paths=paths, horizon_days=horizon_days, seed=seed,
-            block_length=block_length, sample_start=sample_start, sample_end=sample_end,
+            block_length=block_length, rates=rates, sample_start=sample_start,
+            sample_end=sample_end,
             value_usd=value_usd, beta=beta, hedge=hedge, band=band, contract=contract,
             as_of=as_of, index_level=index_level, rate=rate, dividend_yield=dividend_yield,
             commission=commission, slippage_ticks=slippage_ticks, initial_margin=initial_margin,

@@ -8,7 +8,11 @@ array), the order in which the stress kernels walk them.
 
 * :class:`StationaryBootstrap`: rows of a :class:`~hedgekit.montecarlo.HistoricalSample`
   (return, VIX, rate of one session) resampled in stationary blocks (Politis & Romano, 1994),
-  so VIX and rates follow the same blocks as the returns.
+  so VIX and rates follow the same blocks as the returns. Rates are resampled as daily
+  *changes* added to the starting rate by default: resampling rate *levels* would make the
+  rate jump between regimes (8% in 1990, 0% in 2021) at every block boundary, and with it the
+  carry fair value of the futures (by ``S·Δr·τ``, up to 1.5% of the index for a quarterly
+  contract), a basis move no market shows. ``rates="levels"`` keeps the levels.
 * :class:`Gbm`: geometric Brownian motion, :math:`S_{t+\Delta} = S_t \exp\left((\mu -
   \sigma^2/2)\Delta + \sigma\sqrt{\Delta} Z\right)`, :math:`\Delta = 1/252` (Hull, 11th ed.,
   §15.1–15.3, the lognormal property); constant rate; no VIX (NaN).
@@ -27,7 +31,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -143,7 +147,7 @@ def _check_shape(n_paths: int, n_days: int) -> None:
 
 @dataclass(frozen=True, slots=True)
 class StationaryBootstrap(PathModel):
-    """Stationary block bootstrap of a historical sample's sessions.
+    r"""Stationary block bootstrap of a historical sample's sessions.
 
     Attributes
     ----------
@@ -151,13 +155,29 @@ class StationaryBootstrap(PathModel):
         Sessions resampled (returns with their VIX and rate).
     mean_block_length
         Mean block length ``L`` in sessions (>= 1).
+    rates
+        ``"changes"`` (default): the rate on simulated day ``t`` is
+        :math:`r_0 + \sum_{s \le t} \Delta r_{I_s}`, the resampled daily changes
+        (:attr:`HistoricalSample.rate_change`) added to ``rate_start``; ``"levels"``: the
+        resampled sessions' own rates.
+    rate_start
+        :math:`r_0` for ``"changes"``; ``None``: the sample's last rate.
     """
 
     sample: HistoricalSample
     mean_block_length: float = DEFAULT_MEAN_BLOCK_LENGTH
+    rates: Literal["changes", "levels"] = "changes"
+    rate_start: float | None = None
     name: str = field(default="stationary bootstrap", init=False)
 
     def __post_init__(self) -> None:
+        if self.rates not in ("changes", "levels"):
+            raise InputError(
+                "unknown rate resampling", source="rates", value=self.rates,
+                expected="'changes' or 'levels'",
+            )  # fmt: skip
+        if self.rate_start is not None and not math.isfinite(self.rate_start):
+            raise InputError("must be finite", source="rate_start", value=self.rate_start)
         length = float(self.mean_block_length)
         if not (math.isfinite(length) and length >= 1.0):
             raise InputError(
@@ -175,18 +195,32 @@ class StationaryBootstrap(PathModel):
             self.sample.n_sessions, n_paths, n_days, self.mean_block_length, _check_rng(rng)
         )
         idx = draw.indices.T  # days-major, contiguous
+        if self.rates == "levels":
+            rates = self.sample.rate_annual[idx]
+        else:
+            rates = np.cumsum(self.sample.rate_change[idx], axis=0)
+            rates += self.start_rate
         return SimulatedPaths(
             index_return=self.sample.index_return[idx].T,
-            rate_annual=self.sample.rate_annual[idx].T,
+            rate_annual=rates.T,
             vix=self.sample.vix[idx].T,
             model=self.name,
         )
+
+    @property
+    def start_rate(self) -> float:
+        """:math:`r_0` of ``"changes"``: ``rate_start`` or the sample's last rate."""
+        if self.rate_start is None:
+            return float(self.sample.rate_annual[-1])
+        return float(self.rate_start)
 
     def to_dict(self) -> dict[str, Any]:
         """Model name, mean block length and the sample's span."""
         return {
             "model": self.name,
             "mean_block_length_days": self.mean_block_length,
+            "rates": self.rates,
+            "rate_start": self.start_rate if self.rates == "changes" else None,
             "sample": self.sample.to_dict(),
             "reference": "Politis & Romano (1994), JASA 89(428):1303-1313",
         }

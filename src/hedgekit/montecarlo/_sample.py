@@ -95,6 +95,11 @@ class HistoricalSample:
         return int(self.dates.size)
 
     @property
+    def rate_change(self) -> Float64Array:
+        """Change of the rate from the previous session of the sample (0 on the first)."""
+        return np.diff(self.rate_annual, prepend=self.rate_annual[0])
+
+    @property
     def first_date(self) -> dt.date:
         """First session of the sample."""
         return pd.Timestamp(self.dates[0]).date()

@@ -628,6 +628,19 @@ def run_stress(
     """
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise InputError("must be a whole number >= 1", source="workers", value=workers)
+    from hedgekit.montecarlo._models import StationaryBootstrap
+
+    if (
+        isinstance(model, StationaryBootstrap)
+        and model.rates == "changes"
+        and not math.isclose(model.start_rate, spec.rate_annual, rel_tol=0.0, abs_tol=1e-12)
+    ):
+        raise InputError(
+            "the bootstrap's starting rate differs from the stressed start's rate",
+            source="rate_start",
+            value=model.start_rate,
+            expected=f"StationaryBootstrap(..., rate_start={spec.rate_annual!r})",
+        )
     dates, days = stress_calendar(spec.start, spec.horizon_days, spec.contract)
     terms = spec.kernel_terms()
     bounds = chunk_bounds(n_paths, chunk_paths)
