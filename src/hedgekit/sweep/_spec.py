@@ -220,7 +220,7 @@ class SweepSpec:
     order: str = "high"
     top: int = 10
     heatmap: tuple[str, str] | None = None
-    batch_runs: int = 512
+    batch_runs: int = 256
     engine: str = "auto"
     source: str = "options"
 
@@ -423,7 +423,7 @@ def _check_sweep_options(
         raise InputError(
             "invalid value", source=source, column="sweep.top", value=top, expected="an int >= 1"
         )
-    batch = fixed.pop("sweep.batch_runs", 512)
+    batch = fixed.pop("sweep.batch_runs", 256)
     if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
         raise InputError(
             "invalid value", source=source, column="sweep.batch_runs", value=batch,
