@@ -90,12 +90,14 @@ def main(argv: list[str] | None = None) -> int:
         f"sample {sample.first_date} .. {sample.last_date} ({sample.n_sessions:,} sessions)"
     )
     print(f"engine {args.engine}, {args.workers} worker(s), chunks of {args.chunk:,} paths")
-    print("\noutputs (seed %d)" % args.seed)
+    print(f"\noutputs (seed {args.seed})")
     for side in ("hedged", "unhedged"):
         h = s[side]
         print(
-            f"  {side:<9} median P&L {h['pnl_usd']['p50']:>12,.0f}  VaR95 {h['var']['0.95']['usd']:>11,.0f}"
-            f"  CVaR99 {h['cvar']['0.99']['usd']:>11,.0f}  drawdown p95 {h['max_drawdown']['p95']:.4f}"
+            f"  {side:<9} median P&L {h['pnl_usd']['p50']:>12,.0f}"
+            f"  VaR95 {h['var']['0.95']['usd']:>11,.0f}"
+            f"  CVaR99 {h['cvar']['0.99']['usd']:>11,.0f}"
+            f"  drawdown p95 {h['max_drawdown']['p95']:.4f}"
         )
     m = s["margin"]
     b = s["buffer"]["for_target"][0]
