@@ -228,6 +228,15 @@ def _render_stress(data: dict[str, Any]) -> None:
         f"{spec['hedge_ratio']:g} in {spec['contract']} (band {spec['band']:g}); buffer "
         f"{spec['buffer_multiple']:g}x initial margin, calls from {spec['call_source']}."
     )
+    im = spec["initial_margin_per_contract_usd"]
+    n0 = round(s["margin"]["initial_margin_start_usd"] / im) if im else 0
+    exposure = spec["beta"] * spec["value_usd"]
+    covered = n0 * spec["multiplier_usd"] * spec["index_level"] / exposure if exposure else 0.0
+    c.print(
+        f"Starts short {n0} {spec['contract']}: whole contracts, floor(h x beta x V / (m x F)), "
+        f"cover about {out.pct(covered)} of the beta exposure at the index level "
+        f"{out.num(spec['index_level'])}; a smaller contract gets closer to h."
+    )
     rows = []
     for label, key in (("P&L 1st pct", "p01"), ("P&L 5th pct", "p05"), ("P&L median", "p50"),
                        ("P&L 95th pct", "p95")):  # fmt: skip
