@@ -16,6 +16,7 @@ from hypothesis.extra import numpy as hnp
 from hedgekit.errors import InputError
 from hedgekit.policies import (
     Band,
+    BetaChange,
     Calendar,
     FloorCppi,
     HedgePolicy,
@@ -161,6 +162,13 @@ def test_rebalance_rules() -> None:
     assert ValueChange(0.05).ratio_change == 0.05
     with pytest.raises(InputError):
         Calendar("week")  # type: ignore[arg-type]
+    rule = BetaChange(0.10)
+    assert (rule.kind, rule.parameter, rule.ratio_change) == ("beta", 0.10, 0.05)
+    assert not rule.calendar_days(idx).any()
+    with pytest.raises(InputError, match="threshold"):
+        BetaChange(-0.1)
+    with pytest.raises(InputError, match="threshold"):
+        BetaChange(math.inf)
 
 
 def test_to_dict_is_json_safe() -> None:

@@ -1,6 +1,7 @@
 """Hedge backtests over real history: a policy carried through marks, rolls and margin calls.
 
-* :class:`BacktestSpec` with :class:`IndexPortfolio` / :class:`HoldingsPortfolio`,
+* :class:`BacktestSpec` with :class:`IndexPortfolio` / :class:`HoldingsPortfolio` (a constant
+  beta, or a trailing :class:`RollingBeta` re-estimated every session),
   :class:`Costs`, :class:`MarginSpec` (default: initial margin 5% of notional, maintenance
   = initial / 1.1; see its notes);
 * :func:`run_backtest` -> :class:`BacktestResult` (daily state, fills, rolls, margin calls,
@@ -34,6 +35,7 @@ from hedgekit.backtest._spec import (
     HoldingsPortfolio,
     IndexPortfolio,
     MarginSpec,
+    RollingBeta,
 )
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "HoldingsPortfolio",
     "IndexPortfolio",
     "MarginSpec",
+    "RollingBeta",
     "build_inputs",
     "load_history",
     "run_backtest",

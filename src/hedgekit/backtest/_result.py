@@ -76,7 +76,9 @@ class BacktestResult:
         ``futures_settle_source`` (the contract carried into the day, which differs on roll
         days), ``is_roll``, ``rate_annual``, ``dividend_yield``, ``stock_return_usd``,
         ``settlement_usd``, ``deposit_usd``, ``sweep_usd``, ``margin_interest_cost_usd``,
-        ``initial_margin_usd``, ``maintenance_margin_usd``, ``traded_contracts``, ``trades``.
+        ``initial_margin_usd``, ``maintenance_margin_usd``, ``traded_contracts``, ``trades``,
+        ``beta`` (the beta that sized the hedge that day: constant, or the trailing estimate
+        of a :class:`~hedgekit.backtest.RollingBeta`).
     fills
         One row per trade: ``date``, ``contract``, ``quantity`` (signed), ``price``,
         ``reason`` (``open``, ``rebalance``, ``roll_close``, ``roll_open``, ``close``),

@@ -11,9 +11,10 @@ import pandas as pd
 
 from hedgekit._constants import TRADING_DAYS_PER_YEAR
 from hedgekit._typing import Float64Array
+from hedgekit.backtest._beta import trailing_ols_beta
 from hedgekit.backtest._history import HistoricalMarket, load_history
 from hedgekit.backtest._result import DAILY_COLUMNS, BacktestResult, BatchSummary
-from hedgekit.backtest._spec import BacktestSpec, HoldingsPortfolio, IndexPortfolio
+from hedgekit.backtest._spec import BacktestSpec, HoldingsPortfolio, IndexPortfolio, RollingBeta
 from hedgekit.contracts import get_contract
 from hedgekit.engine import (
     DayState,
@@ -40,6 +41,22 @@ Progress: TypeAlias = Callable[[int, int], None]
 
 
 # ---------------------------------------------------------------------------- inputs
+def _first_price_date(portfolio: HoldingsPortfolio, ticker: str) -> str:
+    """Earliest date with a price for ``ticker`` (given prices, else the bundled sets)."""
+    if portfolio.prices is not None:
+        frames = [portfolio.prices]
+    else:
+        from hedgekit.datasets import load_large_caps, load_sp500_20stocks
+
+        frames = [load_large_caps(), load_sp500_20stocks()]
+    found = [
+        pd.Timestamp(f.index[np.flatnonzero(f[ticker].notna().to_numpy())[0]])
+        for f in frames
+        if ticker in f.columns and f[ticker].notna().any()
+    ]
+    return str(min(found).date()) if found else "none"
+
+
 def _holdings_prices(portfolio: HoldingsPortfolio, dates: pd.DatetimeIndex) -> pd.DataFrame:
     tickers = list(portfolio.holdings)
     if portfolio.prices is not None:
@@ -78,10 +95,62 @@ def _holdings_prices(portfolio: HoldingsPortfolio, dates: pd.DatetimeIndex) -> p
     return frame
 
 
+def _rolling_beta_path(
+    spec: BacktestSpec, hist: HistoricalMarket, portfolio: HoldingsPortfolio, rb: RollingBeta
+) -> Float64Array:
+    """The trailing OLS beta of each run session (see :class:`RollingBeta`)."""
+    pm = hist.policy_market
+    need = rb.history_sessions
+    what = f"a rolling beta over {rb.window} {rb.frequency} returns"
+    if pm.start < need:
+        first = str(pd.Timestamp(pm.dates[0]).date())
+        raise InputError(
+            f"{what} needs {need} sessions of history before the start; "
+            f"{pm.start} available (first available date {first})",
+            source="beta",
+            value=f"window={rb.window}, first available date {first}",
+            expected=f"warmup_sessions >= {need} and a start at least {need} sessions after "
+            "the first date of the index history",
+        )
+    lo = pm.start - need
+    dates = pd.DatetimeIndex(pm.dates[lo:])
+    try:
+        prices = _holdings_prices(portfolio, dates)
+    except InputError as err:
+        ticker = str(err.value if err.source == "holdings" else err.column)
+        raise InputError(
+            f"{what} needs the holdings' prices from {dates[0].date()} ({need} sessions "
+            f"before the start); {ticker} has prices from {_first_price_date(portfolio, ticker)}",
+            source="beta",
+            value=f"window={rb.window}, ticker {ticker}",
+            expected="a later start, a shorter window, or prices= covering the warm-up",
+        ) from err
+    shares = np.array([portfolio.holdings[t] for t in prices.columns])
+    value = prices.to_numpy() @ shares
+    if (value <= 0).any():
+        raise InputError("the holdings' value is not positive", source="holdings")
+    index_key = get_contract(spec.contract).index
+    if rb.index is None or rb.index == index_key:
+        level: Float64Array = np.asarray(pm.index_level[lo:], dtype=np.float64)
+    else:
+        from hedgekit.datasets import load_index
+
+        close = load_index(rb.index)["close"].astype(np.float64)
+        level = np.asarray(close.reindex(dates).to_numpy(), dtype=np.float64)
+        if np.isnan(level).any():
+            raise InputError(
+                f"{what} needs the {rb.index} index from {dates[0].date()}",
+                source="beta",
+                value=f"index={rb.index}, first available date {close.index[0].date()}",
+                expected="an index with a close on every session of the warm-up and the run",
+            )
+    return trailing_ols_beta(value, level, window=rb.window, step=rb.step_sessions)
+
+
 def _portfolio_growth(
     spec: BacktestSpec, hist: HistoricalMarket
-) -> tuple[Float64Array, float, float]:
-    """Gross daily returns of the stock portfolio, its starting value and beta."""
+) -> tuple[Float64Array, float, float, Float64Array | None]:
+    """Gross daily returns of the stock portfolio, its starting value, beta and beta path."""
     n = hist.n_days
     p = spec.portfolio
     growth = np.ones(n)
@@ -97,14 +166,19 @@ def _portfolio_growth(
             if (growth[1:] <= 0).any():
                 raise InputError("idiosyncratic noise drew a loss of 100% or more in a day",
                                  source="idio_vol_annual", value=p.idio_vol_annual)  # fmt: skip
-        return growth, p.value_usd, p.beta
+        return growth, p.value_usd, p.beta, None
     prices = _holdings_prices(p, hist.dates)
     shares = np.array([p.holdings[t] for t in prices.columns])
     value = prices.to_numpy() @ shares
     if (value <= 0).any():
         raise InputError("the holdings' value is not positive", source="holdings")
     growth[1:] = value[1:] / value[:-1]
-    return growth, float(value[0]), p.beta
+    rb = p.rolling_beta
+    if rb is None:
+        assert isinstance(p.beta, float)
+        return growth, float(value[0]), p.beta, None
+    path = _rolling_beta_path(spec, hist, p, rb)
+    return growth, float(value[0]), float(path[0]), path
 
 
 def _terms(spec: BacktestSpec, hist: HistoricalMarket, value: float, beta: float) -> HedgeTerms:
@@ -160,7 +234,7 @@ def build_inputs(
 ) -> tuple[HistoricalMarket, PathSet, HedgeTerms]:
     """The real history of ``spec`` and the engine inputs derived from it."""
     hist = load_history(spec) if history is None else history
-    growth, value, beta = _portfolio_growth(spec, hist)
+    growth, value, beta, beta_path = _portfolio_growth(spec, hist)
     paths = PathSet(
         portfolio_growth=growth,
         rate_annual=hist.rate_annual,
@@ -168,6 +242,7 @@ def build_inputs(
         futures_price_hold=hist.futures_price_hold,
         is_roll=hist.is_roll,
         dates=hist.dates.to_numpy(dtype="datetime64[D]"),
+        beta=beta_path,
     )
     return hist, paths, _terms(spec, hist, value, beta)
 
@@ -279,7 +354,7 @@ def _margin_calls(hist: HistoricalMarket, ledger: HedgeLedger, terms: HedgeTerms
 
 
 def _daily(hist: HistoricalMarket, ledger: HedgeLedger, unhedged: Float64Array,
-           terms: HedgeTerms) -> pd.DataFrame:  # fmt: skip
+           terms: HedgeTerms, beta: Float64Array | None) -> pd.DataFrame:  # fmt: skip
     contracts = ledger.contracts + 0.0  # -0.0 -> 0.0
     whole = terms.rounding != "none"
     data: dict[str, Any] = {
@@ -315,6 +390,7 @@ def _daily(hist: HistoricalMarket, ledger: HedgeLedger, unhedged: Float64Array,
         "maintenance_margin_usd": ledger.initial_margin_usd * terms.maintenance_fraction,
         "traded_contracts": ledger.traded_contracts,
         "trades": np.rint(ledger.trades).astype(np.int64),
+        "beta": np.full(hist.n_days, terms.beta) if beta is None else np.asarray(beta),
     }
     frame = pd.DataFrame(data, index=pd.DatetimeIndex(hist.dates, name="date"))
     assert tuple(frame.columns[: len(DAILY_COLUMNS)]) == DAILY_COLUMNS
@@ -394,7 +470,7 @@ def run_backtest(
                                     initial_value_usd=initial)  # fmt: skip
     return BacktestResult(
         spec=spec,
-        daily=_daily(hist, ledger, unhedged, terms),
+        daily=_daily(hist, ledger, unhedged, terms, paths.beta),
         fills=_fills(hist, ledger, terms),
         rolls=_rolls(hist, ledger),
         margin_calls=_margin_calls(hist, ledger, terms),

@@ -23,6 +23,7 @@ __all__ = [
     "HoldingsPortfolio",
     "IndexPortfolio",
     "MarginSpec",
+    "RollingBeta",
 ]
 
 FuturesPrices: TypeAlias = Literal["settlement_then_fair", "fair"]
@@ -43,6 +44,83 @@ def _number(value: object, name: str, lo: float = -math.inf, hi: float = math.in
     if not math.isfinite(x) or not lo <= x <= hi:
         raise InputError("invalid value", source=name, value=value, expected=f"in [{lo}, {hi}]")
     return x
+
+
+#: Sessions in one sample return of a ``"weekly"`` rolling beta.
+SESSIONS_PER_WEEK = 5
+
+
+@dataclass(frozen=True, slots=True)
+class RollingBeta:
+    r"""A time-varying sizing beta: the trailing OLS beta of the portfolio on an index.
+
+    The beta used to size the hedge on session ``t`` is the slope of the regression of the
+    portfolio's simple returns on the index's over the ``window`` returns ending at the
+    close of session ``t − 1`` (no look-ahead: nothing of day ``t`` is used):
+
+    .. math::
+
+        eta_t = rac{\widehat{\mathrm{Cov}}(r_p, r_m)}{\widehat{\mathrm{Var}}(r_m)}
+        \quad	ext{over } r_{t-w}, \dots, r_{t-1}
+
+    the market-model regression of Hull, *Options, Futures and Other Derivatives*, 11th
+    ed., §3.5 (as :func:`hedgekit.estimation.ols_beta`). ``"daily"`` uses session returns
+    (``window + 1`` sessions of prices before the start); ``"weekly"`` uses returns over
+    blocks of 5 sessions ending at ``t − 1``, ``t − 6``, ... (``5 × window + 1`` sessions
+    before the start). The history before the start is the backtest's warm-up
+    (:attr:`BacktestSpec.warmup_sessions`), which must be long enough.
+
+    Parameters
+    ----------
+    window
+        Returns in each regression (>= 20).
+    frequency
+        ``"daily"`` or ``"weekly"``.
+    index
+        Index key of :func:`hedgekit.datasets.load_index` to regress on; None = the hedge
+        contract's own index.
+    """
+
+    window: int = 252
+    frequency: Literal["daily", "weekly"] = "daily"
+    index: str | None = None
+
+    def __post_init__(self) -> None:
+        w = self.window
+        if isinstance(w, bool) or not isinstance(w, int) or w < 20:
+            raise InputError("rolling-beta window must be an integer >= 20", source="window",
+                             value=w, expected="an integer >= 20 (returns per fit)")  # fmt: skip
+        if self.frequency not in ("daily", "weekly"):
+            raise InputError("unknown return frequency", source="frequency",
+                             value=self.frequency, expected="'daily' or 'weekly'")  # fmt: skip
+        if self.index is not None:
+            object.__setattr__(self, "index", str(self.index).upper())
+
+    @property
+    def step_sessions(self) -> int:
+        """Sessions per sample return (1 daily, 5 weekly)."""
+        return 1 if self.frequency == "daily" else SESSIONS_PER_WEEK
+
+    @property
+    def history_sessions(self) -> int:
+        """Sessions of prices needed before the start: ``step × window + 1``."""
+        return self.step_sessions * self.window + 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe description."""
+        return {"kind": "rolling", "window": self.window, "frequency": self.frequency,
+                "index": self.index}  # fmt: skip
+
+
+def _beta_spec(value: object) -> float | RollingBeta:
+    if isinstance(value, RollingBeta):
+        return value
+    if value == "rolling":
+        return RollingBeta()
+    if isinstance(value, str):
+        raise InputError("unknown beta", source="beta", value=value,
+                         expected="a number, 'rolling' or a RollingBeta")  # fmt: skip
+    return _number(value, "beta")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,13 +193,15 @@ class HoldingsPortfolio:
         Adjusted closes with one column per ticker, indexed by date; None = the bundled
         large-cap and S&P 500 20-stock sets (:mod:`hedgekit.datasets`).
     beta
-        The portfolio's beta to the index, used to size the hedge (estimate it with
-        :mod:`hedgekit.estimation` on data before the start).
+        The portfolio's beta to the index, used to size the hedge: a number (estimate it
+        with :mod:`hedgekit.estimation` on data before the start), or ``"rolling"`` /
+        :class:`RollingBeta` for a trailing OLS beta re-estimated every session from the
+        holdings' prices (which must then cover the warm-up before the start too).
     """
 
     holdings: Mapping[str, float]
     prices: pd.DataFrame | None = field(default=None, compare=False)
-    beta: float = 1.0
+    beta: float | RollingBeta | Literal["rolling"] = 1.0
 
     def __post_init__(self) -> None:
         if not isinstance(self.holdings, Mapping) or not self.holdings:
@@ -132,11 +212,17 @@ class HoldingsPortfolio:
             )
         clean = {str(k): _number(v, f"holdings[{k}]") for k, v in self.holdings.items()}
         object.__setattr__(self, "holdings", clean)
-        object.__setattr__(self, "beta", _number(self.beta, "beta"))
+        object.__setattr__(self, "beta", _beta_spec(self.beta))
+
+    @property
+    def rolling_beta(self) -> RollingBeta | None:
+        """The rolling-beta spec, or None for a constant beta."""
+        return self.beta if isinstance(self.beta, RollingBeta) else None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe description."""
-        return {"kind": "holdings", "holdings": dict(self.holdings), "beta": self.beta}
+        beta = self.beta.to_dict() if isinstance(self.beta, RollingBeta) else self.beta
+        return {"kind": "holdings", "holdings": dict(self.holdings), "beta": beta}
 
 
 @dataclass(frozen=True, slots=True)

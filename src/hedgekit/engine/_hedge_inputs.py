@@ -7,8 +7,10 @@ The general kernels extend the bench-spec day (see :mod:`hedgekit.engine`) with:
 * market arrays that are shared, shape ``(n,)``, or per run, shape ``(n, k)`` (Monte Carlo);
 * a cash account next to stocks and the margin account; margin calls and sweeps from/to
   cash or stock; initial margin per contract fixed, or a fraction of the notional;
-* rebalance rules (band, value change, calendar, always, never) and rounding modes
-  (whole contracts down or nearest, or fractional contracts).
+* a sizing beta per day (shared ``(n,)`` or per run ``(n, k)``, e.g. a trailing estimate)
+  instead of the terms' constant beta;
+* rebalance rules (band, value change, calendar, always, never, beta change) and rounding
+  modes (whole contracts down or nearest, or fractional contracts).
 
 Signs: contracts ``N`` are signed, **negative = short** (a hedge is short).
 """
@@ -30,9 +32,16 @@ __all__ = ["CallSource", "HedgeTerms", "PathSet", "Rounding", "RuleKind"]
 
 CallSource: TypeAlias = Literal["stock", "cash"]
 Rounding: TypeAlias = Literal["down", "nearest", "none"]
-RuleKind: TypeAlias = Literal["always", "band", "value", "calendar", "never"]
+RuleKind: TypeAlias = Literal["always", "band", "value", "calendar", "never", "beta"]
 
-RULE_CODE: dict[str, int] = {"always": 0, "band": 1, "value": 2, "calendar": 3, "never": 4}
+RULE_CODE: dict[str, int] = {
+    "always": 0,
+    "band": 1,
+    "value": 2,
+    "calendar": 3,
+    "never": 4,
+    "beta": 5,
+}
 ROUNDING_CODE: dict[str, int] = {"down": 0, "nearest": 1, "none": 2}
 
 
@@ -61,7 +70,7 @@ def _array(value: Any, name: str, n: int | None, *, allow_2d: bool) -> Float64Ar
 
 @dataclass(frozen=True, slots=True)
 class PathSet:
-    """Daily paths for a batch: each array shared ``(n,)`` or one column per run ``(n, k)``.
+    r"""Daily paths for a batch: each array shared ``(n,)`` or one column per run ``(n, k)``.
 
     Attributes
     ----------
@@ -79,6 +88,12 @@ class PathSet:
         Roll flags, shape ``(n,)`` (rolls are the calendar's, common to all runs).
     dates
         Optional session dates (reporting only).
+    beta
+        Optional sizing beta per day, ``(n,)`` shared or ``(n, k)`` per run: the
+        :math:`\beta_t` of :math:`N^*_t = -\mathrm{round}(h_t \beta_t S_t / (m F_t))` (also
+        used by the CPPI ratio and the effective hedge ratio). It must be known at the
+        close of day ``t`` before the trade (e.g. estimated on returns up to day ``t-1``).
+        None: the constant :attr:`HedgeTerms.beta`.
     """
 
     portfolio_growth: Float64Array
@@ -87,6 +102,7 @@ class PathSet:
     futures_price_hold: Float64Array
     is_roll: BoolArray
     dates: npt.NDArray[np.datetime64] | None = None
+    beta: Float64Array | None = None
 
     def __post_init__(self) -> None:
         r = _array(self.rate_annual, "rate_annual", None, allow_2d=False)
@@ -97,7 +113,9 @@ class PathSet:
         g = _array(self.portfolio_growth, "portfolio_growth", n, allow_2d=True)
         fs = _array(self.futures_price_settle, "futures_price_settle", n, allow_2d=True)
         fh = _array(self.futures_price_hold, "futures_price_hold", n, allow_2d=True)
-        widths = {a.shape[1] for a in (g, fs, fh) if a.ndim == 2}
+        beta = None if self.beta is None else _array(self.beta, "beta", n, allow_2d=True)
+        per_run = [a for a in (g, fs, fh, beta) if a is not None and a.ndim == 2]
+        widths = {a.shape[1] for a in per_run}
         if len(widths) > 1:
             raise InputError(
                 "per-run arrays disagree on the number of runs",
@@ -140,6 +158,7 @@ class PathSet:
         object.__setattr__(self, "futures_price_hold", fh)
         object.__setattr__(self, "is_roll", roll)
         object.__setattr__(self, "dates", dates)
+        object.__setattr__(self, "beta", beta)
 
     @property
     def n_days(self) -> int:
@@ -149,8 +168,10 @@ class PathSet:
     @property
     def n_paths(self) -> int | None:
         """Runs fixed by per-run arrays (their second dimension), or None when all are shared."""
-        for arr in (self.portfolio_growth, self.futures_price_settle, self.futures_price_hold):
-            if arr.ndim == 2:
+        arrays = (self.portfolio_growth, self.futures_price_settle, self.futures_price_hold,
+                  self.beta)  # fmt: skip
+        for arr in arrays:
+            if arr is not None and arr.ndim == 2:
                 return int(arr.shape[1])
         return None
 
@@ -187,7 +208,8 @@ class HedgeTerms:
     initial_value_usd
         Stock portfolio value ``V_0`` at the start.
     beta
-        Portfolio beta, used to size: :math:`N^* = -\,\mathrm{round}(h\beta V/(m F))`.
+        Portfolio beta, used to size: :math:`N^* = -\,\mathrm{round}(h\beta V/(m F))`
+        (unless the paths carry a beta per day, :attr:`PathSet.beta`).
     multiplier_usd
         Contract multiplier (ES: 50).
     initial_cash_usd
@@ -220,10 +242,12 @@ class HedgeTerms:
         (fractional contracts, for exact-P&L checks).
     rule
         Rebalance rule kind (see :mod:`hedgekit.policies`); its per-run parameter is passed to
-        the kernel separately.
+        the kernel separately. ``"beta"`` fires when the sizing beta moved by at least the
+        parameter (absolute beta units) since the last trade: :math:`|\beta_t -
+        \beta_{last}| \ge \text{parameter}`.
     ratio_change
-        For ``"value"`` and ``"calendar"`` rules: a change of the target ratio since the last
-        trade that also triggers one (0 = off).
+        For ``"value"``, ``"calendar"`` and ``"beta"`` rules: a change of the target ratio
+        since the last trade that also triggers one (0 = off).
     """
 
     initial_value_usd: float

@@ -3,8 +3,9 @@
 The same day as :mod:`hedgekit.engine._hedge_python` (read that module for the steps), with
 the same expressions in the same order so both make the same rounding decisions. Written as
 plain loops over scalars so that :func:`numba.njit` compiles it; without numba the same
-function runs as Python (correct, slow). Market arrays come in as 2-d: ``(n, 1)`` when shared
-by all runs, ``(n, k)`` when per run; targets are ``(n, w)`` for the chunk's ``w`` runs.
+function runs as Python (correct, slow). Market arrays (and the sizing beta) come in as 2-d:
+``(n, 1)`` when shared by all runs, ``(n, k)`` when per run; targets are ``(n, w)`` for the
+chunk's ``w`` runs.
 
 Outputs: ``paths[f, t, j]`` (every field of :data:`LEDGER_FIELDS` when ``full``, else only
 the total value in field 0) and ``counters[c, j]`` (:data:`COUNTERS`).
@@ -39,7 +40,8 @@ COUNTERS = (
     "sweeps_usd",
 )
 
-# Scalar terms, in the order of the ``sc`` array.
+# Scalar terms, in the order of the ``sc`` array (``_BETA`` is informative only: the kernel
+# sizes with the per-day ``beta_path``, filled with the terms' beta when constant).
 (_V0, _C0, _BETA, _MULT, _COMM, _SLIP, _IMF, _IMFRAC, _MAINT, _BUF, _SWEEP, _CASH, _DEP,
  _HAIR, _ROUND, _RULE, _RCHG, _DAYS) = range(18)  # fmt: skip
 N_SCALARS = 18
@@ -61,6 +63,7 @@ def hedge_chunk(
     f_hold: Float64Array,
     is_roll: npt.NDArray[np.uint8],
     cal: npt.NDArray[np.uint8],
+    beta_path: Float64Array,
     targets: Float64Array,
     rule_param: Float64Array,
     cppi_mult: Float64Array,
@@ -77,8 +80,8 @@ def hedge_chunk(
     g_per_run = growth.shape[1] > 1
     fs_per_run = f_settle.shape[1] > 1
     fh_per_run = f_hold.shape[1] > 1
+    b_per_run = beta_path.shape[1] > 1
     days = sc[_DAYS]
-    beta = sc[_BETA]
     mult = sc[_MULT]
     comm = sc[_COMM]
     slip = sc[_SLIP]
@@ -102,6 +105,7 @@ def hedge_chunk(
     h_prev = np.empty(w)
     h_last = np.empty(w)
     s_last = np.empty(w)
+    b_last = np.empty(w)
     floor_usd = np.empty(w)
     for c in range(counters.shape[0]):
         for j in range(w):
@@ -111,6 +115,7 @@ def hedge_chunk(
     for j in range(w):
         col = lo + j
         fh0 = f_hold[0, col if fh_per_run else 0]
+        beta = beta_path[0, col if b_per_run else 0]
         s0 = sc[_V0]
         c0 = sc[_C0]
         floor_usd[j] = cppi_floor[j] * (s0 + c0)
@@ -141,6 +146,7 @@ def hedge_chunk(
         h_prev[j] = h
         h_last[j] = h
         s_last[j] = s0
+        b_last[j] = beta
         he = -n0 * mult * fh0 / (beta * s0)
         counters[_K_FEES, j] += traded * comm
         counters[_K_SLIP, j] += traded * slip
@@ -187,6 +193,7 @@ def hedge_chunk(
             fs = f_settle[t, col if fs_per_run else 0]
             fh_prev = f_hold[t - 1, col if fh_per_run else 0]
             fh = f_hold[t, col if fh_per_run else 0]
+            beta = beta_path[t, col if b_per_run else 0]
             n_prev = held[j]
             settle_per_short = -(mult * (fs - fh_prev))
             s_old = stocks[j]
@@ -219,6 +226,7 @@ def hedge_chunk(
                 new_n = target
                 h_last[j] = h
                 s_last[j] = s
+                b_last[j] = beta
                 if n_prev != 0.0:
                     counters[_K_ROLLS, j] += 1.0
                 counters[_K_RFEES, j] += traded * comm
@@ -235,6 +243,10 @@ def hedge_chunk(
                     )
                 elif rule == 3.0:
                     fire = cal_day or (ratio_change > 0.0 and abs(h - h_last[j]) >= ratio_change)
+                elif rule == 5.0:
+                    fire = abs(beta - b_last[j]) >= rule_param[j] or (
+                        ratio_change > 0.0 and abs(h - h_last[j]) >= ratio_change
+                    )
                 elif rule == 0.0:
                     fire = True
                 else:
@@ -246,6 +258,7 @@ def hedge_chunk(
                     new_n = target
                     h_last[j] = h
                     s_last[j] = s
+                    b_last[j] = beta
                 else:
                     traded = 0.0
                     new_n = n_prev

@@ -13,10 +13,13 @@ Each close ``t >= 1``, in order:
    ``(r_{t-1} − haircut)/252`` on yesterday's balance and is credited the settlement
    ``N_{t-1} · m · (Fsettle_t − Fhold_{t-1})`` (``N`` signed, negative = short);
 2. the target ratio ``h_t`` (the policy's, capped by the CPPI ratio
-   ``clip(1 − c (W − floor)/(β S), 0, 1)`` when CPPI is on, ``W = S + cash + margin``) gives
-   ``N*_t = −round(h_t β S_t / (m Fhold_t))``;
+   ``clip(1 − c (W − floor)/(β_t S), 0, 1)`` when CPPI is on, ``W = S + cash + margin``) gives
+   ``N*_t = −round(h_t β_t S_t / (m Fhold_t))``, with ``β_t`` the paths' beta of the day
+   (:attr:`PathSet.beta`) or the terms' constant beta;
 3. trade: on a roll day close ``N_{t-1}`` at ``Fsettle_t`` and open ``N*_t`` at ``Fhold_t``;
-   otherwise move to ``N*_t`` if the rebalance rule fires or the hedge is switched on/off;
+   otherwise move to ``N*_t`` if the rebalance rule fires or the hedge is switched on/off
+   (the ``"beta"`` rule fires when ``|β_t − β_last| >= parameter``, ``β_last`` the beta of
+   the last trade, roll or opening);
 4. commission and slippage (per contract per side) are charged to the margin account;
 5. if ``|N|`` grew (and ``deposit_on_increase``), the account is topped up to
    ``buffer × IM_t × |N_t|``;
@@ -205,7 +208,7 @@ def simulate_hedge_ledger(
         Account, margin, cost and rebalance terms.
     rule_parameter
         The rebalance rule's number (band fraction for ``"band"``, value change for
-        ``"value"``).
+        ``"value"``, beta change for ``"beta"``).
     calendar_days
         Days a ``"calendar"`` rule fires, shape ``(n,)``.
     cppi
@@ -236,7 +239,7 @@ def simulate_hedge_ledger(
     target_list = h_arr.tolist()
 
     days = TRADING_DAYS_PER_YEAR
-    beta = terms.beta
+    betas = [terms.beta] * n if paths.beta is None else column(paths.beta, run)
     mult = terms.multiplier_usd
     commission = terms.commission_per_contract_usd
     slip = terms.slippage_per_contract_usd
@@ -270,7 +273,7 @@ def simulate_hedge_ledger(
             h = target_list[t]
         if cppi is not None:
             w = stocks + cash + margin
-            cushion = 1.0 - cppi[0] * (w - floor_usd) / (beta * stocks)
+            cushion = 1.0 - cppi[0] * (w - floor_usd) / (betas[t] * stocks)
             h_cppi = 0.0 if cushion < 0.0 else (1.0 if cushion > 1.0 else cushion)
             h = h if h < h_cppi else h_cppi
         return h
@@ -281,7 +284,7 @@ def simulate_hedge_ledger(
     margin = 0.0
     floor_usd = 0.0 if cppi is None else cppi[1] * (stocks + cash)
     h = target_ratio(0, stocks, cash, margin, 0.0, math.nan)
-    held = -round_contracts(h * beta * stocks / (mult * f_hold[0]), mode)
+    held = -round_contracts(h * betas[0] * stocks / (mult * f_hold[0]), mode)
     im = margin_per_contract(0)
     deposit = buffer * im * abs(held)
     traded = abs(held)
@@ -297,7 +300,7 @@ def simulate_hedge_ledger(
     rec["fees_usd"][0] = traded * commission
     rec["slippage_usd"][0] = traded * slip
     rec["balance_before_call_usd"][0] = margin
-    h_last, stocks_last = h, stocks
+    h_last, stocks_last, beta_last = h, stocks, betas[0]
 
     def store(t: int) -> None:
         rec["stocks_usd"][t] = stocks
@@ -306,7 +309,7 @@ def simulate_hedge_ledger(
         rec["total_value_usd"][t] = stocks + cash + margin
         rec["contracts"][t] = held
         rec["hedge_ratio_target"][t] = h
-        rec["hedge_ratio_effective"][t] = -held * mult * f_hold[t] / (beta * stocks)
+        rec["hedge_ratio_effective"][t] = -held * mult * f_hold[t] / (betas[t] * stocks)
         rec["futures_price_settle"][t] = f_settle[t]
         rec["futures_price"][t] = f_hold[t]
         rec["initial_margin_usd"][t] = im * abs(held)
@@ -329,14 +332,14 @@ def simulate_hedge_ledger(
         margin = margin * gross_margin + (-held) * settle_per_short
         # 2. target
         h = target_ratio(t, stocks, cash, margin, held, h)
-        target = -round_contracts(h * beta * stocks / (mult * f_hold[t]), mode)
+        target = -round_contracts(h * betas[t] * stocks / (mult * f_hold[t]), mode)
         # 3. trade
         before = held
         if is_roll[t]:
             traded = abs(held) + abs(target)
             rec["trades"][t] = float(held != 0.0) + float(target != 0.0)
             held = target
-            h_last, stocks_last = h, stocks
+            h_last, stocks_last, beta_last = h, stocks, betas[t]
         else:
             gap = abs(held - target)
             switch = (target == 0.0) != (held == 0.0)
@@ -349,6 +352,10 @@ def simulate_hedge_ledger(
                 )
             elif rule == "calendar":
                 fire = cal[t] or (ratio_change > 0.0 and abs(h - h_last) >= ratio_change)
+            elif rule == "beta":
+                fire = abs(betas[t] - beta_last) >= b or (
+                    ratio_change > 0.0 and abs(h - h_last) >= ratio_change
+                )
             elif rule == "always":
                 fire = True
             else:  # never
@@ -358,7 +365,7 @@ def simulate_hedge_ledger(
                 rec["trades"][t] = 1.0
                 rebalanced[t] = True
                 held = target
-                h_last, stocks_last = h, stocks
+                h_last, stocks_last, beta_last = h, stocks, betas[t]
             else:
                 traded = 0.0
         # 4. costs to the margin account

@@ -202,6 +202,8 @@ def simulate_paths(
         Account, margin, cost and rebalance terms (shared).
     rule_parameter, cppi_multiplier, cppi_floor_fraction
         Per run (shape ``(k,)``) or shared (scalar). A CPPI multiplier of 0 switches CPPI off.
+        The sizing beta is the terms' constant, or the paths' beta per day
+        (:attr:`PathSet.beta`).
     calendar_days
         Days a ``"calendar"`` rule fires, shape ``(n,)``.
     n_runs
@@ -286,6 +288,7 @@ def simulate_paths(
         fs2 = _as_2d(paths.futures_price_settle)
         fh2 = _as_2d(paths.futures_price_hold)
         roll = paths.is_roll.astype(np.uint8)
+        b2 = np.full((n, 1), terms.beta) if paths.beta is None else _as_2d(paths.beta)
         sc = _scalars(terms)
         chunk = max(1, int(chunk_runs))
         bounds = [(lo, min(k, lo + chunk)) for lo in range(0, k, chunk)]
@@ -295,7 +298,7 @@ def simulate_paths(
             w = hi - lo
             out = np.empty((len(LEDGER_FIELDS) if full else 1, n, w))
             cnt = np.zeros((len(COUNTERS), w))
-            kernel(g2, paths.rate_annual, fs2, fh2, roll, cal, tg, rp[lo:hi], cm[lo:hi],
+            kernel(g2, paths.rate_annual, fs2, fh2, roll, cal, b2, tg, rp[lo:hi], cm[lo:hi],
                    cf[lo:hi], sc, full, lo, out, cnt)  # fmt: skip
             return lo, hi, out, cnt
 

@@ -12,8 +12,8 @@ the rebalance rule says so (always on rolls).
   :class:`VixSpikeExit`, :class:`MaxDuration`, :class:`FloorCppi` (computed in the kernel
   from the run's value).
 * Combinators: :class:`Min`, :class:`Max`, :class:`Product`, :class:`Override`.
-* Rebalance rules: :class:`Band`, :class:`ValueChange`, :class:`Calendar`, :class:`Always`,
-  :class:`Never`.
+* Rebalance rules: :class:`Band`, :class:`ValueChange`, :class:`BetaChange`,
+  :class:`Calendar`, :class:`Always`, :class:`Never`.
 
 Writing your own
 ----------------
@@ -60,11 +60,20 @@ from hedgekit.policies._builtin import (
 )
 from hedgekit.policies._combine import Max, Min, Override, Product, split_cppi
 from hedgekit.policies._market import PolicyMarket
-from hedgekit.policies._rebalance import Always, Band, Calendar, Never, RebalanceRule, ValueChange
+from hedgekit.policies._rebalance import (
+    Always,
+    Band,
+    BetaChange,
+    Calendar,
+    Never,
+    RebalanceRule,
+    ValueChange,
+)
 
 __all__ = [
     "Always",
     "Band",
+    "BetaChange",
     "Calendar",
     "FloorCppi",
     "HedgePolicy",

@@ -17,10 +17,10 @@ from hedgekit._typing import BoolArray
 from hedgekit.errors import InputError
 from hedgekit.policies._base import check_ratio
 
-__all__ = ["Always", "Band", "Calendar", "Never", "RebalanceRule", "ValueChange"]
+__all__ = ["Always", "Band", "BetaChange", "Calendar", "Never", "RebalanceRule", "ValueChange"]
 
 #: Rule codes understood by the engine's kernels.
-RULE_CODES = {"always": 0, "band": 1, "value": 2, "calendar": 3, "never": 4}
+RULE_CODES = {"always": 0, "band": 1, "value": 2, "calendar": 3, "never": 4, "beta": 5}
 
 
 class RebalanceRule(abc.ABC):
@@ -31,11 +31,11 @@ class RebalanceRule(abc.ABC):
     @property
     @abc.abstractmethod
     def kind(self) -> str:
-        """Engine code: ``"always"``, ``"band"``, ``"value"``, ``"calendar"`` or ``"never"``."""
+        """Engine code: ``always``, ``band``, ``value``, ``calendar``, ``never`` or ``beta``."""
 
     @property
     def parameter(self) -> float:
-        """The rule's number passed to the kernel (band fraction or value change)."""
+        """The rule's number passed to the kernel (band fraction, value or beta change)."""
         return 0.0
 
     @property
@@ -110,6 +110,46 @@ class ValueChange(RebalanceRule):
     def parameter(self) -> float:
         """``pct``."""
         return self.pct
+
+    @property
+    def ratio_change(self) -> float:
+        """``ratio_change_min``."""
+        return self.ratio_change_min
+
+
+@dataclass(frozen=True, slots=True)
+class BetaChange(RebalanceRule):
+    r"""Trade when the portfolio's sizing beta has moved ``threshold`` since the last trade.
+
+    Fires when :math:`|\beta_t - \beta_{last}| \ge \text{threshold}`, in absolute beta
+    units (0.10: from 1.00 to 1.10 or 0.90), with :math:`\beta_t` the beta used to size the
+    hedge on day ``t`` and :math:`\beta_{last}` the one of the last trade (the opening, a
+    roll or a rebalance); or when the target ratio differs from the one last traded to by at
+    least ``ratio_change_min`` (0 disables that part). Rolls and hedge switches trade anyway.
+
+    Meant for a time-varying beta (a backtest portfolio with ``beta="rolling"``, see
+    :class:`hedgekit.backtest.RollingBeta`); with a constant beta only rolls, switches and
+    ``ratio_change_min`` trade.
+    """
+
+    threshold: float = 0.10
+    ratio_change_min: float = 0.05
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "threshold", check_ratio(self.threshold, "threshold", lo=0.0))
+        object.__setattr__(
+            self, "ratio_change_min", check_ratio(self.ratio_change_min, "ratio_change_min", lo=0.0)
+        )
+
+    @property
+    def kind(self) -> str:
+        """``"beta"``."""
+        return "beta"
+
+    @property
+    def parameter(self) -> float:
+        """``threshold``."""
+        return self.threshold
 
     @property
     def ratio_change(self) -> float:
