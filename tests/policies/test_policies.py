@@ -6,6 +6,7 @@ All index and VIX paths here are made up for the test (not market data).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -47,6 +48,46 @@ def test_static() -> None:
     assert StaticHedge(0.5).targets(market([1.0, 2.0, 3.0])).tolist() == [0.5, 0.5, 0.5]
     with pytest.raises(InputError):
         StaticHedge(math.nan)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, 1.0001, 1.5, -0.01, -2.0])
+@pytest.mark.parametrize(
+    ("build", "field"),
+    [
+        (lambda h: StaticHedge(h), "h"),
+        (lambda h: Seasonal(h=h), "h"),
+        (lambda h: Seasonal(otherwise=h), "otherwise"),
+        (lambda h: Trend(h=h), "h"),
+        (lambda h: ProfitTarget(h=h), "h"),
+        (lambda h: StopOnRally(h=h), "h"),
+        (lambda h: VixSpikeExit(h=h), "h"),
+        (lambda h: Override(StaticHedge(0.5), when=lambda m: m.vix > 30, h=h), "h"),
+    ],
+)
+def test_ratio_fields_are_checked_at_construction(build: Any, field: str, bad: float) -> None:
+    with pytest.raises(InputError, match="hedge ratio out of range") as err:
+        build(bad)
+    assert err.value.source == field
+    assert err.value.value is bad or err.value.value == bad
+    assert "[0.0, 1.0]" in str(err.value.expected)
+
+
+def test_ratio_limits_are_inclusive_and_widened_only_explicitly() -> None:
+    assert StaticHedge(0.0).h == 0.0
+    assert StaticHedge(1).h == 1.0
+    assert StaticHedge(1.5, allow_net_short=True).h == 1.5
+    assert StaticHedge(-0.5, allow_net_long=True).h == -0.5
+    with pytest.raises(InputError, match="allow_net_long") as err:
+        StaticHedge(-0.5, allow_net_short=True)
+    assert err.value.source == "h"
+    with pytest.raises(InputError, match="allow_net_short"):
+        Seasonal(h=1.2, allow_net_long=True)
+    with pytest.raises(InputError):  # never non-finite, whatever the flags
+        StaticHedge(math.inf, allow_net_short=True, allow_net_long=True)
+    with pytest.raises(InputError, match="allow_net_short"):
+        StaticHedge(0.5, allow_net_short="yes")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="must be a number"):
+        StaticHedge("half")  # type: ignore[arg-type]
 
 
 def test_vix_formula() -> None:

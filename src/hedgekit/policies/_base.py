@@ -14,7 +14,14 @@ from hedgekit._typing import Float64Array
 from hedgekit.errors import InputError
 from hedgekit.policies._market import PolicyMarket
 
-__all__ = ["HedgePolicy", "PolicyState", "StatefulPolicy", "check_ratio"]
+__all__ = [
+    "HedgePolicy",
+    "PolicyState",
+    "StatefulPolicy",
+    "check_hedge_ratio",
+    "check_ratio",
+    "set_hedge_ratio",
+]
 
 
 def check_ratio(value: object, name: str, *, lo: float = -math.inf, hi: float = math.inf) -> float:
@@ -26,6 +33,50 @@ def check_ratio(value: object, name: str, *, lo: float = -math.inf, hi: float = 
     if not math.isfinite(x) or not lo <= x <= hi:
         raise InputError("out of range", source=name, value=value, expected=f"in [{lo}, {hi}]")
     return x
+
+
+def check_hedge_ratio(
+    value: object, name: str, *, allow_net_short: bool = False, allow_net_long: bool = False
+) -> float:
+    """A policy's hedge-ratio field: finite and in ``[0, 1]`` unless explicitly widened.
+
+    ``allow_net_short`` admits ratios above 1 (futures short more than the beta exposure: the
+    account is net short the index); ``allow_net_long`` admits ratios below 0 (futures
+    bought on top of the portfolio: net exposure above the portfolio's own). Raises
+    :class:`InputError` naming the field and the value otherwise.
+    """
+    for flag, flag_name in ((allow_net_short, "allow_net_short"),
+                            (allow_net_long, "allow_net_long")):  # fmt: skip
+        if not isinstance(flag, bool | np.bool_):
+            raise InputError("must be True or False", source=flag_name, value=flag)
+    lo = -math.inf if allow_net_long else 0.0
+    hi = math.inf if allow_net_short else 1.0
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError("a hedge ratio must be a number", source=name, value=value) from None
+    if not math.isfinite(x) or not lo <= x <= hi:
+        widen = []
+        if x > 1.0 and not allow_net_short:
+            widen.append("allow_net_short=True for ratios above 1 (net short)")
+        if x < 0.0 and not allow_net_long:
+            widen.append("allow_net_long=True for ratios below 0 (long futures)")
+        expected = f"a finite hedge ratio in [{lo}, {hi}]"
+        if widen and math.isfinite(x):
+            expected += "; or set " + " / ".join(widen)
+        raise InputError("hedge ratio out of range", source=name, value=value, expected=expected)
+    return x
+
+
+def set_hedge_ratio(policy: object, name: str) -> None:
+    """Validate a frozen policy's ratio field ``name`` with its ``allow_net_*`` flags, in place."""
+    value = check_hedge_ratio(
+        getattr(policy, name),
+        name,
+        allow_net_short=getattr(policy, "allow_net_short", False),
+        allow_net_long=getattr(policy, "allow_net_long", False),
+    )
+    object.__setattr__(policy, name, value)
 
 
 class HedgePolicy(abc.ABC):

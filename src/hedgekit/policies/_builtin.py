@@ -14,7 +14,7 @@ import numpy as np
 
 from hedgekit._typing import Float64Array
 from hedgekit.errors import InputError
-from hedgekit.policies._base import HedgePolicy, check_ratio, finish_targets
+from hedgekit.policies._base import HedgePolicy, check_ratio, finish_targets, set_hedge_ratio
 from hedgekit.policies._market import PolicyMarket
 
 __all__ = [
@@ -44,13 +44,19 @@ class StaticHedge(HedgePolicy):
     Parameters
     ----------
     h
-        Hedge ratio (finite; 0..1 usual, above 1 over-hedges, below 0 is long futures).
+        Hedge ratio, finite, in [0, 1] (above 1 over-hedges and below 0 is long futures:
+        allowed only with the flags below).
+    allow_net_short, allow_net_long
+        Admit ratios above 1 (over-hedged, net short) or below 0 (long futures); without
+        them every ratio must be in [0, 1].
     """
 
     h: float = 1.0
+    allow_net_short: bool = False
+    allow_net_long: bool = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "h", check_ratio(self.h, "h"))
+        set_hedge_ratio(self, "h")
 
     @property
     def name(self) -> str:
@@ -152,19 +158,24 @@ class Seasonal(HedgePolicy):
         Months 1-12 (e.g. ``(9, 10)`` for September-October).
     h, otherwise
         Ratios in and out of the window.
+    allow_net_short, allow_net_long
+        Admit ratios above 1 (over-hedged, net short) or below 0 (long futures); without
+        them every ratio must be in [0, 1].
     """
 
     months: tuple[int, ...] = (9, 10)
     h: float = 1.0
     otherwise: float = 0.0
+    allow_net_short: bool = False
+    allow_net_long: bool = False
 
     def __post_init__(self) -> None:
         months = tuple(int(m) for m in self.months)
         if not months or any(not 1 <= m <= 12 for m in months):
             raise InputError("months must be in 1..12", source="months", value=self.months)
         object.__setattr__(self, "months", months)
-        object.__setattr__(self, "h", check_ratio(self.h, "h"))
-        object.__setattr__(self, "otherwise", check_ratio(self.otherwise, "otherwise"))
+        set_hedge_ratio(self, "h")
+        set_hedge_ratio(self, "otherwise")
 
     @property
     def name(self) -> str:
@@ -190,13 +201,18 @@ class Trend(HedgePolicy):
         Ratio when the trend is down.
     window
         Moving-average length ``N`` in sessions (200 is the classic).
+    allow_net_short, allow_net_long
+        Admit ratios above 1 (over-hedged, net short) or below 0 (long futures); without
+        them every ratio must be in [0, 1].
     """
 
     h: float = 1.0
     window: int = 200
+    allow_net_short: bool = False
+    allow_net_long: bool = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "h", check_ratio(self.h, "h"))
+        set_hedge_ratio(self, "h")
         object.__setattr__(self, "window", _positive_int(self.window, "window"))
 
     @property
@@ -263,14 +279,19 @@ class ProfitTarget(HedgePolicy):
         Fall from entry that lifts the hedge (0.10 = 10%).
     reenter
         Rebound from the low that re-hedges, or None to stay unhedged.
+    allow_net_short, allow_net_long
+        Admit ratios above 1 (over-hedged, net short) or below 0 (long futures); without
+        them every ratio must be in [0, 1].
     """
 
     h: float = 1.0
     fall: float = 0.10
     reenter: float | None = None
+    allow_net_short: bool = False
+    allow_net_long: bool = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "h", check_ratio(self.h, "h"))
+        set_hedge_ratio(self, "h")
         object.__setattr__(self, "fall", check_ratio(self.fall, "fall", lo=1e-12, hi=1.0))
         if self.reenter is not None:
             object.__setattr__(self, "reenter", check_ratio(self.reenter, "reenter", lo=0.0))
@@ -304,14 +325,19 @@ class StopOnRally(HedgePolicy):
         Rise from entry that lifts the hedge (0.10 = 10%).
     reenter
         Pull-back from the high that re-hedges, or None.
+    allow_net_short, allow_net_long
+        Admit ratios above 1 (over-hedged, net short) or below 0 (long futures); without
+        them every ratio must be in [0, 1].
     """
 
     h: float = 1.0
     rise: float = 0.10
     reenter: float | None = None
+    allow_net_short: bool = False
+    allow_net_long: bool = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "h", check_ratio(self.h, "h"))
+        set_hedge_ratio(self, "h")
         object.__setattr__(self, "rise", check_ratio(self.rise, "rise", lo=1e-12))
         if self.reenter is not None:
             object.__setattr__(
@@ -345,14 +371,19 @@ class VixSpikeExit(HedgePolicy):
         VIX level that lifts the hedge.
     reenter_below
         VIX level under which the hedge returns, or None to stay unhedged.
+    allow_net_short, allow_net_long
+        Admit ratios above 1 (over-hedged, net short) or below 0 (long futures); without
+        them every ratio must be in [0, 1].
     """
 
     h: float = 1.0
     vix_exit: float = 40.0
     reenter_below: float | None = None
+    allow_net_short: bool = False
+    allow_net_long: bool = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "h", check_ratio(self.h, "h"))
+        set_hedge_ratio(self, "h")
         object.__setattr__(self, "vix_exit", check_ratio(self.vix_exit, "vix_exit", lo=0.0))
         if self.reenter_below is not None:
             object.__setattr__(

@@ -9,7 +9,7 @@ import numpy as np
 
 from hedgekit._typing import BoolArray, Float64Array
 from hedgekit.errors import InputError
-from hedgekit.policies._base import HedgePolicy, check_ratio, finish_targets
+from hedgekit.policies._base import HedgePolicy, finish_targets, set_hedge_ratio
 from hedgekit.policies._builtin import FloorCppi
 from hedgekit.policies._market import PolicyMarket
 
@@ -127,18 +127,22 @@ class Override(HedgePolicy):
         The ratio imposed on those sessions.
     label
         Words for the condition in the policy's name.
+    allow_net_short, allow_net_long
+        Admit ``h`` above 1 (net short) or below 0 (long futures); else ``h`` is in [0, 1].
     """
 
     base: HedgePolicy
     when: Callable[[PolicyMarket], BoolArray]
     h: float = 0.0
     label: str = "condition"
+    allow_net_short: bool = False
+    allow_net_long: bool = False
 
     def __post_init__(self) -> None:
         _check(self.base, "base")
         if not callable(self.when):
             raise InputError("must be callable", source="when", value=repr(self.when))
-        object.__setattr__(self, "h", check_ratio(self.h, "h"))
+        set_hedge_ratio(self, "h")
 
     @property
     def name(self) -> str:
