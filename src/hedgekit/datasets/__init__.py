@@ -9,6 +9,10 @@ Every loader returns a fresh DataFrame with a tz-naive ``DatetimeIndex`` named `
 cells or missing dates) and are never filled here. Files are verified (checksum and
 schema) on first load and cached; a corrupt file raises
 :class:`~hedgekit.errors.DatasetError`.
+
+:func:`load_columns` reads the same files into plain numpy arrays (dates as
+``datetime64[D]``) with the same checks, without importing pandas: importing this package
+does not import pandas; the DataFrame loaders do, on first use.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from hedgekit.datasets._loaders import (
     IndexKey,
     list_datasets,
     load,
+    load_columns,
     load_es_front_month,
     load_etf,
     load_futures_front,
@@ -44,6 +49,7 @@ __all__ = [
     "IndexKey",
     "list_datasets",
     "load",
+    "load_columns",
     "load_es_front_month",
     "load_etf",
     "load_futures_front",

@@ -9,13 +9,17 @@ known gaps stay visible as NaN cells or as missing dates.
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Final, Literal
 
-import pandas as pd
+import numpy.typing as npt
 
 from hedgekit.datasets._registry import DATASET_NAMES, DATASETS
-from hedgekit.datasets._store import load_frame, metadata
+from hedgekit.datasets._store import load_frame, metadata, read_columns
 from hedgekit.errors import DatasetError, InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "EtfTicker",
@@ -23,6 +27,7 @@ __all__ = [
     "IndexKey",
     "list_datasets",
     "load",
+    "load_columns",
     "load_es_front_month",
     "load_etf",
     "load_futures_front",
@@ -75,6 +80,60 @@ def load(name: str) -> pd.DataFrame:
             "unknown dataset", source="name", value=name, expected=f"one of {list(DATASET_NAMES)}"
         )
     return load_frame(name)
+
+
+def load_columns(name: str, columns: Sequence[str] | None = None) -> dict[str, npt.NDArray[Any]]:
+    """Load columns of a bundled dataset as numpy arrays, without pandas.
+
+    The same file and the same checks as :func:`load` (content checksum, header, ISO dates,
+    unique and ascending, row count and date range against the record, every cell of the
+    columns read parsed), for callers that want plain arrays and no pandas import (a
+    short-lived process such as ``benchmarks/grid.py``). Parsed columns are cached per
+    process like the frames.
+
+    Parameters
+    ----------
+    name
+        One of :data:`DATASET_NAMES`.
+    columns
+        Column names as in ``load(name).columns``; ``None`` for all of them.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``"date"``: the dates as ``datetime64[D]``; then each requested column, in the
+        order asked: float64 (blank cells NaN) or, for string columns, ``str_``. Values
+        equal ``load(name)`` exactly (``load(name).index`` is these dates at ns precision).
+        The arrays are fresh copies.
+
+    Raises
+    ------
+    InputError
+        If ``name`` is not a bundled dataset or a column is not one of its columns.
+    DatasetError
+        If the bundled file is missing or does not match its schema.
+
+    Examples
+    --------
+    >>> cols = load_columns("sp500", ["close"])
+    >>> str(cols["date"][0]), float(cols["close"][0])
+    ('1927-12-30', 17.66)
+    """
+    if name not in DATASETS:
+        raise InputError(
+            "unknown dataset", source="name", value=name, expected=f"one of {list(DATASET_NAMES)}"
+        )
+    available = DATASETS[name].output_columns
+    wanted = available if columns is None else tuple(columns)
+    for col in wanted:
+        if col not in available:
+            raise InputError(
+                f"dataset {name!r} has no such column",
+                source="columns",
+                value=col,
+                expected=f"one of {list(available)}",
+            )
+    return read_columns(name, wanted)
 
 
 def load_sp500() -> pd.DataFrame:
@@ -351,6 +410,8 @@ def list_datasets() -> pd.DataFrame:
         ``source`` and ``terms``. Dates and row counts come from the build-time record,
         which every load verifies against the data.
     """
+    import pandas as pd
+
     records = metadata()
     rows = []
     for name, spec in DATASETS.items():

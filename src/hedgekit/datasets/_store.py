@@ -14,6 +14,10 @@ when any check fails:
 
 Parsed frames are cached per process (:func:`functools.lru_cache`); callers always get a
 deep copy, so mutating a returned frame never changes what the next caller sees.
+
+:func:`read_columns` is the same reader without pandas (for start-up critical paths such as
+the grid benchmark): the same file, checksum, header, date, order, count and cell checks,
+returning plain numpy arrays. pandas is imported only when a frame is asked for.
 """
 
 from __future__ import annotations
@@ -23,18 +27,22 @@ import gzip
 import hashlib
 import io
 import json
+import math
 import zlib
 from importlib import resources
 from importlib.resources.abc import Traversable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+import numpy.typing as npt
 
 from hedgekit.datasets._registry import DATASETS, DatasetSpec
 from hedgekit.errors import DatasetError
 
-__all__ = ["clear_cache", "data_dir", "load_frame", "metadata"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["clear_cache", "data_dir", "load_frame", "metadata", "read_columns"]
 
 _METADATA_FILE = "metadata.json"
 _REBUILD_HINT = "reinstall hedgekit, or regenerate with tools/build_datasets.py"
@@ -86,11 +94,17 @@ def _decompress(spec: DatasetSpec, record: dict[str, Any]) -> bytes:
     return raw
 
 
-def _parse(spec: DatasetSpec, raw: bytes, record: dict[str, Any]) -> pd.DataFrame:
+def _check_header(spec: DatasetSpec, raw: bytes) -> None:
     header = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip().split(",")
     expected = ["date", *spec.file_columns]
     if header != expected:
         raise _fail(spec, f"header {header} does not match the documented columns {expected}")
+
+
+def _parse(spec: DatasetSpec, raw: bytes, record: dict[str, Any]) -> pd.DataFrame:
+    import pandas as pd  # only here: the numpy reader below never needs it
+
+    _check_header(spec, raw)
     dtypes: dict[str, Any] = dict.fromkeys(spec.file_columns, np.float64)
     dtypes.update(dict.fromkeys(spec.string_columns, "str"))
     dtypes["date"] = "str"
@@ -130,7 +144,107 @@ def load_frame(name: str) -> pd.DataFrame:
     return _cached(name).copy(deep=True)
 
 
+def _parse_columns(
+    spec: DatasetSpec, raw: bytes, record: dict[str, Any], columns: tuple[str, ...]
+) -> dict[str, npt.NDArray[Any]]:
+    """:func:`_parse` without pandas: the dates and ``columns`` as numpy arrays.
+
+    The same checks as :func:`_parse` on the header, the dates and the record; every cell
+    of the columns read is parsed (float64 with blank cells NaN, or ``str_`` without
+    blanks). Cells of columns not read are covered by the content checksum only.
+    """
+    _check_header(spec, raw)
+    body = raw.split(b"\n", 1)[1] if b"\n" in raw else b""
+    if body.endswith(b"\n"):
+        body = body[:-1]
+    if not body:
+        raise _fail(spec, "has no data rows")
+    if b'"' in body or b"\r" in body:
+        raise _fail(spec, "has quoted cells or CR line ends, which the bundled files never have")
+    n_fields = 1 + len(spec.file_columns)
+    n_rows = body.count(b"\n") + 1
+    cells = body.replace(b"\n", b",").split(b",")
+    if len(cells) != n_rows * n_fields:
+        raise _fail(
+            spec,
+            f"cannot be parsed with its schema ({len(cells)} cells in {n_rows} rows of "
+            f"{n_fields} fields)",
+        )
+    # A row with a field too many or too few shifts the next row's date out of column 0,
+    # where the ISO check below catches it.
+    # Dates from their digits (numpy's own string-to-datetime cast crashes on an invalid
+    # day in a long array in numpy 2.4): a day that does not exist (02-30) spills into the
+    # next month, which the round trip below catches.
+    text = np.array(cells[0::n_fields])
+    chars = text.astype("S10").view(np.uint8).reshape(-1, 10)
+    digits = np.delete(chars, (4, 7), axis=1)
+    shape_ok = (
+        (np.strings.str_len(text) == 10)
+        & (chars[:, 4] == ord("-"))
+        & (chars[:, 7] == ord("-"))
+        & ((digits >= ord("0")) & (digits <= ord("9"))).all(axis=1)
+    )
+    num = digits.astype(np.int64) - ord("0")
+    year = num[:, 0] * 1000 + num[:, 1] * 100 + num[:, 2] * 10 + num[:, 3]
+    month = num[:, 4] * 10 + num[:, 5]
+    day = num[:, 6] * 10 + num[:, 7]
+    month_start = ((year - 1970) * 12 + (month - 1)).astype("datetime64[M]")
+    dates = month_start.astype("datetime64[D]") + (day - 1)
+    iso = (
+        shape_ok
+        & (month >= 1)
+        & (month <= 12)
+        & (day >= 1)
+        & (dates.astype("datetime64[M]") == month_start)
+    )
+    if not iso.all():
+        raise _fail(spec, "has a date that is not ISO YYYY-MM-DD")
+    if not bool((dates[1:] > dates[:-1]).all()):
+        raise _fail(spec, "dates are not unique and strictly ascending")
+    if spec.frequency == "monthly" and not bool((dates == dates.astype("datetime64[M]")).all()):
+        raise _fail(spec, "monthly dates must be the first day of the month")
+    facts = (int(dates.size), str(dates[0]), str(dates[-1]))
+    recorded = (record["rows"], record["first_date"], record["last_date"])
+    if facts != recorded:
+        raise _fail(spec, f"rows/first/last {facts} differ from the record {recorded}")
+    out: dict[str, npt.NDArray[Any]] = {"date": dates}
+    for name in columns:
+        j = spec.output_columns.index(name)
+        col = spec.file_columns[j]
+        column = cells[j + 1 :: n_fields]
+        if col in spec.string_columns:
+            if b"" in column:
+                raise _fail(spec, f"column {col!r} has blank cells")
+            out[name] = np.array(column).astype(np.str_)
+            continue
+        try:
+            out[name] = np.array([float(x) if x else math.nan for x in column])
+        except ValueError as exc:
+            raise _fail(spec, f"cannot be parsed with its schema ({exc})") from exc
+    return out
+
+
+@functools.cache
+def _cached_columns(name: str, columns: tuple[str, ...]) -> dict[str, npt.NDArray[Any]]:
+    spec = DATASETS[name]
+    record = metadata()[name]
+    arrays = _parse_columns(spec, _decompress(spec, record), record, columns)
+    for arr in arrays.values():
+        arr.setflags(write=False)
+    return arrays
+
+
+def read_columns(name: str, columns: tuple[str, ...]) -> dict[str, npt.NDArray[Any]]:
+    """Return fresh copies of the dates and ``columns`` of the verified dataset ``name``.
+
+    ``columns`` are loaded column names (``DatasetSpec.output_columns``), checked by the
+    caller.
+    """
+    return {col: arr.copy() for col, arr in _cached_columns(name, columns).items()}
+
+
 def clear_cache() -> None:
     """Forget every parsed dataset (the next load re-reads and re-verifies the files)."""
     _cached.cache_clear()
+    _cached_columns.cache_clear()
     metadata.cache_clear()
