@@ -48,22 +48,14 @@ Examples
 
 from __future__ import annotations
 
-from hedgekit.engine._hedge_inputs import CallSource, HedgeTerms, PathSet, Rounding, RuleKind
-from hedgekit.engine._hedge_python import DayState, HedgeLedger, simulate_hedge_ledger
-from hedgekit.engine._hedge_run import (
-    HedgePaths,
-    PathEngine,
-    ProgressCallback,
-    simulate_paths,
-    unhedged_values,
-)
+from typing import TYPE_CHECKING, Any
+
 from hedgekit.engine._inputs import (
     AccountSpec,
     HeldContractSchedule,
     MarketPath,
     held_contract_schedule,
 )
-from hedgekit.engine._kernels_python import RunLedger, simulate_ledger
 from hedgekit.engine._result import BatchResult
 from hedgekit.engine._simulate import (
     DISABLE_NUMBA_ENV,
@@ -73,6 +65,62 @@ from hedgekit.engine._simulate import (
     run_grid,
     simulate_batch,
 )
+
+if TYPE_CHECKING:
+    from hedgekit.engine._hedge_inputs import (
+        CallSource,
+        HedgeTerms,
+        PathSet,
+        Rounding,
+        RuleKind,
+    )
+    from hedgekit.engine._hedge_python import DayState, HedgeLedger, simulate_hedge_ledger
+    from hedgekit.engine._hedge_run import (
+        HedgePaths,
+        PathEngine,
+        ProgressCallback,
+        simulate_paths,
+        unhedged_values,
+    )
+    from hedgekit.engine._kernels_python import RunLedger, simulate_ledger
+
+# The general kernel's modules (its runner imports pandas, for ledger frames) and the
+# pure-Python oracle load on first use of one of their names, so that importing this package
+# and running a bench-case batch on the compiled or numpy kernel import neither (PEP 562).
+_LAZY = {
+    "CallSource": "hedgekit.engine._hedge_inputs",
+    "HedgeTerms": "hedgekit.engine._hedge_inputs",
+    "PathSet": "hedgekit.engine._hedge_inputs",
+    "Rounding": "hedgekit.engine._hedge_inputs",
+    "RuleKind": "hedgekit.engine._hedge_inputs",
+    "RunLedger": "hedgekit.engine._kernels_python",
+    "simulate_ledger": "hedgekit.engine._kernels_python",
+    "DayState": "hedgekit.engine._hedge_python",
+    "HedgeLedger": "hedgekit.engine._hedge_python",
+    "simulate_hedge_ledger": "hedgekit.engine._hedge_python",
+    "HedgePaths": "hedgekit.engine._hedge_run",
+    "PathEngine": "hedgekit.engine._hedge_run",
+    "ProgressCallback": "hedgekit.engine._hedge_run",
+    "simulate_paths": "hedgekit.engine._hedge_run",
+    "unhedged_values": "hedgekit.engine._hedge_run",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a lazily loaded public name on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "DISABLE_NUMBA_ENV",

@@ -5,20 +5,24 @@ from __future__ import annotations
 import importlib.util
 import os
 from collections.abc import Callable
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 
 from hedgekit._constants import TRADING_DAYS_PER_YEAR
 from hedgekit._typing import Float64Array
-from hedgekit.engine._hedge_inputs import HedgeTerms, PathSet
-from hedgekit.engine._hedge_run import ProgressCallback
 from hedgekit.engine._inputs import AccountSpec, MarketPath
 from hedgekit.engine._metrics import metrics_from_moments, unhedged_variance
 from hedgekit.engine._prepare import prepare_days, prepare_scalars
 from hedgekit.engine._result import BatchResult
 from hedgekit.errors import InputError
+
+if TYPE_CHECKING:
+    # The general kernel's modules load when a general batch runs (its runner imports
+    # pandas): a bench-case batch imports neither.
+    from hedgekit.engine._hedge_inputs import HedgeTerms, PathSet
+    from hedgekit.engine._hedge_run import ProgressCallback
 
 __all__ = [
     "DISABLE_NUMBA_ENV",
@@ -87,7 +91,12 @@ def _is_general(
     account: AccountSpec | HedgeTerms,
     cppi_multiplier: npt.ArrayLike,
 ) -> bool:
-    if isinstance(market, PathSet) or isinstance(account, HedgeTerms) or callable(hedge_ratio):
+    if not isinstance(market, MarketPath) or not isinstance(account, AccountSpec):
+        from hedgekit.engine._hedge_inputs import HedgeTerms, PathSet
+
+        if isinstance(market, PathSet) or isinstance(account, HedgeTerms):
+            return True
+    if callable(hedge_ratio):
         return True
     if np.ndim(hedge_ratio) == 2:
         return True
@@ -106,6 +115,7 @@ def _simulate_general(
     progress: ProgressCallback | None,
 ) -> BatchResult:
     """:func:`simulate_batch` on the general kernel (per-day targets, per-run paths, CPPI)."""
+    from hedgekit.engine._hedge_inputs import HedgeTerms, PathSet
     from hedgekit.engine._hedge_run import simulate_paths, unhedged_values
 
     terms = account if isinstance(account, HedgeTerms) else HedgeTerms.from_account(account)
