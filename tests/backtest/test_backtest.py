@@ -234,6 +234,22 @@ def test_batch_rows_match_single_runs() -> None:
     json.dumps(batch.to_dict())
 
 
+def test_batch_reuses_a_preloaded_history() -> None:
+    specs = [
+        BacktestSpec("2018-10-01", "2018-12-24", IndexPortfolio(1e6, beta=b), policy=StaticHedge(h))
+        for b, h in ((1.0, 0.5), (1.2, 0.5), (1.0, 1.0))
+    ]
+    hist = load_history(specs[0])
+    given = run_batch(specs, engine="interpreted", history=hist)
+    loaded = run_batch(specs, engine="interpreted")
+    pd.testing.assert_frame_equal(given.frame, loaded.frame, check_exact=True)
+    other = BacktestSpec("2019-10-01", "2019-12-24", PORTFOLIO)
+    with pytest.raises(InputError, match="preloaded history") as err:
+        run_batch([specs[0], other], engine="interpreted", history=hist)
+    assert err.value.source == "history"
+    assert err.value.row == 1
+
+
 def test_result_serialises() -> None:
     res = run_backtest(DEC_2008, engine="interpreted")
     out = json.loads(json.dumps(res.to_dict(daily=True)))

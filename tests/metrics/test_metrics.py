@@ -114,3 +114,64 @@ def test_metrics_record_is_json_safe() -> None:
         0.5,
     )
     assert json.loads(json.dumps(m.to_dict()))["max_drawdown_trough"] == "2021-03-03"
+
+
+# ------------------------------------------------------------- fast paths against the plain ones
+def drawdown_column_by_column(values: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The straightforward scan, one path at a time down the columns (the reference)."""
+    two = values.reshape(values.shape[0], -1)
+    out = []
+    for j in range(two.shape[1]):
+        w = two[:, j]
+        high = np.maximum.accumulate(w)
+        dd = 1.0 - w / high
+        trough = int(np.argmax(dd))
+        depth = dd[trough]
+        level = high[trough]
+        peak = int(np.flatnonzero(w[: trough + 1] == level)[-1]) if depth > 0 else trough
+        after = np.flatnonzero(w[trough:] >= level)
+        end = trough + int(after[0]) if depth > 0 and after.size else -1
+        out.append((depth, peak, trough, end))
+    return tuple(np.array(x) for x in zip(*out, strict=True))
+
+
+@given(
+    steps=hnp.arrays(
+        np.float64,
+        st.tuples(st.integers(2, 60), st.integers(1, 70)),
+        elements=st.sampled_from([0.9, 0.95, 1.0, 1.0, 1.05, 1.1]),
+    ),
+)
+def test_blocked_drawdown_equals_the_column_scan_exactly(steps: np.ndarray) -> None:
+    # steps of exact ratios with repeats: plateaus, highs revisited, recoveries, none
+    paths = 100.0 * np.cumprod(steps, axis=0)
+    got = max_drawdown(paths)
+    for a, b in zip(got, drawdown_column_by_column(paths), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@given(
+    growth=hnp.arrays(
+        np.float64, st.tuples(st.integers(3, 50), st.integers(1, 40)), elements=st.floats(0.8, 1.25)
+    ),
+)
+def test_metrics_columns_equal_the_single_measures_bit_for_bit(growth: np.ndarray) -> None:
+    paths = 1_000.0 * np.cumprod(growth, axis=0)
+    n = paths.shape[0]
+    unhedged = 1_000.0 * np.cumprod(np.r_[1.0, 1.0 + 0.01 * np.sin(np.arange(1, n))])
+    rate = np.linspace(0.01, 0.05, n)
+    dates = np.arange("2020-01-01", n, dtype="datetime64[D]")
+    cols = metrics_columns(paths, unhedged, rate, dates, initial_value_usd=990.0)
+    r = daily_returns(paths)
+    rf = rate[:-1] / TRADING_DAYS_PER_YEAR
+    ref = {
+        "total_return": total_return(paths, 990.0),
+        "cagr": cagr(paths, 990.0),
+        "volatility_annual": volatility_annual(r),
+        "sharpe": sharpe_ratio(r, rf),
+        "sortino": sortino_ratio(r, rf),
+        "hedge_effectiveness": hedge_effectiveness(r, daily_returns(unhedged)),
+        "max_drawdown": max_drawdown(paths).depth,
+    }
+    for key, value in ref.items():
+        np.testing.assert_array_equal(cols[key], value, err_msg=key)

@@ -480,16 +480,50 @@ def run_backtest(
     )
 
 
-def _batch_key(spec: BacktestSpec) -> tuple[Any, ...]:
-    """What runs of one batch must share: everything but policy and the rule's parameter."""
+def _history_key(spec: BacktestSpec) -> tuple[Any, ...]:
+    """What :func:`load_history` reads of a spec: runs equal on these share one history."""
     return (
-        spec.start_date, spec.end_date, repr(spec.portfolio), spec.contract,
-        spec.rebalance.kind, spec.rebalance.ratio_change, repr(spec.costs), repr(spec.margin),
-        repr(spec.roll_rule), spec.rounding, spec.futures_prices, spec.index_dividend_yield,
-        spec.cash_usd, spec.warmup_sessions,
-        tuple(spec.rebalance.calendar_days(pd.DatetimeIndex([spec.start_date]))),
-        getattr(spec.rebalance, "every", None),
+        spec.start_date, spec.end_date, spec.contract, repr(spec.roll_rule),
+        spec.futures_prices, spec.index_dividend_yield, spec.warmup_sessions,
     )  # fmt: skip
+
+
+def _batch_key(spec: BacktestSpec, calendar: dict[Any, tuple[bool, ...]]) -> tuple[Any, ...]:
+    """What runs of one batch must share: everything but policy and the rule's parameter.
+
+    ``calendar`` caches each rule's calendar signature (rules are usually shared by many
+    specs of a sweep).
+    """
+    rule = spec.rebalance
+    cal_key: tuple[Any, ...] | None = (rule, spec.start_date)
+    try:
+        cal = calendar.get(cal_key)
+    except TypeError:  # an unhashable user-written rule
+        cal_key, cal = None, None
+    if cal is None:
+        cal = tuple(rule.calendar_days(pd.DatetimeIndex([spec.start_date])))
+        if cal_key is not None:
+            calendar[cal_key] = cal
+    return (
+        *_history_key(spec), repr(spec.portfolio), rule.kind, rule.ratio_change,
+        repr(spec.costs), repr(spec.margin), spec.rounding, spec.cash_usd, cal,
+        getattr(rule, "every", None),
+    )  # fmt: skip
+
+
+def _check_history(history: HistoricalMarket, spec: BacktestSpec, row: int) -> None:
+    """A preloaded history must be of the spec's contract and inside its period."""
+    root = get_contract(spec.contract).root
+    first, last = history.dates[0], history.dates[-1]
+    if history.root != root or first < spec.start_date or last > spec.end_date:
+        raise InputError(
+            "the preloaded history is not this spec's market",
+            source="history",
+            row=row,
+            value=f"{history.root} {first.date()}..{last.date()}",
+            expected=f"{root} sessions within {spec.start_date.date()}..{spec.end_date.date()}"
+            " (load_history(spec))",
+        )
 
 
 def run_batch(
@@ -499,13 +533,14 @@ def run_batch(
     engine: BacktestEngine = "auto",
     progress: Progress | None = None,
     chunk_runs: int = 256,
+    history: HistoricalMarket | None = None,
 ) -> BatchSummary:
     """Run many backtests that share a market and an account, side by side in one batch.
 
     Specs are grouped by everything except the policy and the rebalance rule's parameter;
-    each group is one batched kernel call (history loaded once per group), with policy
-    targets computed chunk by chunk so memory stays bounded. Stateful policies run one by
-    one on the python engine.
+    each group is one batched kernel call, with policy targets computed chunk by chunk so
+    memory stays bounded. The history is loaded once per distinct period and contract (or
+    given); stateful policies run one by one on the python engine.
 
     Parameters
     ----------
@@ -519,6 +554,10 @@ def run_batch(
         ``progress(done_runs, total_runs)``.
     chunk_runs
         Runs per kernel chunk.
+    history
+        A :class:`HistoricalMarket` already loaded (:func:`load_history`) for the specs,
+        which must then all share its period and contract: a sweep calling this batch by
+        batch loads the market once.
 
     Returns
     -------
@@ -533,17 +572,29 @@ def run_batch(
         raise InputError("one label per spec", source="labels", value=len(names),
                          expected=f"{len(specs)}")  # fmt: skip
     groups: dict[tuple[Any, ...], list[int]] = {}
+    calendar: dict[Any, tuple[bool, ...]] = {}
     for i, spec in enumerate(specs):
         if not isinstance(spec, BacktestSpec):
             raise InputError("not a BacktestSpec", source="specs", row=i, value=repr(spec))
-        groups.setdefault(_batch_key(spec), []).append(i)
+        groups.setdefault(_batch_key(spec, calendar), []).append(i)
+    histories: dict[tuple[Any, ...], HistoricalMarket] = {}
+    if history is not None:
+        if not isinstance(history, HistoricalMarket):
+            raise InputError("not a HistoricalMarket", source="history", value=repr(history))
+        for members in groups.values():
+            _check_history(history, specs[members[0]], members[0])
     rows: list[dict[str, Any] | None] = [None] * len(specs)
     total = len(specs)
     done = 0
     engines: set[str] = set()
     for members in groups.values():
         first = specs[members[0]]
-        hist, paths, terms = build_inputs(first)
+        hist = history
+        if hist is None:
+            hist = histories.get(_history_key(first))
+            if hist is None:
+                hist = histories.setdefault(_history_key(first), load_history(first))
+        hist, paths, terms = build_inputs(first, hist)
         initial = terms.initial_value_usd + terms.initial_cash_usd
         unhedged = _unhedged(paths, terms)
         dates = hist.dates.to_numpy()

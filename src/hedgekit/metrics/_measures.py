@@ -110,27 +110,60 @@ class Drawdown(NamedTuple):
 
 
 def max_drawdown(values: npt.ArrayLike) -> Drawdown:
-    """Maximum drawdown and the positions of its peak, trough and recovery."""
-    w = _values(values)
-    two = w.reshape(w.shape[0], -1)
-    peak_val = np.maximum.accumulate(two, axis=0)
-    dd = 1.0 - two / peak_val
-    trough = np.argmax(dd, axis=0)
-    cols = np.arange(two.shape[1])
-    depth = dd[trough, cols]
-    # the peak: last position at or before the trough where the running high was set
-    peak = np.empty_like(trough)
-    end = np.full_like(trough, -1)
-    for j in range(two.shape[1]):
-        level = peak_val[trough[j], j]
-        upto = two[: trough[j] + 1, j]
-        peak[j] = int(np.flatnonzero(upto == level)[-1]) if depth[j] > 0 else trough[j]
-        after = np.flatnonzero(two[trough[j] :, j] >= level)
-        if depth[j] > 0 and after.size:
-            end[j] = trough[j] + int(after[0])
+    r"""Maximum drawdown and the positions of its peak, trough and recovery.
+
+    The trough is the first position of the largest :math:`1 - W_t/\max_{s\le t} W_s`; the
+    peak the last position at or before it where that running high was set; the end the
+    first position at or after the trough back at the high (-1: none, or no drawdown).
+    """
+    return _max_drawdown(_values(values))
+
+
+#: Paths per block of the drawdown scan (a block's time-last copy stays in cache).
+DRAWDOWN_BLOCK_PATHS = 32
+
+
+def _max_drawdown(w: Float64Array) -> Drawdown:
+    """:func:`max_drawdown` of validated values, by blocks of paths (see :func:`_drawdown_rows`)."""
+    n = w.shape[0]
+    two = w.reshape(n, -1)
+    k = two.shape[1]
+    step = DRAWDOWN_BLOCK_PATHS
+    parts = [_drawdown_rows(np.ascontiguousarray(two[:, lo : lo + step].T))
+             for lo in range(0, k, step)]  # fmt: skip
+    depth, peak, trough, end = (np.concatenate(x) for x in zip(*parts, strict=True))
     shape = w.shape[1:]
     return Drawdown(depth.reshape(shape), peak.reshape(shape), trough.reshape(shape),
                     end.reshape(shape))  # fmt: skip
+
+
+def _drawdown_rows(
+    wt: Float64Array,
+) -> tuple[Float64Array, npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Drawdown of each row of ``wt`` (one path per row, time last).
+
+    Running highs, ratios and first/last positions are exact operations (comparisons and
+    one division per element), so working on a transposed, contiguous copy gives the same
+    numbers as working down the columns, only with memory-friendly strides.
+    """
+    k, n = wt.shape
+    high = np.maximum.accumulate(wt, axis=1)
+    dd = np.divide(wt, high)
+    np.subtract(1.0, dd, out=dd)  # 1 - W/high, the same operations as written out
+    trough = np.argmax(dd, axis=1)
+    rows = np.arange(k)
+    depth = dd[rows, trough]
+    level = high[rows, trough]
+    pos = np.arange(n)
+    # the peak: last position at or before the trough where the running high was set
+    at_high = (wt == level[:, None]) & (pos <= trough[:, None])
+    last_high = n - 1 - np.argmax(at_high[:, ::-1], axis=1)
+    peak = np.where(depth > 0, last_high, trough)
+    # the end: first position at or after the trough back at the high
+    back = (wt >= level[:, None]) & (pos >= trough[:, None])
+    first_back = np.argmax(back, axis=1)
+    end = np.where((depth > 0) & back[rows, first_back], first_back, -1)
+    return depth, peak, trough, end
 
 
 def risk_free_daily(
@@ -158,10 +191,14 @@ def sharpe_ratio(
 ) -> Float64Array:
     """Annualised Sharpe ratio of daily returns over the daily risk-free return (NaN if flat)."""
     e = _excess(returns, risk_free)
+    return _sharpe(e, np.mean(e, axis=0), periods_per_year)
+
+
+def _sharpe(e: Float64Array, mean_e: Float64Array, periods_per_year: float) -> Float64Array:
     sd = np.std(e, axis=0, ddof=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         out: Float64Array = np.asarray(
-            np.where(sd > 0, np.mean(e, axis=0) / sd * np.sqrt(periods_per_year), np.nan)
+            np.where(sd > 0, mean_e / sd * np.sqrt(periods_per_year), np.nan)
         )
     return out
 
@@ -173,14 +210,14 @@ def sortino_ratio(
 ) -> Float64Array:
     """Annualised Sortino ratio, downside deviation below the risk-free return (NaN if none)."""
     e = _excess(returns, risk_free)
+    return _sortino(e, np.mean(e, axis=0), periods_per_year)
+
+
+def _sortino(e: Float64Array, mean_e: Float64Array, periods_per_year: float) -> Float64Array:
     downside = np.sqrt(np.mean(np.minimum(e, 0.0) ** 2, axis=0))
     with np.errstate(divide="ignore", invalid="ignore"):
         out: Float64Array = np.asarray(
-            np.where(
-                downside > 0,
-                np.mean(e, axis=0) * np.sqrt(periods_per_year) / downside,
-                np.nan,
-            )
+            np.where(downside > 0, mean_e * np.sqrt(periods_per_year) / downside, np.nan)
         )
     return out
 

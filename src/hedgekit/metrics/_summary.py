@@ -12,17 +12,18 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from hedgekit._constants import TRADING_DAYS_PER_YEAR
 from hedgekit._typing import Float64Array
 from hedgekit.metrics._measures import (
+    _excess,
+    _max_drawdown,
+    _sharpe,
+    _sortino,
+    _values,
     cagr,
     daily_returns,
-    hedge_effectiveness,
-    max_drawdown,
     risk_free_daily,
-    sharpe_ratio,
-    sortino_ratio,
     total_return,
-    volatility_annual,
 )
 
 __all__ = ["COST_COUNTERS", "Metrics", "metrics_columns"]
@@ -164,9 +165,17 @@ def metrics_columns(
     counters
         Engine counters (names in :data:`COST_COUNTERS`); missing ones count as 0 (an
         unhedged portfolio).
+
+    Notes
+    -----
+    The same numbers as the single measures of :mod:`hedgekit.metrics._measures` called
+    one by one (tests compare them bit for bit), with the shared pieces computed once: the
+    returns' variance (volatility and hedge effectiveness), the excess returns and their
+    mean (Sharpe and Sortino), the validation of the paths; the drawdown scan runs on a
+    time-last copy of the paths.
     """
     w = np.asarray(values, dtype=np.float64)
-    two = w.reshape(w.shape[0], -1)
+    two = _values(w.reshape(w.shape[0], -1))
     k = two.shape[1]
     n = two.shape[0]
     u = np.asarray(unhedged, dtype=np.float64)
@@ -175,12 +184,18 @@ def metrics_columns(
     init = np.broadcast_to(np.asarray(initial_value_usd, np.float64), (k,))
     r = daily_returns(two)
     rf = risk_free_daily(rate_annual)
-    dd = max_drawdown(two)
+    dd = _max_drawdown(two)
     ur = daily_returns(u2)
-    if (np.var(ur, axis=0, ddof=1) > 0).all():
-        he = np.broadcast_to(hedge_effectiveness(r, ur), (k,))
+    var_r = np.var(r, axis=0, ddof=1)
+    var_u = np.var(ur, axis=0, ddof=1)
+    if (var_u > 0).all():  # as hedge_effectiveness(r, ur)
+        he = np.broadcast_to(np.asarray(1.0 - var_r / var_u), (k,))
     else:  # a riskless benchmark: nothing to hedge, the ratio is undefined
         he = np.full(k, np.nan)
+    # volatility_annual(r): np.std is the square root of np.var
+    vol = np.asarray(np.sqrt(var_r) * np.sqrt(TRADING_DAYS_PER_YEAR))
+    e = _excess(r, rf)
+    mean_e = np.mean(e, axis=0)
 
     def when(pos: npt.NDArray[np.int64]) -> Any:
         out = np.full(k, np.datetime64("NaT"), dtype="datetime64[ns]")
@@ -197,13 +212,13 @@ def metrics_columns(
         "final_value_usd": two[-1],
         "total_return": total_return(two, init),
         "cagr": cagr(two, init),
-        "volatility_annual": volatility_annual(r),
+        "volatility_annual": vol,
         "max_drawdown": dd.depth,
         "max_drawdown_start": when(dd.peak),
         "max_drawdown_trough": when(dd.trough),
         "max_drawdown_end": when(dd.end),
-        "sharpe": sharpe_ratio(r, rf),
-        "sortino": sortino_ratio(r, rf),
+        "sharpe": _sharpe(e, mean_e, TRADING_DAYS_PER_YEAR),
+        "sortino": _sortino(e, mean_e, TRADING_DAYS_PER_YEAR),
         "hedge_effectiveness": he,
         "average_hedge_ratio": c["sum_hedge_ratio_effective"] / n,
         "time_hedged": c["days_hedged"] / n,
