@@ -174,3 +174,75 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
         assert update is not None
         update(5, PROGRESS_MIN_SESSIONS + 1)
         update(PROGRESS_MIN_SESSIONS + 1, PROGRESS_MIN_SESSIONS + 1)
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_backtest_rebalance_rules_parse() -> None:
+    from hedgekit.cli._cmd_history import _rebalance
+    from hedgekit.policies import Always, Band, BetaChange, Calendar, Never, ValueChange
+
+    assert _rebalance(None) == Band(contracts_fraction=0.05)
+    assert _rebalance(0.2) == Band(contracts_fraction=0.2)
+    assert _rebalance(None, "band:0.1") == Band(contracts_fraction=0.1)
+    assert _rebalance(None, "value:5%") == ValueChange(pct=0.05)
+    assert _rebalance(None, "beta:0.1") == BetaChange(threshold=0.1)
+    assert _rebalance(None, "calendar:month") == Calendar(every="month")
+    assert _rebalance(None, "calendar:21") == Calendar(every=21)
+    assert _rebalance(None, "always") == Always()
+    assert _rebalance(None, "never") == Never()
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        (["--rebalance", "weekly"], "--rebalance"),
+        (["--rebalance", "band:x"], "--rebalance"),
+        (["--band", "0.1", "--rebalance", "always"], "not both"),
+        (["--margin-buffer", "0.5"], "buffer_multiple"),
+    ],
+)
+def test_backtest_bad_rebalance_and_buffer(
+    capsys: pytest.CaptureFixture[str], extra: list[str], needle: str
+) -> None:
+    argv = ["backtest", "--value-usd", "1e6", "--from", "2019-01-02", "--to", "2019-06-28"]
+    assert main([*argv, *extra]) == 2
+    captured = capsys.readouterr()
+    assert needle in captured.err
+    assert captured.out == ""
+
+
+def test_holdings_backtest_estimates_a_rolling_beta_by_default(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from hedgekit import backtest as bt
+    from hedgekit.data import load_holdings
+    from hedgekit.estimation import ols_beta, returns_from_prices
+    from hedgekit.portfolio import portfolio_values
+
+    argv = [
+        "backtest", "--holdings", str(EXAMPLES / "portfolio.csv"), "--from", "2019-01-02",
+        "--to", "2019-03-29", "--hedge", "0.5", "--rebalance", "beta:0.05",
+        "--margin-buffer", "2",
+    ]  # fmt: skip
+    assert main([*argv, "--json"]) == 0
+    json.loads(capsys.readouterr().out)
+    # the same run through the library: the sizing beta on the first day is the OLS beta of
+    # the portfolio on the S&P 500 over the 252 returns ending the session before
+    held = load_holdings(EXAMPLES / "portfolio.csv")
+    shares = {p.ticker: float(p.shares) for p in held.positions if p.shares is not None}
+    spec = bt.BacktestSpec(
+        start=pd.Timestamp("2019-01-02").date(),
+        end=pd.Timestamp("2019-03-29").date(),
+        portfolio=bt.HoldingsPortfolio(shares, beta=bt.RollingBeta(window=252)),
+    )
+    daily = bt.run_backtest(spec, engine="python").daily
+    from hedgekit.data import prices_for
+
+    px = prices_for(held)
+    values = portfolio_values(held, px, "2017-06-01", "2018-12-31", as_of="2018-12-31")
+    port = returns_from_prices(values)
+    spx = load_sp500()["close"].loc["2017-06-01":"2018-12-31"]
+    expected = ols_beta(port, returns_from_prices(spx), window=252).beta
+    assert daily["beta"].iloc[0] == pytest.approx(expected, rel=1e-8)

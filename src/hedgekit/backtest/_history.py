@@ -147,7 +147,8 @@ def _dividend_yield_on(
             "1988-01-04..2024-02-16, with a year of warm-up)",
             source="index_dividend_yield",
             value=str(sessions[i].date()),
-            expected="a constant index_dividend_yield for this period",
+            expected="a constant index_dividend_yield for this period "
+            "(CLI: --index-dividend-yield)",
         )
     return out
 

@@ -115,12 +115,41 @@ def parse_policy(text: str | None, hedge: float | None) -> HedgePolicy:
     raise InputError("unknown policy", source=src, value=text, expected=POLICY_HELP)
 
 
-def _rebalance(band: float) -> RebalanceRule:
-    from hedgekit.policies import Band
+REBALANCE_HELP = "band:X | value:PCT | beta:DELTA | calendar:month | calendar:N | always | never"
 
-    if not (math.isfinite(band) and band >= 0.0):
-        raise InputError("must be a number >= 0", source="--band", value=band, expected="e.g. 0.1")
-    return Band(contracts_fraction=band)
+
+def _rebalance(band: float | None, rule: str | None = None) -> RebalanceRule:
+    from hedgekit import policies as p
+
+    if band is not None and rule is not None:
+        raise InputError(
+            "give --band or --rebalance, not both", source="--rebalance", value=rule,
+            expected="one rebalance rule",
+        )  # fmt: skip
+    if rule is None:
+        b = 0.05 if band is None else band
+        if not (math.isfinite(b) and b >= 0.0):
+            raise InputError("must be a number >= 0", source="--band", value=b, expected="e.g. 0.1")
+        return p.Band(contracts_fraction=b)
+    name, _, arg = rule.strip().lower().partition(":")
+    src = "--rebalance"
+    if name == "always" and not arg:
+        return p.Always()
+    if name == "never" and not arg:
+        return p.Never()
+    if name == "calendar" and arg:
+        if arg == "month":
+            return p.Calendar(every="month")
+        if arg.isdigit() and int(arg) > 0:
+            return p.Calendar(every=int(arg))
+    if name in ("band", "value", "beta") and arg:
+        x = _number(arg, src, REBALANCE_HELP)
+        if name == "band":
+            return p.Band(contracts_fraction=x)
+        if name == "value":
+            return p.ValueChange(pct=x)
+        return p.BetaChange(threshold=x)
+    raise InputError("unknown rebalance rule", source=src, value=rule, expected=REBALANCE_HELP)
 
 
 # --------------------------------------------------------------------------- progress
@@ -295,8 +324,24 @@ def backtest_cmd(
         typer.Option("--value-usd", help="Index-tracking portfolio value (with --beta)."),
     ] = None,
     beta: Annotated[
-        float | None, typer.Option("--beta", help="Portfolio beta (default 1).")
+        float | None,
+        typer.Option(
+            "--beta",
+            help="Portfolio beta. Default: 1 for --value-usd; for --holdings, a rolling OLS "
+            "beta estimated each day from the trailing --beta-window returns (no look-ahead).",
+        ),
     ] = None,
+    index_dividend_yield: Annotated[
+        float | None,
+        typer.Option(
+            "--index-dividend-yield",
+            help="Index dividend yield for futures fair values (default: the S&P 500's "
+            "trailing yield from the bundled total-return index, which ends 2024-02-16).",
+        ),
+    ] = None,
+    beta_window: Annotated[
+        int, typer.Option("--beta-window", help="Returns in the rolling beta (holdings).")
+    ] = 252,
     dividend_yield: Annotated[
         float | None,
         typer.Option(
@@ -314,9 +359,20 @@ def backtest_cmd(
         str, typer.Option("--contract", help="Futures root: ES, MES, NQ, ...")
     ] = "ES",
     band: Annotated[
-        float,
-        typer.Option("--band", help="Rebalance when |N - N*| >= max(1, band x N*) contracts."),
-    ] = 0.05,
+        float | None,
+        typer.Option(
+            "--band",
+            help="Rebalance when |N - N*| >= max(1, band x N*) contracts (default 0.05).",
+        ),
+    ] = None,
+    rebalance: Annotated[
+        str | None,
+        typer.Option(
+            "--rebalance",
+            help="Rebalance rule instead of --band: band:X | value:PCT | beta:DELTA | "
+            "calendar:month | calendar:N (sessions) | always | never. Rolls always trade.",
+        ),
+    ] = None,
     commission: Annotated[
         float, typer.Option("--commission", help="USD per contract per side.")
     ] = 2.5,
@@ -326,7 +382,9 @@ def backtest_cmd(
     initial_margin: Annotated[
         float | None,
         typer.Option(
-            "--initial-margin", help="Initial margin per contract, USD (default: registry)."
+            "--initial-margin",
+            help="Initial margin per contract, USD (default: 5% of the contract's notional "
+            "each day, the historical norm; maintenance = initial/1.10).",
         ),
     ] = None,
     maintenance_margin: Annotated[
@@ -335,6 +393,15 @@ def backtest_cmd(
             "--maintenance-margin", help="Maintenance per contract (default initial/1.10)."
         ),
     ] = None,
+    margin_buffer: Annotated[
+        float,
+        typer.Option(
+            "--margin-buffer",
+            help="Cash deposited in the margin account when contracts are opened, as a "
+            "multiple of initial margin (>= 1); the excess above max(1.5, buffer + 0.5) x "
+            "initial is swept back.",
+        ),
+    ] = 1.0,
     margin_source: Annotated[
         str,
         typer.Option(
@@ -397,7 +464,13 @@ def backtest_cmd(
             )
         px = load_prices(prices) if prices is not None else None
         shares = {p.ticker: float(p.shares) for p in held.positions if p.shares is not None}
-        portfolio = bt.HoldingsPortfolio(shares, prices=px, beta=1.0 if beta is None else beta)
+        if beta_window < 20:
+            raise InputError(
+                "window too short", source="--beta-window", value=beta_window, expected=">= 20"
+            )
+        portfolio = bt.HoldingsPortfolio(
+            shares, prices=px, beta=bt.RollingBeta(window=beta_window) if beta is None else beta
+        )
     else:
         if value_usd is None:
             raise InputError(
@@ -418,7 +491,12 @@ def backtest_cmd(
             "--maintenance-margin needs --initial-margin", source="--maintenance-margin",
             value=maintenance_margin, expected="--initial-margin too",
         )  # fmt: skip
-    margin_kwargs: dict[str, Any] = {"call_source": call_source}
+    margin_kwargs: dict[str, Any] = {
+        "call_source": call_source,
+        "buffer_multiple": margin_buffer,
+        # the excess is swept back above 1.5x initial, or half an initial above the buffer
+        "sweep_multiple": max(1.5, margin_buffer + 0.5),
+    }
     if initial_margin is not None:
         margin_kwargs["initial_usd"] = initial_margin
         margin_kwargs["maintenance_usd"] = (
@@ -430,7 +508,8 @@ def backtest_cmd(
         portfolio=portfolio,
         contract=contract.upper(),
         policy=pol,
-        rebalance=_rebalance(band),
+        rebalance=_rebalance(band, rebalance),
+        index_dividend_yield=index_dividend_yield,
         costs=bt.Costs(commission_usd=commission, slippage_ticks=slippage_ticks),
         margin=bt.MarginSpec(**margin_kwargs),
         rounding=rounding_mode,  # type: ignore[arg-type]
