@@ -20,7 +20,6 @@ _T_SCRIPT = time.perf_counter()  # first statement: everything after it is measu
 
 import argparse  # noqa: E402
 import gc  # noqa: E402
-import json  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
 from typing import Any  # noqa: E402
@@ -241,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
 
     ok = check_against_oracle(data, res) if args.check and engine != "python" else True
     if args.json:
+        import json
+
         with open(args.json, "w") as f:
             json.dump({"figures": figures, "named_points": named, "check_passed": ok}, f, indent=2)
     sys.stdout.flush()
