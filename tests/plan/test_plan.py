@@ -162,3 +162,29 @@ def test_bad_input_exits_2_with_a_readable_error(
 def test_hedge_and_target_beta_are_exclusive() -> None:
     with pytest.raises(InputError, match="not both"):
         PlanRequest(hedge=0.5, target_beta=0.2)
+
+
+def test_joint_hedge_contracts_follow_the_multiple_regression() -> None:
+    holdings = load_holdings(EXAMPLES / "portfolio.csv")
+    plan = make_plan(PlanRequest(hedge=1.0), holdings=holdings)
+    assert plan.joint is not None
+    if not plan.joint.materially_better:
+        assert plan.joint_legs == ()
+        return
+    # per index, the legs' beta-dollars (E-mini + Micro) offset h * beta_j * V to within
+    # half a Micro contract (Hull 11e §3.5 applied to each regression beta)
+    by_index: dict[str, float] = {}
+    micro_notional: dict[str, float] = {}
+    registry = default_registry()
+    for leg in plan.joint_legs:
+        spec = registry.get(leg.root)
+        by_index[spec.index] = by_index.get(
+            spec.index, 0.0
+        ) + leg.quantity * leg.notional_usd / abs(leg.quantity)
+        if spec.is_micro:
+            micro_notional[spec.index] = leg.notional_usd / abs(leg.quantity)
+    for index, beta_j in zip(plan.joint.joint.index_names, plan.joint.joint.betas, strict=True):
+        target = -beta_j * plan.portfolio_value_usd
+        held = by_index.get(index, 0.0)
+        tolerance = 0.5 * micro_notional.get(index, 0.1 * abs(target) + 1.0) + 1e-6
+        assert abs(held - target) <= tolerance, (index, held, target)

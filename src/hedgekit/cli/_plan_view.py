@@ -74,6 +74,13 @@ def render_plan(plan: HedgePlan, c: Console) -> None:
                 f"  Joint betas: {betas} (a negative beta means a LONG futures position in "
                 "that index)."
             )
+            if plan.joint_legs:
+                legs = ", ".join(f"{leg.quantity:+d} {leg.root}" for leg in plan.joint_legs)
+                c.print(
+                    f"  The joint hedge at the same hedge fraction would be: {legs} "
+                    "(negative = short). The single-index hedge below is simpler and is "
+                    "the one recommended."
+                )
     if plan.min_variance is not None:
         mv = plan.min_variance
         c.print(

@@ -75,6 +75,10 @@ class HedgePlan:
         Single-index regressions of the holdings on each bundled index (best first).
     joint
         Whether a joint hedge across indices is materially better.
+    joint_legs
+        When it is: the whole contracts of that joint hedge (E-mini + Micro per index; a
+        negative index beta means a long position), for the same hedge fraction. Shown next
+        to the single-index hedge, which the plan still recommends for its simplicity.
     min_variance
         Minimum-variance hedge ratio on returns of the futures contract.
     contract
@@ -94,6 +98,7 @@ class HedgePlan:
     beta: BetaResult
     index_fits: IndexFitTable | None
     joint: JointHedgeVerdict | None
+    joint_legs: tuple[Leg, ...]
     min_variance: MinVarianceResult | None
     contract: ContractSpec
     micro: ContractSpec | None
@@ -130,7 +135,9 @@ class HedgePlan:
             "scenarios": [row.to_dict() for row in chosen.rows],
             "scenario_comparison": self.scenarios.to_dict(),
             "index_fits": None if self.index_fits is None else self.index_fits.to_dict(),
-            "joint_hedge": None if self.joint is None else _joint_dict(self.joint),
+            "joint_hedge": (
+                None if self.joint is None else _joint_dict(self.joint, self.joint_legs)
+            ),
             "min_variance": None if self.min_variance is None else self.min_variance.to_dict(),
             "holdings": None if self.snapshot is None else self.snapshot.to_dict(),
             "warnings": [a.to_dict() for a in self.advice],
@@ -139,8 +146,9 @@ class HedgePlan:
         }
 
 
-def _joint_dict(j: JointHedgeVerdict) -> dict[str, Any]:
+def _joint_dict(j: JointHedgeVerdict, legs: tuple[Leg, ...]) -> dict[str, Any]:
     return {
+        "contracts": [leg.to_dict() for leg in legs],
         "materially_better": j.materially_better,
         "best_single": j.best_single,
         "single_adj_r_squared": j.single_adj_r_squared,
@@ -527,6 +535,7 @@ def make_plan(
         beta=beta,
         index_fits=fits,
         joint=joint,
+        joint_legs=_joint_legs(joint, request, registry, value, as_of, notes),
         min_variance=min_var,
         contract=contract,
         micro=micro,
@@ -585,6 +594,45 @@ def _rolled_to_horizon(
         "calendar spread, and each roll adds a round trip of commission and slippage."
     )
     return out, (ltd - market.as_of).days, rolls
+
+
+def _joint_legs(
+    joint: JointHedgeVerdict | None,
+    request: PlanRequest,
+    registry: ContractRegistry,
+    value_usd: float,
+    as_of: dt.date,
+    notes: list[str],
+) -> tuple[Leg, ...]:
+    r"""Whole contracts of the joint multi-index hedge, when it is materially better.
+
+    For index :math:`j` with regression beta :math:`\beta_j`, the exact count is
+    :math:`N_j = -h\,\beta_j V/(m_j F_j)` (Hull 11e §3.5 applied to each index of the
+    multiple regression), rounded to the nearest Micro and split into E-minis plus Micros.
+    """
+    fraction = request.hedge_fraction
+    if joint is None or not joint.materially_better or fraction is None or fraction == 0:
+        return ()
+    legs: list[Leg] = []
+    for index, beta_j in zip(joint.joint.index_names, joint.joint.betas, strict=True):
+        main = _main_contract(registry, index)
+        micro = registry.micro_for(main.root) if request.use_micro else None
+        try:
+            market = gather_market_inputs(main, as_of)
+        except HedgekitError as exc:
+            notes.append(f"Joint hedge: no {index} price at {as_of} ({exc}); not sized.")
+            return ()
+        price = market.futures_price
+        exact = -fraction * beta_j * value_usd / (main.multiplier_usd * price)
+        ratio = round(main.multiplier_usd / micro.multiplier_usd) if micro is not None else 1
+        units = round(exact * ratio)
+        whole = int(units / ratio)
+        rest = units - whole * ratio
+        if whole:
+            legs.append(Leg.of(main.root, whole, main.multiplier_usd, price))
+        if rest and micro is not None:
+            legs.append(Leg.of(micro.root, rest, micro.multiplier_usd, price))
+    return tuple(legs)
 
 
 def _move_label(move: float) -> str:
