@@ -36,6 +36,7 @@ from hedgekit.plan._market_inputs import (
     FUTURES_SERIES,
     INDEX_KEYS,
     INDEX_NAMES,
+    MAX_STALE_DIVIDEND_YIELD,
     MarketInputs,
     gather_market_inputs,
     index_closes,
@@ -163,6 +164,29 @@ def _joint_dict(j: JointHedgeVerdict, legs: tuple[Leg, ...]) -> dict[str, Any]:
 
 def _as_date(value: Any) -> dt.date:
     return pd.Timestamp(value).date()
+
+
+def _default_as_of(request: PlanRequest, registry: ContractRegistry) -> dt.date:
+    """Latest index session on which every bundled input a value-and-beta plan reads exists.
+
+    The bundled series end on different dates (the T-bill rate, the futures and the S&P 500
+    total-return index stop before the index closes), so the last index date alone would
+    ask for figures that are not there.
+    """
+    from hedgekit import datasets
+
+    index = "SPX" if request.contract.lower() == "auto" else registry.get(request.contract).index
+    closes = index_closes(index)
+    ends = [_as_date(closes.index[-1])]
+    if request.rate_annual is None:
+        ends.append(_as_date(datasets.load_tbill_3m()["discount_pct"].dropna().index[-1]))
+    if request.futures_price is None and index in FUTURES_SERIES:
+        front = datasets.load_futures_front(FUTURES_SERIES[index])["close"].dropna()
+        ends.append(_as_date(front.index[-1]))
+    if request.dividend_yield is None and index == "SPX":
+        tr_end = _as_date(datasets.load_sp500_tr()["close"].dropna().index[-1])
+        ends.append(tr_end + dt.timedelta(days=MAX_STALE_DIVIDEND_YIELD))
+    return _as_date(closes.loc[: pd.Timestamp(min(ends))].index[-1])
 
 
 def _main_contract(registry: ContractRegistry, index: str) -> ContractSpec:
@@ -364,8 +388,12 @@ def make_plan(
         if request.as_of is not None:
             as_of = request.as_of
         else:
-            as_of = _as_date(index_closes("SPX").index[-1])
-            notes.append(f"No date given: the plan uses the last bundled date, {as_of}.")
+            as_of = _default_as_of(request, registry)
+            notes.append(
+                f"No date given: the plan uses {as_of}, the last bundled date on which every "
+                "market input it needs (index close, T-bill rate, dividend yield, futures "
+                "price) is available; give --as-of to choose another."
+            )
 
     # the contract
     if request.contract.lower() == "auto":
