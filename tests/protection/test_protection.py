@@ -278,3 +278,20 @@ def test_hedge_ratio_seed_numbers_against_bsm() -> None:
     # Protected from 280 down: floor 280 less the premium per share, as the seed reasons.
     k280 = table.row("put", 280.0, 1.0)
     assert k280.floor_usd == pytest.approx(1000 * (280.0 - k280.premium_per_unit))
+
+
+def test_break_even_of_an_over_hedged_put_is_the_rise_that_recovers_the_premium() -> None:
+    # beta*V = 0.73 * 1_171_354 = 855k against 549.6k of index per SPX contract: 100 % rounds
+    # to 2 contracts (1.10M of index), so below the strike the position gains as the index
+    # falls and W(0) > V. The premium is still recovered only by a rise: above the strike
+    # W = V + beta*V*(S_T/S - 1) - P - fees, so the move is (P + fees) / (beta*V).
+    v, beta, s = 1_171_354.0, 0.73, 5495.52
+    t = plan_protection(
+        v, beta, s, strikes=[1.0], rate_annual=0.0495, dividend_yield=0.0162, vol=0.19,
+        option=SPX, fee_per_contract_usd=1.5,
+    )  # fmt: skip
+    row = t.rows[0]
+    assert row.contracts == 2
+    assert row.effective_hedge_ratio > 1.0
+    assert row.break_even_move is not None
+    assert row.break_even_move == pytest.approx((row.premium_usd + 3.0) / (beta * v), rel=1e-9)

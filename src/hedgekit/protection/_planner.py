@@ -29,8 +29,10 @@ with :math:`a_j = \pm 1` per leg and :math:`P = n\,u\sum_j a_j\,p_j` the net pre
   for every lower level; with less, each further 1 % fall still costs
   ``exposure_below_strike_usd_per_pct`` :math:`= 0.01\,(\beta V - n\,u\,S)`. A put spread
   protects only down to its short strike.
-* ``break_even_move`` is the index move at expiry where :math:`W(S_T) = V` (the premium
-  recovered); ``None`` when there is none (a collar whose cap lies below the cost).
+* ``break_even_move`` is the index move at expiry above which :math:`W(S_T) \ge V` (the
+  premium recovered by a rise; an over-hedged put is also above :math:`V` near a zero
+  index, which is not counted); ``None`` when there is none (a collar whose cap lies below
+  the cost).
 * ``decay_per_day_usd`` is :math:`-n\,u\sum_j a_j\,\Theta_j/365`: what the position loses
   per calendar day with everything else unchanged (Hull ch. 19, theta).
 * ``horizon_cost_usd``: to keep the protection over a horizon of :math:`H` days with options
@@ -386,17 +388,20 @@ def _structure(
 
 
 def _break_even(value_minus_v: Any, strikes: Sequence[float], slope_above: float) -> float | None:
-    """Lowest index level where the piecewise-linear ``value − V`` turns non-negative."""
+    r"""Index level above which the piecewise-linear ``value − V`` stays non-negative.
+
+    The premium is recovered by a rise: the answer is the last upward crossing of zero, not
+    the first. An over-hedged put (:math:`n\,u\,S > \beta V`) is also worth more than
+    :math:`V` near a zero index, which is protection paying off, not the premium recovered.
+    """
     b = np.unique(np.array([0.0, *strikes], dtype=np.float64))
     g = np.asarray(value_minus_v(b), dtype=np.float64)
-    if g[0] >= 0.0:
-        return 0.0
-    for i in range(len(b) - 1):
+    if g[-1] < 0.0:
+        return float(b[-1] - g[-1] / slope_above) if slope_above > 0.0 else None
+    for i in range(len(b) - 2, -1, -1):
         if g[i] < 0.0 <= g[i + 1]:
             return float(b[i] - g[i] * (b[i + 1] - b[i]) / (g[i + 1] - g[i]))
-    if g[-1] < 0.0 and slope_above > 0.0:
-        return float(b[-1] - g[-1] / slope_above)
-    return None
+    return 0.0
 
 
 def _row(
