@@ -94,10 +94,12 @@ def render_plan(plan: HedgePlan, c: Console) -> None:
     s = plan.sizing
     c.print()
     c.print(f"Contract: [bold]{plan.contract.root}[/] — {plan.contract_choice_reason}")
+    source = m.futures_price_source
+    if source != "fair value":
+        source = f"{source}; fair value {num(m.fair_value)}"
     c.print(
-        f"{m.contract} at {num(m.futures_price)} ({m.futures_price_source}; fair value "
-        f"{num(m.fair_value)}), {plan.contract.index} {num(m.index_level.value)}; "
-        f"last trading day {m.last_trading_day}, roll {m.roll_date}."
+        f"{m.contract} at {num(m.futures_price)} ({source}), {plan.contract.index} "
+        f"{num(m.index_level.value)}; last trading day {m.last_trading_day}, roll {m.roll_date}."
     )
     rows = [
         [leg.root, f"{leg.quantity:+d}", f"{leg.exact:+.2f}", usd(leg.notional_usd)]

@@ -402,7 +402,7 @@ def make_plan(
         reason = (
             fits.reason
             if fits is not None
-            else f"{contract.root}: no holdings to compare indices; the S&P 500 is the default."
+            else "no holdings to compare indices; the S&P 500 is the default."
         )
     else:
         contract = registry.get(request.contract)
