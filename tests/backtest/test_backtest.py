@@ -268,6 +268,10 @@ def test_bad_specs() -> None:
         MarginSpec(buffer_multiple=2.0, sweep_multiple=1.5)
     with pytest.raises(InputError, match="fewer than 3 sessions"):
         load_history(BacktestSpec("1900-01-01", "1900-02-01", PORTFOLIO))
+    # a weekend and one Monday inside the history: the dates are valid, the range too short
+    with pytest.raises(InputError, match=r"\(1 found\)") as err:
+        load_history(BacktestSpec("2007-01-06", "2007-01-08", PORTFOLIO))
+    assert "at least 3 sessions" in str(err.value.expected)
 
 
 @pytest.mark.slow

@@ -223,11 +223,11 @@ def load_history(spec: BacktestSpec) -> HistoricalMarket:
     sessions = pd.DatetimeIndex(close.index[in_run], name="date")
     if len(sessions) < 3:
         raise InputError(
-            "fewer than 3 sessions of index data in the range",
+            f"fewer than 3 sessions of index data in the range ({len(sessions)} found)",
             source="start/end",
             value=(str(start.date()), str(end.date())),
-            expected=f"dates inside the bundled {index_key} history "
-            f"({close.index[0].date()}..{close.index[-1].date()})",
+            expected=f"a range holding at least 3 sessions of the bundled {index_key} "
+            f"history ({close.index[0].date()}..{close.index[-1].date()})",
         )
     first = int(np.flatnonzero(in_run)[0])
     warm = min(spec.warmup_sessions, first)
