@@ -208,6 +208,22 @@ def test_contract_too_large_when_less_than_one_contract_is_needed() -> None:
     assert only("CONTRACT_TOO_LARGE", g) is None
 
 
+def test_contract_too_large_quiet_for_a_partial_target_met_within_tolerance() -> None:
+    # Target beta 0.5 on beta 0.727: h = 1 - 0.5/0.727 = 31.2 % of a $851,072 exposure is
+    # 0.964 ES at $275,200; 1 ES hedges 32.3 %, a gap of 3.7 % (< 10 %). One ES is far less
+    # than the whole exposure (a full hedge is 3.09 ES), so nothing is too large.
+    f = facts(
+        portfolio_value_usd=1_171_354.0,
+        beta=0.7266,
+        hedge_ratio_target=0.312,
+        exact_contracts=0.964,
+        whole_contracts=1,
+        contract_notional_usd=275_200.0,
+        hedge_ratio_effective=0.3234,
+    )
+    assert only("CONTRACT_TOO_LARGE", f) is None
+
+
 def test_contract_too_large_micro_suggestion_stays_at_or_below_full_hedge() -> None:
     # Exposure $108,000: MES step 25/108 = 23.15 %; 1/0.2315 = 4.32 -> 4 MES = 92.6 %.
     # Exposure $110,000 with target 1: 4.4 -> 4 (nearest) = 90.9 %.

@@ -213,17 +213,21 @@ def check_no_protection(facts: PlanFacts, limits: AdviceLimits) -> Advice | None
 def check_contract_too_large(facts: PlanFacts, limits: AdviceLimits) -> Advice | None:
     """Whole contracts miss the target by more than ``rounding_tolerance`` (WARNING).
 
-    Fires when ``|h_eff − h_target| / h_target > rounding_tolerance``, or when the exact
-    count is below one main contract and no Micros top it up (one contract is more than
-    the whole exposure). Skipped when nothing is hedged (``NO_PROTECTION`` covers it) or
-    nothing was asked for. Guide, Mistake #4 and When NOT to Use #4.
+    Fires when ``|h_eff − h_target| / h_target > rounding_tolerance``, or when one main
+    contract is more than the whole beta exposure (the exact count for a full hedge,
+    ``N / h_target``, is below one) and no Micros top it up. Skipped when nothing is
+    hedged (``NO_PROTECTION`` covers it) or nothing was asked for. Guide, Mistake #4 and
+    When NOT to Use #4.
     """
     target = facts.hedge_ratio_target
     eff = facts.hedge_ratio_effective
     if target <= 0.0 or eff <= 0.0:
         return None
     gap = abs(eff - target) / target
-    below_one = facts.exact_contracts < 1.0 and facts.micro_contracts == 0
+    # N / h_target is the exact count of a full hedge: below one, one contract is more than
+    # the whole exposure. (N < 1 alone also holds for a partial target such as 31 % of a
+    # large portfolio, which whole contracts can meet within tolerance.)
+    below_one = facts.exact_contracts < target and facts.micro_contracts == 0
     if gap <= limits.rounding_tolerance + _SLACK and not below_one:
         return None
     exposure = facts.beta_exposure_usd
