@@ -246,3 +246,15 @@ def test_holdings_backtest_estimates_a_rolling_beta_by_default(
     spx = load_sp500()["close"].loc["2017-06-01":"2018-12-31"]
     expected = ols_beta(port, returns_from_prices(spx), window=252).beta
     assert daily["beta"].iloc[0] == pytest.approx(expected, rel=1e-8)
+
+
+def test_backtest_table_says_roll_costs_are_inside_fees_and_slippage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["backtest", "--from", "2022-01-03", "--to", "2022-06-30", "--value-usd",
+                 "1000000", "--beta", "1"]) == 0  # fmt: skip
+    text = capsys.readouterr().out
+    # roll_cost_usd is the commission and slippage of the roll trades (metrics.Metrics), a
+    # part of the fees and slippage lines, not a cost of its own nor the spread's carry
+    assert "of which on rolls usd" in text
+    assert "roll cost usd" not in text

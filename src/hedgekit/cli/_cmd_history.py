@@ -263,6 +263,12 @@ def _write_report(
     return {"report": html_path, "png_files": pngs}
 
 
+#: Table labels that the field name alone would mislead: ``roll_cost_usd`` is the commission
+#: and slippage of the roll trades, already inside the two lines above it, not the calendar
+#: spread (the carry, which ``hedgekit cost`` calls "rolls").
+_METRIC_LABELS = {"roll_cost_usd": "of which on rolls usd"}
+
+
 def _render_backtest(data: dict[str, Any], title: str) -> None:
     c = out.console()
     h, u = data["metrics"]["hedged"], data["metrics"]["unhedged"]
@@ -290,7 +296,8 @@ def _render_backtest(data: dict[str, Any], title: str) -> None:
         def cell(v: Any, fmt: Callable[[float], str] = fmt) -> str:
             return "n/a" if v is None else fmt(float(v))
 
-        rows.append([key.replace("_", " "), cell(h[key]), cell(u.get(key))])
+        label = _METRIC_LABELS.get(key, key.replace("_", " "))
+        rows.append([label, cell(h[key]), cell(u.get(key))])
     c.print(out.table("Hedged vs unhedged", ["measure", "hedged", "unhedged"], rows))
     f = data["final"]
     c.print(
