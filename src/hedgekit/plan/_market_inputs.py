@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from hedgekit._constants import CALENDAR_DAYS_PER_YEAR
@@ -122,6 +123,85 @@ def index_closes(index: str) -> pd.Series:
     return datasets.load_index(index)["close"]
 
 
+#: Sessions of implied yields whose median is the index's dividend yield (about a quarter).
+IMPLIED_YIELD_SESSIONS = 63
+#: Fewest calendar days to expiry for a futures close to enter the implied yield: near expiry
+#: the basis is a few points and any timing gap between the futures and index closes is
+#: magnified by 1/tau.
+IMPLIED_YIELD_MIN_DAYS = 20
+
+
+def implied_yield_from_futures(index: str, closes: pd.Series, as_of: dt.date) -> Observation:
+    r"""Dividend yield of an index implied by its bundled futures closes, robustly.
+
+    For each session :math:`t` up to ``as_of`` with at least
+    :data:`IMPLIED_YIELD_MIN_DAYS` calendar days to the held contract's last trading day,
+
+    .. math:: q_t = r_t - \frac{1}{\tau_t}\ln\frac{F_t}{S_t}
+
+    (cost of carry inverted; Hull 11e §5.4, eq. 5.3), with :math:`r_t` the DTB3 rate of the
+    session (the latest on or before it, at most :data:`MAX_STALE_RATE` days old). The yield
+    is the median of the last :data:`IMPLIED_YIELD_SESSIONS` such values: one close is noisy
+    (futures and index closes are not simultaneous), a quarter's median is not.
+
+    Raises
+    ------
+    InputError
+        When fewer than 20 usable sessions exist before ``as_of``.
+    """
+    from hedgekit import datasets
+    from hedgekit.calendar import ContractCode
+
+    root = FUTURES_SERIES[index]
+    front = datasets.load_futures_front(root)
+    stamp = pd.Timestamp(as_of)
+    front = front.loc[:stamp]
+    front = front.loc[front.index.isin(closes.index)].iloc[-4 * IMPLIED_YIELD_SESSIONS :]
+    dtb3 = datasets.load_tbill_3m()["discount_pct"].dropna()
+    pos = dtb3.index.searchsorted(front.index, side="right") - 1
+    ok = pos >= 0
+    front, pos = front.loc[ok], pos[ok]
+    rate_dates = dtb3.index[pos]
+    gap_days = (front.index.to_numpy() - rate_dates.to_numpy()) / np.timedelta64(1, "D")
+    fresh = gap_days <= MAX_STALE_RATE
+    front, pos = front.loc[fresh], pos[fresh]
+    rates = np.asarray(_tbill(dtb3.to_numpy()[pos]), dtype=np.float64)
+    ltd: dict[str, dt.date] = {}
+    for label in front["inferred_contract"].unique():
+        ltd[str(label)] = last_trading_day(ContractCode.parse(str(label))).date()
+    days = np.array(
+        [
+            (ltd[str(lab)] - d.date()).days
+            for d, lab in zip(front.index, front["inferred_contract"], strict=True)
+        ],
+        dtype=np.float64,
+    )
+    use = days >= IMPLIED_YIELD_MIN_DAYS
+    f = front["close"].to_numpy(dtype=np.float64)[use]
+    spot = closes.loc[front.index[use]].to_numpy(dtype=np.float64)
+    tau = days[use] / CALENDAR_DAYS_PER_YEAR
+    q_all = np.asarray(implied_dividend_yield(f, spot, rates[use], tau), dtype=np.float64)
+    q_last = q_all[-IMPLIED_YIELD_SESSIONS:]
+    if q_last.size < 20:
+        raise InputError(
+            f"too few {root} futures closes before {as_of.isoformat()} to imply a dividend "
+            f"yield for {INDEX_NAMES.get(index, index)}",
+            source="dividend_yield",
+            value=int(q_last.size),
+            expected="--dividend-yield (e.g. 0.013 for 1.3%)",
+        )
+    used = front.index[use][-IMPLIED_YIELD_SESSIONS:]
+    return Observation(
+        float(np.median(q_last)),
+        used[-1].date(),
+        as_of,
+        f"median of {q_last.size} yields implied by {root} closes "
+        f"({used[0].date()} to {used[-1].date()}, at least {IMPLIED_YIELD_MIN_DAYS} days to "
+        "expiry)",
+        "continuous, per year",
+    )
+
+
 def _user(value: float, as_of: dt.date, unit: str) -> Observation:
     return Observation(value, as_of, as_of, "user", unit)
 
@@ -231,14 +311,8 @@ def gather_market_inputs(
             source="S&P 500 trailing 12-month yield (total-return vs price index)",
             unit="continuous, per year",
         )
-    elif observed_future is not None and tau > 0:
-        q = Observation(
-            float(implied_dividend_yield(observed_future.value, level.value, rate.value, tau)),
-            observed_future.observed,
-            as_of,
-            f"implied by the {FUTURES_SERIES[index]} futures price",
-            "continuous, per year",
-        )
+    elif index in FUTURES_SERIES and closes is not None:
+        q = implied_yield_from_futures(index, closes, as_of)
     else:
         raise InputError(
             f"no dividend yield for {INDEX_NAMES.get(index, index)} at {as_of.isoformat()}",

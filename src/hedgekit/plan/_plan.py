@@ -549,20 +549,10 @@ def make_plan(
             f"No bundled price of {market.contract} on {as_of}: the futures price is its carry "
             f"fair value {market.fair_value:,.2f}."
         )
-    if market.dividend_yield.source.startswith("implied by"):
-        q = market.dividend_yield.value
-        sign = (
-            " A dividend yield below zero is impossible: most likely the futures and index "
-            "closes were not taken at the same moment, a gap the short time left magnifies."
-            if q < 0
-            else ""
-        )
+    if market.dividend_yield.source.startswith("median of"):
         notes.append(
-            f"Dividend yield {q:.2%} is implied by the {market.contract} price "
-            f"{market.futures_price:,.2f} against {market.index} {market.index_level.value:,.2f} "
-            f"with {market.days_to_expiry} days to expiry, so its fair value equals that price "
-            f"by construction; the scenarios carry this yield over the horizon.{sign} "
-            "Give --dividend-yield to use another."
+            f"{market.index} dividend yield {market.dividend_yield.value:.2%}: the "
+            f"{market.dividend_yield.source}; give --dividend-yield to use another."
         )
     if market.dividend_yield.stale_days > 30:
         notes.append(
