@@ -144,3 +144,14 @@ def test_tour_prints_the_three_sections(capsys: pytest.CaptureFixture[str]) -> N
     assert "Futures contracts" in out
     assert "ESH2026" in out
     assert "Bundled market history" in out
+
+
+def test_formatters_never_print_a_negative_zero() -> None:
+    from hedgekit.cli._output import num, pct, usd
+
+    assert usd(-0.2) == "$0"
+    assert usd(-5.0) == "-$5"
+    assert num(-0.001) == "0.00"
+    assert num(-1.5) == "-1.50"
+    assert pct(-0.00001) == "0.0%"
+    assert pct(-0.02) == "-2.0%"

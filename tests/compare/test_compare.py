@@ -160,3 +160,17 @@ def test_bad_inputs(plan, spx) -> None:  # type: ignore[no-untyped-def]
         compare_alternatives(plan, spx, sell_fraction=1.5)
     assert cost_basis_total([1.0, 2.0]) == 3.0
     assert cost_basis_total([1.0, None]) is None
+
+
+def test_no_option_contract_means_no_floor(spx: pd.Series) -> None:
+    # $120,000 at beta 1 is under a quarter of one SPX contract (~$475,000 of index in
+    # January 2024): the puts round to 0 contracts, so they protect nothing and, like the
+    # unhedged portfolio, have no floor.
+    small = make_plan(
+        PlanRequest(value_usd=120_000.0, beta=1.0, contract="ES", as_of=dt.date(2024, 1, 12))
+    )
+    cmp = compare_alternatives(small, spx)
+    puts = next(a for a in cmp.alternatives if a.name == "puts")
+    assert puts.details["contracts"] == 0
+    assert puts.downside_floor_usd is None
+    assert any("too small for one SPX contract" in n for n in cmp.assumptions)

@@ -174,7 +174,7 @@ def cost_cmd(
         c.print(
             out.table(
                 "Rolls (spread F_far - F_near, points; cost + paid, - received)",
-                ["date", "roll", "fair spread", "quoted", "cost", "verdict"],
+                ["date", "roll", "fair spread", "quoted", "cost", "verdict for this position"],
                 rows,
             )
         )

@@ -69,19 +69,22 @@ def usd(x: float, decimals: int = 0) -> str:
     """Format USD with thousands separators, minus sign in front: ``-$1,234``."""
     if not math.isfinite(x):
         return "n/a"
-    sign = "-" if x < 0 else ""
-    return f"{sign}${abs(x):,.{decimals}f}"
+    body = f"{abs(x):,.{decimals}f}"
+    sign = "-" if x < 0 and body.strip("0.,") else ""  # no "-$0" for a tiny negative
+    return f"{sign}${body}"
 
 
 def pct(x: float, decimals: int = 1) -> str:
     """Format a fraction as a percentage: ``0.123 -> 12.3%``."""
     if not math.isfinite(x):
         return "n/a"
-    return f"{x * 100:.{decimals}f}%"
+    text = f"{x * 100:.{decimals}f}%"
+    return text[1:] if text.startswith("-") and not text.strip("-0.%") else text
 
 
 def num(x: float, decimals: int = 2) -> str:
     """Format a number with thousands separators."""
     if not math.isfinite(x):
         return "n/a"
-    return f"{x:,.{decimals}f}"
+    text = f"{x:,.{decimals}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text

@@ -563,7 +563,9 @@ def compare_alternatives(
             "effective_hedge_ratio": row.effective_hedge_ratio,
         }
 
-    def option_floor(row: ProtectionRow) -> float:
+    def option_floor(row: ProtectionRow) -> float | None:
+        if row.contracts == 0:  # no option bought: no floor, as for the unhedged portfolio
+            return None
         units = row.contracts * opt.units_per_contract
         return (
             v * (1.0 - beta)
@@ -585,6 +587,12 @@ def compare_alternatives(
         )
     )
     notes: list[str] = [n for n in put_table.notes if n.startswith("Whole")]
+    if put_row.contracts == 0:
+        notes.append(
+            f"The portfolio is too small for one {opt.name} contract at this hedge ratio: "
+            "the puts and collar columns buy nothing and equal the unhedged portfolio; "
+            "a smaller contract (XSP is 1/10 of SPX) can protect it."
+        )
     if collar_row is not None:
         alts.append(
             build(

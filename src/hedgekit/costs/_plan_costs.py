@@ -40,9 +40,7 @@ def plan_positions(
             continue
         spec = reg.get(leg.root)
         out.append(
-            FuturesPosition.from_spec(
-                spec, leg.quantity, initial_margin_usd=margins.get(leg.root, 0.0)
-            )
+            FuturesPosition.from_spec(spec, leg.quantity, initial_margin_usd=margins[leg.root])
         )
     return tuple(out)
 
