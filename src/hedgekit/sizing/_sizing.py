@@ -501,11 +501,11 @@ def size_hedge(
             )
         if units > cap_units:
             notes.append(
-                f"rounding {rounding!r} would hedge more than 100% of the beta exposure "
+                f"Rounding {rounding!r} would hedge more than 100% of the beta exposure "
                 f"({_describe_units(units, k, contract.root, micro_root)} vs a full hedge of "
                 f"{portfolio_bd / (mult * price):.4f} {contract.root}); rounded down to "
                 f"{_describe_units(cap_units, k, contract.root, micro_root)} instead, "
-                "to avoid going net short"
+                "to avoid going net short."
             )
             units = cap_units
     full_qty, micro_qty = divmod(units, k) if micro is not None else (units, 0)
