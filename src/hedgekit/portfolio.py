@@ -15,6 +15,7 @@ share counts), which is what a beta estimated for today's hedge needs.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,8 @@ __all__ = [
     "value_holdings",
     "weights_at",
 ]
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +107,10 @@ class PortfolioSnapshot:
 def _parse_date(value: DateLike, name: str) -> pd.Timestamp:
     """Parse a date argument strictly (ISO text, date, naive midnight timestamp)."""
     if isinstance(value, str):
+        # fromisoformat alone would also take '20240104' and '2024-W01-4' (Python >= 3.11)
         try:
+            if _ISO_DATE.fullmatch(value) is None:
+                raise ValueError(value)
             stamp = pd.Timestamp(dt.date.fromisoformat(value))
         except ValueError as exc:
             raise InputError(

@@ -77,7 +77,9 @@ def test_as_of_missing_names_last_date_before():
         value_holdings(HOLDINGS, PRICES, "2023-12-29")
 
 
-@pytest.mark.parametrize("bad", ["2024/01/04", "yesterday", "2024-01-04T10:00"])
+@pytest.mark.parametrize(
+    "bad", ["2024/01/04", "yesterday", "2024-01-04T10:00", "20240104", "2024-W01-4"]
+)
 def test_as_of_must_be_a_date(bad):
     with pytest.raises(InputError, match="as_of"):
         value_holdings(HOLDINGS, PRICES, bad)
