@@ -156,6 +156,20 @@ def dividend_yield_from_total_return(
     common = total_return.index.intersection(price.index)
     if len(common) == 0:
         raise InputError("total-return and price series do not overlap", source="total_return")
+    lo, hi = common[0], common[-1]
+    for name, own, other in (
+        ("total_return", total_return.index, price.index),
+        ("price", price.index, total_return.index),
+    ):
+        inside = own[(own >= lo) & (own <= hi)]
+        extra = inside.difference(other)
+        if len(extra):
+            raise InputError(
+                f"{name} has a date the other series lacks inside their overlap",
+                source=name,
+                value=str(pd.Timestamp(extra[0]).date()),
+                expected=f"the same dates in both series from {lo.date()} to {hi.date()}",
+            )
     tr = total_return.loc[common].astype(np.float64)
     px = price.loc[common].astype(np.float64)
     log_excess = np.log(tr.to_numpy()) - np.log(px.to_numpy())
