@@ -449,3 +449,15 @@ def test_validate_prices_keeps_nan_and_copies():
     assert np.isnan(got.iloc[1, 0])
     got.iloc[0, 0] = 99.0
     assert frame.iloc[0, 0] == 1.0
+
+
+def test_prices_for_errors_name_the_price_file_and_the_holdings(tmp_path):
+    path = _write(tmp_path, "date,AAPL\n2024-01-02,1.5\n")
+    holdings = Holdings((Holding("AAPL", 1.0, None), Holding("NVDA", 1.0, None)), "h.csv")
+    with pytest.raises(InputError, match="prices missing for NVDA") as info:
+        prices_for(holdings, load_prices(path))
+    assert info.value.source == str(path)
+    unbundled = Holdings((Holding("AAPL", 1.0, None), Holding("ZZZQ", 1.0, None)), "h.csv")
+    with pytest.raises(InputError, match="no bundled prices for ZZZQ") as info:
+        prices_for(unbundled)
+    assert (info.value.source, info.value.column, info.value.value) == ("h.csv", "ticker", ["ZZZQ"])

@@ -212,17 +212,20 @@ def load_prices(path: str | os.PathLike[str]) -> pd.DataFrame:
         table = read_csv_table(path)
         frame = pd.DataFrame(list(table.rows), columns=range(len(table.header)), dtype=object)
         loc = Locator(table.source, table.lines)
-        return _parse_table(frame, table.header, loc, table.header_line)
-    if suffix in _PARQUET_SUFFIXES:
+        out = _parse_table(frame, table.header, loc, table.header_line)
+    elif suffix in _PARQUET_SUFFIXES:
         frame, header = _read_parquet(path)
         frame.columns = pd.RangeIndex(len(header))
-        return _parse_table(frame, header, Locator(str(path), None), None)
-    raise InputError(
-        "unsupported file type",
-        source=str(path),
-        value=suffix or "(no suffix)",
-        expected="a .csv or .parquet file",
-    )
+        out = _parse_table(frame, header, Locator(str(path), None), None)
+    else:
+        raise InputError(
+            "unsupported file type",
+            source=str(path),
+            value=suffix or "(no suffix)",
+            expected="a .csv or .parquet file",
+        )
+    out.attrs["source"] = str(path)  # so later checks (prices_for) can name the file
+    return out
 
 
 def bundled_tickers() -> dict[str, str]:
@@ -424,7 +427,21 @@ def prices_for(holdings: Holdings, prices: pd.DataFrame | None = None) -> pd.Dat
     InputError
         If user prices lack some tickers (all are listed) or fail
         :func:`validate_prices`, or if a ticker is not bundled when ``prices`` is None.
+        Errors name the price file (``prices.attrs["source"]``, set by
+        :func:`load_prices`; else ``"prices"``) or, for unbundled tickers, the holdings
+        source.
     """
     if prices is None:
-        return bundled_prices(holdings.tickers)
-    return validate_prices(prices, holdings.tickers, source="prices")
+        try:
+            return bundled_prices(holdings.tickers)
+        except InputError as err:  # an unbundled ticker: point at the holdings instead
+            raise InputError(
+                err.message,
+                source=holdings.source,
+                column="ticker",
+                value=err.value,
+                expected=err.expected,
+            ) from None
+    return validate_prices(
+        prices, holdings.tickers, source=str(prices.attrs.get("source", "prices"))
+    )
