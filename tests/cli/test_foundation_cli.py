@@ -57,6 +57,7 @@ def test_bad_contracts_file_exits_2_without_traceback(
     err = capsys.readouterr().err
     assert "error:" in err
     assert "multiplier_usd" in err
+    assert "[[contract]] #1" in err  # brackets in messages are text, not console markup
     assert "Traceback" not in err
 
 

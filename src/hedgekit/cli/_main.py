@@ -219,9 +219,11 @@ from hedgekit.cli import _cmd_registry  # noqa: E402, F401
 
 
 def _report_error(exc: HedgekitError) -> None:
+    from rich.markup import escape
+
     err = out.console(stderr=True)
     if isinstance(exc, InputError):
-        err.print("[bold red]error:[/] " + exc.message, markup=True, highlight=False)
+        err.print("[bold red]error:[/] " + escape(exc.message), markup=True, highlight=False)
         where = exc.location()
         if where:
             err.print(f"  where:    {where}", markup=False)
@@ -230,7 +232,7 @@ def _report_error(exc: HedgekitError) -> None:
         if exc.expected is not None:
             err.print(f"  expected: {exc.expected}", markup=False)
     else:
-        err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
 
 
 def main(argv: list[str] | None = None) -> int:
