@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from hedgekit.data import Holding, Holdings, load_holdings
@@ -225,6 +226,11 @@ def test_holding_rejects_bad_numbers_and_tickers():
         Holding("AAPL", 1.0, None, -3.0)
     with pytest.raises(InputError, match="ticker"):
         Holding("aapl", 1.0, None)
+    # a flag or text is not a share count (True would have been taken as 1 share)
+    for bad in (True, "100"):
+        with pytest.raises(InputError, match="shares of AAPL is not a number"):
+            Holding("AAPL", bad, None)  # type: ignore[arg-type]
+    assert Holding("AAPL", np.int64(3), None).shares == 3  # type: ignore[arg-type]
 
 
 def test_holdings_reject_duplicates_and_empty():

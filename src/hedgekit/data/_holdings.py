@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import os
 from dataclasses import dataclass
 from typing import Any, Final
@@ -28,9 +29,18 @@ _COLUMNS_EXPECTED: Final = (
 def _check_positive(value: float | None, field: str, ticker: str, *, allow_zero: bool) -> None:
     if value is None:
         return
+    sign = "non-negative" if allow_zero else "positive"
+    value_obj: object = value  # typed float, but callers may pass anything
+    if isinstance(value_obj, bool | np.bool_) or not isinstance(value_obj, numbers.Real):
+        raise InputError(
+            f"{field} of {ticker} is not a number",
+            source="Holding",
+            column=field,
+            value=value,
+            expected=f"a {sign} number",
+        )
     ok = math.isfinite(value) and (value >= 0 if allow_zero else value > 0)
     if not ok:
-        sign = "non-negative" if allow_zero else "positive"
         raise InputError(
             f"{field} of {ticker} must be a {sign} finite number",
             source="Holding",
