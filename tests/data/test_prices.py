@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -247,6 +249,17 @@ def test_unparseable_date(tmp_path, bad):
     path = _write(tmp_path, f"date,AAPL\n2024-01-02,1\n{bad},2\n")
     err = _error(path, row=3, column="date", value=bad)
     assert "YYYY-MM-DD" in str(err)
+
+
+def test_date_pandas_cannot_hold(tmp_path):
+    # a mistyped year (2300 for 2030) is past pandas' last nanosecond date, 2262-04-11
+    path = _write(tmp_path, "date,AAPL\n2024-01-02,1\n2300-01-03,2\n")
+    err = _error(path, row=3, column="date", value="2300-01-03")
+    assert "2262-04-11" in str(err)
+    frame = pd.DataFrame({"date": [dt.date(2024, 1, 2), dt.date(1500, 1, 3)], "AAPL": [1.0, 2.0]})
+    frame.to_parquet(tmp_path / "p.parquet")
+    err = _error(tmp_path / "p.parquet", row=None, column="date", value="1500-01-03")
+    assert "record 2" in str(err)
 
 
 def test_blank_date(tmp_path):

@@ -92,7 +92,8 @@ def parse_dates(values: pd.Series, loc: Locator, column: str) -> np.ndarray[Any,
     ------
     InputError
         On a blank cell, text that is not ``YYYY-MM-DD``, an impossible date
-        (2023-02-30), a timezone-aware timestamp or a timestamp with a time of day.
+        (2023-02-30), a date pandas cannot hold (after 2262-04-11, e.g. a mistyped
+        2300-01-01), a timezone-aware timestamp or a timestamp with a time of day.
     """
     blank = _first(_is_blank(values))
     if blank is not None:
@@ -134,6 +135,16 @@ def parse_dates(values: pd.Series, loc: Locator, column: str) -> np.ndarray[Any,
                 expected=_DATE_EXPECTED,
             )
         stamps = pd.DatetimeIndex(parsed)
+    lo, hi = pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D")
+    outside = _first(np.asarray((stamps < lo) | (stamps > hi), dtype=bool))
+    if outside is not None:
+        raise loc.error(
+            outside,
+            "date out of range",
+            column=column,
+            value=str(stamps[outside].date()),
+            expected=f"a date from {lo.date()} to {hi.date()}",
+        )
     stamps = stamps.as_unit("ns")
     with_time = _first(np.asarray(stamps != stamps.normalize(), dtype=bool))
     if with_time is not None:
