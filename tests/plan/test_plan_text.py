@@ -19,3 +19,25 @@ def test_value_mode_header_lines_do_not_repeat_themselves(
     assert "fair value; fair value" not in out
     assert "Contract: ES — no holdings to compare indices" in out
     assert "ES — ES" not in out
+
+
+def test_past_plan_on_adjusted_bundled_prices_says_values_are_not_market_values() -> None:
+    from pathlib import Path
+
+    from hedgekit.data import load_holdings
+    from hedgekit.plan import PlanRequest, make_plan
+
+    holdings = load_holdings(Path(__file__).parents[2] / "examples" / "portfolio.csv")
+    past = make_plan(PlanRequest(as_of=__import__("datetime").date(2020, 1, 2)), holdings=holdings)
+    assert any("split- and dividend-adjusted" in n for n in past.notes)
+    latest = make_plan(PlanRequest(), holdings=holdings)
+    assert not any("split- and dividend-adjusted" in n for n in latest.notes)
+
+
+def test_cli_dates_must_be_written_yyyy_mm_dd() -> None:
+    from hedgekit.cli._app import is_iso
+
+    assert is_iso("2024-09-09")
+    assert not is_iso("20240909")  # date.fromisoformat accepts it on Python 3.11
+    assert not is_iso("2024-W01-4")
+    assert not is_iso("2024-02-30")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated
 
 import typer
@@ -23,11 +24,20 @@ JsonFlag = Annotated[
 ]
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def today() -> dt.date:
     return dt.date.today()
 
 
 def is_iso(text: str) -> bool:
+    """True for a real calendar date written exactly ``YYYY-MM-DD``.
+
+    ``date.fromisoformat`` alone also takes ``20240104`` and ``2024-W01-4`` (Python 3.11).
+    """
+    if not _ISO_DATE.fullmatch(text):
+        return False
     try:
         dt.date.fromisoformat(text)
     except ValueError:

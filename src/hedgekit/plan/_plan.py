@@ -356,6 +356,18 @@ def make_plan(
         px = prices_for(holdings, prices)
         as_of = request.as_of or _as_date(px.index[-1])
         snapshot = value_holdings(holdings, px, as_of)
+        last_priced = _as_date(px[list(holdings.tickers)].dropna(how="any").index[-1])
+        if (
+            prices is None
+            and as_of < last_priced
+            and any(p.shares is not None for p in holdings.positions)
+        ):
+            notes.append(
+                f"The bundled closes are split- and dividend-adjusted to {last_priced}: on "
+                f"{as_of} a share count times the adjusted close is not the market value then "
+                "(a later split divides the old price). Give the holdings by market value, or "
+                "the prices of that date with --prices, for a past plan."
+            )
         value = snapshot.total_value_usd
         start = _history_start(as_of, request)
         values = portfolio_values(holdings, px, start, as_of, as_of=as_of)
