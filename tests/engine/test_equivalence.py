@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hedgekit.engine import AccountSpec, BatchResult, MarketPath, simulate_batch
+from hedgekit.engine._simulate import available_engines
 
 MarketFactory = Callable[..., MarketPath]
 AccountFactory = Callable[..., AccountSpec]
@@ -24,6 +25,12 @@ FIELDS = (
     "n_trades",
     "n_margin_calls",
 )
+
+
+def skip_without_numba() -> None:
+    """Skip where numba is not installed or is switched off by ``HEDGEKIT_DISABLE_NUMBA``."""
+    if "numba" not in available_engines():
+        pytest.skip("numba is not installed or is disabled by HEDGEKIT_DISABLE_NUMBA")
 
 
 def assert_same(a: BatchResult, b: BatchResult) -> None:
@@ -76,7 +83,7 @@ def test_numpy_matches_oracle(
 def test_numba_matches_oracle(
     seed: int, n: int, margin: float, market_factory: MarketFactory, account_factory: AccountFactory
 ) -> None:
-    pytest.importorskip("numba")
+    skip_without_numba()
     rng = np.random.default_rng(seed)
     market = market_factory(rng, n, roll_every=int(rng.integers(10, 70)))
     account = account_factory(
@@ -92,7 +99,7 @@ def test_numba_parallel_chunks_match_numpy(
     market_factory: MarketFactory, account_factory: AccountFactory
 ) -> None:
     """More runs than one chunk: the prange path over several chunks, input order kept."""
-    pytest.importorskip("numba")
+    skip_without_numba()
     rng = np.random.default_rng(7)
     market = market_factory(rng, 80, roll_every=20)
     account = account_factory(initial_margin_per_contract_usd=30_000.0)

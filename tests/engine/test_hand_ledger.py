@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 
 from hedgekit.engine import AccountSpec, MarketPath, simulate_batch, simulate_ledger
+from hedgekit.engine._simulate import available_engines
 
 S = [100.0, 102.0, 96.9, 97.0, 90.0, 100.0, 101.0]
 F_SETTLE = [100.0, 102.0, 96.9, 97.5, 91.4, 101.6, 102.6]
@@ -58,6 +59,12 @@ EXPECTED_TRADED = [10, 0, 2, 16, 0, 0, 0]
 EXPECTED_TRADES = [1, 0, 1, 2, 0, 0, 0]
 EXPECTED_CALL = [False, True, False, False, False, True, False]
 EXPECTED_TRANSFER = [1_000.0, 259.06, -299.0, 0.0, -426.2572, 414.8, 0.0]
+
+
+def skip_without_numba() -> None:
+    """Skip where numba is not installed or is switched off by ``HEDGEKIT_DISABLE_NUMBA``."""
+    if "numba" not in available_engines():
+        pytest.skip("numba is not installed or is disabled by HEDGEKIT_DISABLE_NUMBA")
 
 
 @pytest.fixture
@@ -128,7 +135,7 @@ def test_batched_kernels_reproduce_the_hand_ledger(
     market: MarketPath, account: AccountSpec, engine: str
 ) -> None:
     if engine == "numba":
-        pytest.importorskip("numba")
+        skip_without_numba()
     summary = simulate_ledger(market, 1.0, 0.2, account).summary()
     res = simulate_batch(market, [1.0, 0.0], [0.2, 0.0], account, engine=engine)  # type: ignore[arg-type]
     row = res.run(0)

@@ -1,6 +1,6 @@
 """A sizing beta per day and the beta-change rule in the general kernels.
 
-The compiled and interpreted kernel against the readable oracle on random synthetic paths
+The compiled, numpy and interpreted kernels against the readable oracle on random synthetic paths
 (never market data), and a hand-checkable five-day ledger.
 """
 
@@ -13,7 +13,14 @@ import pytest
 
 from hedgekit.engine import HedgeTerms, PathSet, simulate_hedge_ledger, simulate_paths
 from hedgekit.engine._hedge_python import LEDGER_FIELDS
+from hedgekit.engine._simulate import available_engines
 from hedgekit.errors import InputError
+
+
+def skip_without_numba() -> None:
+    """Skip where numba is not installed or is switched off by ``HEDGEKIT_DISABLE_NUMBA``."""
+    if "numba" not in available_engines():
+        pytest.skip("numba is not installed or is disabled by HEDGEKIT_DISABLE_NUMBA")
 
 
 def beta_paths(rng: np.random.Generator, n: int, k: int | None = None) -> PathSet:
@@ -64,15 +71,16 @@ def assert_same(paths: PathSet, targets: np.ndarray, terms: HedgeTerms, engine: 
         np.testing.assert_allclose(fast.counters[name], values, rtol=1e-12, atol=1e-7, err_msg=name)
 
 
+@pytest.mark.parametrize("engine", ["numpy", "interpreted"])
 @pytest.mark.parametrize("seed", range(6))
-def test_interpreted_kernel_with_beta_path_matches_oracle(seed: int) -> None:
+def test_batched_kernel_with_beta_path_matches_oracle(seed: int, engine: str) -> None:
     rng = np.random.default_rng(300 + seed)
     n, k = 120, 5
     paths = beta_paths(rng, n, k if seed % 2 else None)
     targets = rng.choice([0.0, 0.5, 0.8, 1.0], size=(n, k))
     rule = ["beta", "beta", "band", "value", "always", "never"][seed]
     assert_same(
-        paths, targets, terms_for(rng, rule=rule), "interpreted",
+        paths, targets, terms_for(rng, rule=rule), engine,
         rule_parameter=rng.uniform(0.0, 0.15, k),
         cppi_multiplier=np.where(rng.random(k) < 0.4, 3.0, 0.0), cppi_floor_fraction=0.85,
     )  # fmt: skip
@@ -82,12 +90,21 @@ def test_interpreted_kernel_with_beta_path_matches_oracle(seed: int) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", range(3))
 def test_numba_kernel_with_beta_path_matches_oracle(seed: int) -> None:
-    pytest.importorskip("numba")
+    skip_without_numba()
     rng = np.random.default_rng(400 + seed)
     n, k = 150, 7
     paths = beta_paths(rng, n, k if seed % 2 else None)
     targets = np.clip(rng.normal(0.7, 0.3, size=(n, k)), 0.0, 1.0)
     assert_same(paths, targets, terms_for(rng), "numba", rule_parameter=rng.uniform(0.0, 0.1, k))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_numpy_kernel_with_beta_path_on_the_numba_inputs(seed: int) -> None:
+    rng = np.random.default_rng(400 + seed)
+    n, k = 150, 7
+    paths = beta_paths(rng, n, k if seed % 2 else None)
+    targets = np.clip(rng.normal(0.7, 0.3, size=(n, k)), 0.0, 1.0)
+    assert_same(paths, targets, terms_for(rng), "numpy", rule_parameter=rng.uniform(0.0, 0.1, k))
 
 
 def test_constant_beta_path_equals_the_terms_beta_exactly(rng: np.random.Generator) -> None:
@@ -127,9 +144,10 @@ def test_hand_ledger_beta_change_rule() -> None:
     assert ledger.rebalanced.tolist() == [False, False, False, True, False, True]
     # effective ratio -N m F / (β_t S): 20 * 50,000 / (1.09 * 1,000,000) on day 2
     assert ledger.hedge_ratio_effective[2] == pytest.approx(1_000_000.0 / 1.09e6, rel=1e-15)
-    fast = simulate_paths(paths, np.ones(n), terms, rule_parameter=0.10, full=True,
-                          engine="interpreted")  # fmt: skip
-    np.testing.assert_array_equal(fast.fields["contracts"][:, 0], ledger.contracts)
+    for engine in ("interpreted", "numpy"):
+        fast = simulate_paths(paths, np.ones(n), terms, rule_parameter=0.10, full=True,
+                              engine=engine)  # type: ignore[arg-type]  # fmt: skip
+        np.testing.assert_array_equal(fast.fields["contracts"][:, 0], ledger.contracts)
 
 
 def test_beta_path_is_validated(rng: np.random.Generator) -> None:

@@ -1,4 +1,4 @@
-"""The general kernel (interpreted and numba) against the readable oracle, and its invariants.
+"""The general kernel (numpy, interpreted and numba) against the readable oracle; invariants.
 
 All paths here are random synthetic paths, never market data.
 """
@@ -24,6 +24,13 @@ from hedgekit.engine import (
     unhedged_values,
 )
 from hedgekit.engine._hedge_python import LEDGER_FIELDS
+from hedgekit.engine._simulate import available_engines
+
+
+def skip_without_numba() -> None:
+    """Skip where numba is not installed or is switched off by ``HEDGEKIT_DISABLE_NUMBA``."""
+    if "numba" not in available_engines():
+        pytest.skip("numba is not installed or is disabled by HEDGEKIT_DISABLE_NUMBA")
 
 
 def random_paths(rng: np.random.Generator, n: int, k: int | None = None) -> PathSet:
@@ -81,8 +88,9 @@ def run_both(paths: PathSet, targets: np.ndarray, terms: HedgeTerms, engine: str
     np.testing.assert_array_equal(light.total_value_usd, fast.total_value_usd)
 
 
+@pytest.mark.parametrize("engine", ["numpy", "interpreted"])
 @pytest.mark.parametrize("seed", range(8))
-def test_interpreted_kernel_matches_oracle(seed: int) -> None:
+def test_batched_kernel_matches_oracle(seed: int, engine: str) -> None:
     rng = np.random.default_rng(seed)
     n, k = 130, 7
     paths = random_paths(rng, n, k if seed % 2 else None)
@@ -91,7 +99,7 @@ def test_interpreted_kernel_matches_oracle(seed: int) -> None:
     cal = np.zeros(n, bool)
     cal[::15] = True
     run_both(
-        paths, targets, random_terms(rng), "interpreted",
+        paths, targets, random_terms(rng), engine,
         rule_parameter=rng.uniform(0.0, 0.3, k), calendar_days=cal,
         cppi_multiplier=np.where(rng.random(k) < 0.4, 3.0, 0.0), cppi_floor_fraction=0.85,
     )  # fmt: skip
@@ -101,7 +109,7 @@ def test_interpreted_kernel_matches_oracle(seed: int) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", range(4))
 def test_numba_kernel_matches_oracle(seed: int) -> None:
-    pytest.importorskip("numba")
+    skip_without_numba()
     rng = np.random.default_rng(100 + seed)
     n, k = 160, 9
     paths = random_paths(rng, n, k if seed % 2 else None)
@@ -112,6 +120,45 @@ def test_numba_kernel_matches_oracle(seed: int) -> None:
         cppi_multiplier=np.where(rng.random(k) < 0.5, 4.0, 0.0),
         cppi_floor_fraction=0.8,
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_numpy_kernel_matches_oracle_on_the_numba_inputs(seed: int) -> None:
+    # the inputs of test_numba_kernel_matches_oracle, on the numpy kernel
+    rng = np.random.default_rng(100 + seed)
+    n, k = 160, 9
+    paths = random_paths(rng, n, k if seed % 2 else None)
+    targets = np.clip(rng.normal(0.6, 0.4, size=(n, k)), 0.0, 1.0)
+    run_both(
+        paths, targets, random_terms(rng), "numpy",
+        rule_parameter=rng.uniform(0.0, 0.3, k),
+        cppi_multiplier=np.where(rng.random(k) < 0.5, 4.0, 0.0),
+        cppi_floor_fraction=0.8,
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(4))
+def test_numpy_kernel_matches_numba_kernel(seed: int) -> None:
+    skip_without_numba()
+    rng = np.random.default_rng(500 + seed)
+    n, k = 200, 11
+    paths = random_paths(rng, n, k if seed % 2 else None)
+    targets = rng.choice([0.0, 0.3, 0.5, 1.0, 1.2], size=(n, k))
+    cal = np.zeros(n, bool)
+    cal[::9] = True
+    kw: dict[str, Any] = {
+        "rule_parameter": rng.uniform(0.0, 0.3, k), "calendar_days": cal,
+        "cppi_multiplier": np.where(rng.random(k) < 0.4, 3.0, 0.0), "cppi_floor_fraction": 0.85,
+    }  # fmt: skip
+    terms = random_terms(rng)
+    a = simulate_paths(paths, targets, terms, full=True, engine="numpy", chunk_runs=4, **kw)
+    b = simulate_paths(paths, targets, terms, full=True, engine="numba", chunk_runs=5, **kw)
+    for name in LEDGER_FIELDS:
+        np.testing.assert_allclose(a.fields[name], b.fields[name], rtol=1e-12, atol=1e-9,
+                                   err_msg=name)  # fmt: skip
+    for name, values in b.counters.items():
+        np.testing.assert_allclose(a.counters[name], values, rtol=1e-12, atol=1e-7, err_msg=name)
 
 
 def test_targets_by_chunk_function_equal_full_array(rng: np.random.Generator) -> None:
@@ -143,12 +190,14 @@ def test_general_kernel_reproduces_the_bench_kernel(
     bench = simulate_batch(market, h, b, account, engine="numpy")
     terms = HedgeTerms.from_account(account)
     paths = PathSet.from_market(market, account.beta)
-    out = simulate_paths(paths, np.tile(h, (250, 1)), terms, rule_parameter=b, engine="interpreted")
-    np.testing.assert_allclose(out.total_value_usd[-1], bench.final_value_usd, rtol=1e-13)
-    fees = out.counters["fees_usd"] + out.counters["slippage_usd"]
-    np.testing.assert_allclose(fees, bench.trading_costs_usd, rtol=1e-13)
-    np.testing.assert_array_equal(out.counters["n_trades"], bench.n_trades)
-    np.testing.assert_array_equal(out.counters["n_margin_calls"], bench.n_margin_calls)
+    for engine in ("interpreted", "numpy"):
+        out = simulate_paths(paths, np.tile(h, (250, 1)), terms, rule_parameter=b,
+                             engine=engine)  # type: ignore[arg-type]  # fmt: skip
+        np.testing.assert_allclose(out.total_value_usd[-1], bench.final_value_usd, rtol=1e-13)
+        fees = out.counters["fees_usd"] + out.counters["slippage_usd"]
+        np.testing.assert_allclose(fees, bench.trading_costs_usd, rtol=1e-13)
+        np.testing.assert_array_equal(out.counters["n_trades"], bench.n_trades)
+        np.testing.assert_array_equal(out.counters["n_margin_calls"], bench.n_margin_calls)
 
 
 # ------------------------------------------------------------------------------ invariants
@@ -175,9 +224,10 @@ def test_zero_hedge_is_the_unhedged_portfolio_exactly(seed: int) -> None:
     rng = np.random.default_rng(seed)
     paths = random_paths(rng, 50, 3)
     terms = random_terms(rng)
-    out = simulate_paths(paths, np.zeros(50), terms, n_runs=3, engine="interpreted")
-    np.testing.assert_array_equal(out.total_value_usd, unhedged_values(paths, terms))
-    assert (out.counters["n_trades"] == 0).all()
+    for engine in ("interpreted", "numpy"):
+        out = simulate_paths(paths, np.zeros(50), terms, n_runs=3, engine=engine)  # type: ignore[arg-type]
+        np.testing.assert_array_equal(out.total_value_usd, unhedged_values(paths, terms))
+        assert (out.counters["n_trades"] == 0).all()
 
 
 @given(seed=st.integers(0, 2**32 - 1))
@@ -239,7 +289,7 @@ def test_simulate_batch_general_path_matches_the_bench_path(
         np.testing.assert_allclose(getattr(general, name), getattr(bench, name), rtol=1e-12)
     np.testing.assert_allclose(general.hedge_effectiveness, bench.hedge_effectiveness, atol=1e-12)
     np.testing.assert_allclose(general.hedge_ratio, h)
-    assert general.engine == "interpreted"
+    assert general.engine == "numpy"
 
 
 def test_simulate_batch_per_run_paths_equal_runs_one_by_one(rng: np.random.Generator) -> None:

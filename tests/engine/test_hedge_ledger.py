@@ -81,7 +81,7 @@ EXPECTED = {
 }
 
 
-@pytest.mark.parametrize("engine", ["python", "interpreted"])
+@pytest.mark.parametrize("engine", ["python", "interpreted", "numpy"])
 def test_hand_ledger(engine: str) -> None:
     out = simulate_paths(PATHS, TARGETS, TERMS, full=True, engine=engine)  # type: ignore[arg-type]
     ledger = out.ledger(0)
@@ -137,7 +137,7 @@ HULL_TABLE_2_1 = [
 ]
 
 
-@pytest.mark.parametrize("engine", ["python", "interpreted"])
+@pytest.mark.parametrize("engine", ["python", "interpreted", "numpy"])
 def test_margin_ledger_reproduces_hull_table_2_1(engine: str) -> None:
     prices = np.array([1_450.0] + [row[0] for row in HULL_TABLE_2_1])
     n = prices.size

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hedgekit.engine import AccountSpec, MarketPath, RunLedger, simulate_batch, simulate_ledger
+from hedgekit.engine._simulate import available_engines
 
 MarketFactory = Callable[..., MarketPath]
 AccountFactory = Callable[..., AccountSpec]
@@ -24,6 +25,12 @@ paths = st.fixed_dictionaries(
         "b": st.one_of(st.just(0.0), st.floats(0.0, 0.5)),
     }
 )
+
+
+def skip_without_numba() -> None:
+    """Skip where numba is not installed or is switched off by ``HEDGEKIT_DISABLE_NUMBA``."""
+    if "numba" not in available_engines():
+        pytest.skip("numba is not installed or is disabled by HEDGEKIT_DISABLE_NUMBA")
 
 
 def _ledger(
@@ -55,7 +62,7 @@ def test_zero_hedge_is_the_unhedged_portfolio(
     assert led.trades.sum() == 0
     assert not led.margin_usd.any()
     if engine == "numba":
-        pytest.importorskip("numba")
+        skip_without_numba()
     res = simulate_batch(market, [0.0], [0.3], account, engine=engine)  # type: ignore[arg-type]
     assert res.final_value_usd[0] == unhedged[-1]
     assert res.n_trades[0] == 0

@@ -131,9 +131,7 @@ def _simulate_general(
         k_hint: int | None = h_static.size
     else:
         k_hint = None
-    name = {"auto": "auto", "numba": "numba", "numpy": "interpreted", "python": "python"}.get(
-        engine
-    )
+    name = {"auto": "auto", "numba": "numba", "numpy": "numpy", "python": "python"}.get(engine)
     if name is None:
         raise InputError(
             "unknown engine",
@@ -219,8 +217,8 @@ def simulate_batch(
     account
         :class:`AccountSpec` (bench terms) or :class:`HedgeTerms`.
     engine
-        ``"numba"`` (compiled, parallel), ``"numpy"`` (vectorised over runs; for the general
-        kernel the same kernel interpreted, slow), ``"python"`` (the one-run-at-a-time oracle,
+        ``"numba"`` (compiled, parallel), ``"numpy"`` (a loop over days vectorised over
+        runs), ``"python"`` (the one-run-at-a-time oracle,
         slow) or ``"auto"`` (numba if installed and not disabled by
         ``HEDGEKIT_DISABLE_NUMBA=1``, else numpy). All give the same numbers to rounding.
     cppi_multiplier, cppi_floor_fraction
