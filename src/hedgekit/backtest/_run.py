@@ -36,7 +36,7 @@ from hedgekit.policies._base import finish_targets
 
 __all__ = ["BacktestEngine", "build_inputs", "run_backtest", "run_batch"]
 
-BacktestEngine: TypeAlias = Literal["auto", "numba", "interpreted", "python"]
+BacktestEngine: TypeAlias = Literal["auto", "numba", "numpy", "interpreted", "python"]
 Progress: TypeAlias = Callable[[int, int], None]
 
 
@@ -399,9 +399,13 @@ def _daily(hist: HistoricalMarket, ledger: HedgeLedger, unhedged: Float64Array,
 
 # ---------------------------------------------------------------------------- entry points
 def _resolve_engine(engine: str, stateful: bool) -> str:
-    if engine not in ("auto", "numba", "interpreted", "python"):
-        raise InputError("unknown engine", source="engine", value=engine,
-                         expected="'auto', 'numba', 'interpreted' or 'python'")  # fmt: skip
+    if engine not in ("auto", "numba", "numpy", "interpreted", "python"):
+        raise InputError(
+            "unknown engine",
+            source="engine",
+            value=engine,
+            expected="'auto', 'numba', 'numpy', 'interpreted' or 'python'",
+        )
     if stateful:
         if engine not in ("auto", "python"):
             raise InputError("a StatefulPolicy runs on the python engine only", source="engine",
@@ -532,7 +536,7 @@ def run_batch(
     labels: Sequence[str] | None = None,
     engine: BacktestEngine = "auto",
     progress: Progress | None = None,
-    chunk_runs: int = 256,
+    chunk_runs: int | None = None,
     history: HistoricalMarket | None = None,
 ) -> BatchSummary:
     """Run many backtests that share a market and an account, side by side in one batch.
@@ -553,7 +557,7 @@ def run_batch(
     progress
         ``progress(done_runs, total_runs)``.
     chunk_runs
-        Runs per kernel chunk.
+        Runs per kernel chunk (default: the engine's own, 256 for numba, 1,024 for numpy).
     history
         A :class:`HistoricalMarket` already loaded (:func:`load_history`) for the specs,
         which must then all share its period and contract: a sweep calling this batch by

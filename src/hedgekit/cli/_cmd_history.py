@@ -33,7 +33,10 @@ PngDirOpt = Annotated[
     str | None, typer.Option("--png-dir", help="Also write the report's charts as PNG files here.")
 ]
 EngineOpt = Annotated[
-    str, typer.Option("--engine", help="auto | numba | interpreted | python (the readable oracle).")
+    str,
+    typer.Option(
+        "--engine", help="auto | numba | numpy | interpreted | python (the readable oracle)."
+    ),
 ]
 
 POLICY_HELP = (
@@ -447,7 +450,7 @@ def backtest_cmd(
     call_source = choice(margin_source, "margin-source", ("stock", "cash"))
     rounding_mode = choice(rounding, "rounding", ("nearest", "down"))
     prices_mode = choice(futures_prices, "futures-prices", ("settlement", "fair"))
-    eng = choice(engine, "engine", ("auto", "numba", "interpreted", "python"))
+    eng = choice(engine, "engine", ("auto", "numba", "numpy", "interpreted", "python"))
     _check_report_path(report)
     pol = parse_policy(policy, hedge)
     portfolio: Any
@@ -651,7 +654,7 @@ def replay_cmd(
     from hedgekit.replays import get_episode, replay
 
     episode = get_episode(key)
-    eng = choice(engine, "engine", ("auto", "numba", "interpreted", "python"))
+    eng = choice(engine, "engine", ("auto", "numba", "numpy", "interpreted", "python"))
     _check_report_path(report)
     with progress_bar(_sessions_between(episode.start, episode.end), f"replay {key}") as prog:
         rep = replay(episode, engine=eng, progress=prog)

@@ -475,7 +475,7 @@ def sweep_cmd(
         int | None, typer.Option("--batch-runs", help="Runs per engine call.")
     ] = None,
     engine: Annotated[
-        str | None, typer.Option("--engine", help="auto | numba | interpreted | python.")
+        str | None, typer.Option("--engine", help="auto | numba | numpy | interpreted | python.")
     ] = None,
     json_: JsonFlag = False,
 ) -> None:

@@ -27,8 +27,9 @@ the general day of :mod:`hedgekit.engine._hedge_python`: a target hedge ratio pe
 the run's own value, market arrays shared ``(n,)`` or per run ``(n, k)`` (:class:`PathSet`),
 a cash account, margin fixed per contract or a fraction of notional, calls and sweeps through
 stock or cash, and band / value / calendar / always / never rebalance rules
-(:class:`HedgeTerms`). Its kernel is compiled with numba when available (otherwise the same
-code runs interpreted); :func:`simulate_hedge_ledger` is its readable one-run oracle and
+(:class:`HedgeTerms`). Its kernel is compiled with numba when available, otherwise a numpy
+version vectorised over runs is used (the same scalar code can also run interpreted);
+:func:`simulate_hedge_ledger` is its readable one-run oracle and
 keeps the full :class:`HedgeLedger`. On the bench case it reproduces the bench kernels.
 
 Examples

@@ -209,7 +209,7 @@ class SweepSpec:
         Runs simulated per engine call (bounds memory: the engine keeps each run's daily
         values while it measures them).
     engine
-        Backtest engine (``"auto"``, ``"numba"``, ``"interpreted"``, ``"python"``).
+        Backtest engine (``"auto"``, ``"numba"``, ``"numpy"``, ``"interpreted"``, ``"python"``).
     source
         Where the grid came from (file path or ``"options"``).
     """
@@ -430,10 +430,10 @@ def _check_sweep_options(
             expected="an int >= 1",
         )  # fmt: skip
     engine = fixed.pop("sweep.engine", "auto")
-    if engine not in ("auto", "numba", "interpreted", "python"):
+    if engine not in ("auto", "numba", "numpy", "interpreted", "python"):
         raise InputError(
             "unknown engine", source=source, column="sweep.engine", value=engine,
-            expected="auto | numba | interpreted | python",
+            expected="auto | numba | numpy | interpreted | python",
         )  # fmt: skip
     heat = fixed.pop("sweep.heatmap", None)
     heatmap: tuple[str, str] | None = None
