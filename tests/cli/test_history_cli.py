@@ -71,7 +71,7 @@ def test_replay_list_table(capsys: pytest.CaptureFixture[str]) -> None:
          "must be after --from"),
         (["backtest", "--from", "2020-01-02", "--to", "2020-06-01"], "no portfolio"),
         (["backtest", "--from", "2020-13-02", "--to", "2020-06-01", "--value-usd", "1e6"],
-         "not a date"),
+         "not a valid ISO date"),
         (["backtest", "--from", "2020-01-02", "--to", "2020-06-01", "--value-usd", "1e6",
           "--hedge", "1.5"], "out of range"),
         (["backtest", "--from", "2020-01-02", "--to", "2020-06-01", "--value-usd", "1e6",

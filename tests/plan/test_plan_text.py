@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from hedgekit.cli import main
@@ -28,16 +30,18 @@ def test_past_plan_on_adjusted_bundled_prices_says_values_are_not_market_values(
     from hedgekit.plan import PlanRequest, make_plan
 
     holdings = load_holdings(Path(__file__).parents[2] / "examples" / "portfolio.csv")
-    past = make_plan(PlanRequest(as_of=__import__("datetime").date(2020, 1, 2)), holdings=holdings)
+    past = make_plan(PlanRequest(as_of=dt.date(2020, 1, 2)), holdings=holdings)
     assert any("split- and dividend-adjusted" in n for n in past.notes)
     latest = make_plan(PlanRequest(), holdings=holdings)
     assert not any("split- and dividend-adjusted" in n for n in latest.notes)
 
 
 def test_cli_dates_must_be_written_yyyy_mm_dd() -> None:
-    from hedgekit.cli._app import is_iso
+    from hedgekit.cli._app import parse_date
+    from hedgekit.errors import InputError
 
-    assert is_iso("2024-09-09")
-    assert not is_iso("20240909")  # date.fromisoformat accepts it on Python 3.11
-    assert not is_iso("2024-W01-4")
-    assert not is_iso("2024-02-30")
+    assert parse_date("2024-09-09", "--as-of") == dt.date(2024, 9, 9)
+    assert parse_date(None, "--as-of") is None
+    for bad in ("20240909", "2024-W01-4", "2024-02-30"):  # fromisoformat takes the first two
+        with pytest.raises(InputError, match="--as-of"):
+            parse_date(bad, "--as-of")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated
 
 import typer
 
+from hedgekit._dates import to_date
 from hedgekit.errors import InputError
 
 app = typer.Typer(
@@ -24,25 +24,8 @@ JsonFlag = Annotated[
 ]
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
 def today() -> dt.date:
     return dt.date.today()
-
-
-def is_iso(text: str) -> bool:
-    """True for a real calendar date written exactly ``YYYY-MM-DD``.
-
-    ``date.fromisoformat`` alone also takes ``20240104`` and ``2024-W01-4`` (Python 3.11).
-    """
-    if not _ISO_DATE.fullmatch(text):
-        return False
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 def choice(value: str, name: str, allowed: tuple[str, ...]) -> str:
@@ -71,8 +54,5 @@ def parse_moves(text: str | None) -> tuple[float, ...] | None:
 
 
 def parse_date(text: str | None, name: str) -> dt.date | None:
-    if text is None:
-        return None
-    if not is_iso(text):
-        raise InputError("not a date", source=name, value=text, expected="YYYY-MM-DD")
-    return dt.date.fromisoformat(text)
+    """``None`` stays ``None``; otherwise a strict ``YYYY-MM-DD`` date (``to_date``)."""
+    return None if text is None else to_date(text, name)

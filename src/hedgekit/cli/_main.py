@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from hedgekit.cli import _output as out
-from hedgekit.cli._app import JsonFlag, app, choice, is_iso, parse_date, parse_moves, today
+from hedgekit.cli._app import JsonFlag, app, choice, parse_date, parse_moves, today
 from hedgekit.cli._plan_options import (
     AsOf,
     Beta,
@@ -76,11 +76,9 @@ def calendar_cmd(
     """Expiries (last trading days) and roll dates of a contract over a date range."""
     from hedgekit.cli._commands import calendar_data, render_calendar
 
-    start = from_ if from_ is not None else today().isoformat()
-    if to is None:
-        end = (dt.date.fromisoformat(start) if is_iso(start) else today()) + dt.timedelta(days=365)
-        to = end.isoformat()
-    data = calendar_data(root, start, to, roll, contracts_file)
+    start = parse_date(from_, "--from") or today()
+    end = parse_date(to, "--to") or start + dt.timedelta(days=365)
+    data = calendar_data(root, start.isoformat(), end.isoformat(), roll, contracts_file)
     if json_:
         out.emit_json("calendar", data)
     else:
@@ -115,11 +113,7 @@ def tour_cmd(
         render_datasets,
     )
 
-    day = dt.date.fromisoformat(as_of) if as_of and is_iso(as_of) else today()
-    if as_of and not is_iso(as_of):
-        raise InputError(
-            "not a date", source="--as-of", value=as_of, expected="a date as YYYY-MM-DD"
-        )
+    day = parse_date(as_of, "--as-of") or today()
     render_contracts(contracts_data(None, as_of=day))
     end = (day + dt.timedelta(days=200)).isoformat()
     render_calendar("ES", calendar_data("ES", day.isoformat(), end, "cme", None))
