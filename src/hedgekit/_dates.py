@@ -48,7 +48,10 @@ def to_date(value: DateLike, parameter: str) -> dt.date:
             except ValueError:
                 pass
         raise InputError(
-            "not a valid ISO date", source=parameter, value=value, expected="'YYYY-MM-DD'"
+            "not a date (not a valid ISO date)",
+            source=parameter,
+            value=value,
+            expected="'YYYY-MM-DD'",
         )
     raise InputError("not a date", source=parameter, value=repr(value), expected=_EXPECTED)
 

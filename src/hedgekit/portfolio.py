@@ -14,14 +14,13 @@ share counts), which is what a beta estimated for today's hedge needs.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from hedgekit._dates import to_date, to_timestamp
 from hedgekit._typing import DateLike, Float64Array
 from hedgekit.data import Holdings, validate_prices
 from hedgekit.errors import InputError
@@ -34,8 +33,6 @@ __all__ = [
     "value_holdings",
     "weights_at",
 ]
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,31 +102,8 @@ class PortfolioSnapshot:
 
 
 def _parse_date(value: DateLike, name: str) -> pd.Timestamp:
-    """Parse a date argument strictly (ISO text, date, naive midnight timestamp)."""
-    if isinstance(value, str):
-        # fromisoformat alone would also take '20240104' and '2024-W01-4' (Python >= 3.11)
-        try:
-            if _ISO_DATE.fullmatch(value) is None:
-                raise ValueError(value)
-            stamp = pd.Timestamp(dt.date.fromisoformat(value))
-        except ValueError as exc:
-            raise InputError(
-                "unparseable date", source=name, value=value, expected="YYYY-MM-DD"
-            ) from exc
-    else:
-        try:
-            stamp = pd.Timestamp(value)
-        except (TypeError, ValueError) as exc:
-            raise InputError("not a date", source=name, value=value, expected="a date") from exc
-    if not isinstance(stamp, pd.Timestamp) or pd.isna(stamp):
-        raise InputError("not a date", source=name, value=value, expected="a date")
-    if stamp.tz is not None:
-        raise InputError(
-            "date has a timezone", source=name, value=str(stamp), expected="a naive date"
-        )
-    if stamp != stamp.normalize():
-        raise InputError("date has a time of day", source=name, value=str(stamp), expected="a date")
-    return stamp
+    """Parse a date argument strictly (:func:`hedgekit._dates.to_date`) to a midnight stamp."""
+    return to_timestamp(to_date(value, name))
 
 
 def _row_at(prices: pd.DataFrame, as_of: pd.Timestamp) -> int:

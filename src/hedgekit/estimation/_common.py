@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from typing import Final, Literal, TypeAlias
 
@@ -10,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from hedgekit._constants import TRADING_DAYS_PER_YEAR, WEEKS_PER_YEAR
+from hedgekit._dates import to_date, to_timestamp
 from hedgekit._typing import DateLike, Float64Array
 from hedgekit.errors import InputError
 
@@ -53,26 +53,11 @@ def check_min_obs(min_obs: int, *, source: str = "min_obs") -> int:
 
 
 def parse_date(value: DateLike | None, *, source: str) -> pd.Timestamp | None:
-    """Parse a date strictly to a tz-naive midnight ``Timestamp`` (``None`` passes through)."""
-    if value is None:
-        return None
-    if not isinstance(value, str | dt.date | pd.Timestamp | np.datetime64):
-        raise InputError(
-            "not a date", source=source, value=value, expected="an ISO date string or a date"
-        )
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError) as exc:
-        raise InputError(
-            "not a date", source=source, value=value, expected="an ISO date such as 2020-03-20"
-        ) from exc
-    if pd.isna(ts):
-        raise InputError("not a date", source=source, value=value, expected="a date, not NaT")
-    if ts.tz is not None:
-        raise InputError(
-            "dates are tz-naive session dates", source=source, value=value, expected="no timezone"
-        )
-    return ts
+    """Parse a date strictly (:func:`hedgekit._dates.to_date`) to a tz-naive midnight stamp.
+
+    ``None`` passes through.
+    """
+    return None if value is None else to_timestamp(to_date(value, source))
 
 
 def iso(ts: pd.Timestamp | None) -> str | None:
