@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
 import numpy as np
 
+from hedgekit._dates import to_date
 from hedgekit.errors import InputError
 
 if TYPE_CHECKING:
@@ -77,18 +78,8 @@ INDEX_MEASURES: Final = frozenset({"index_close", "index_change", "index_max_clo
 
 
 def _date(value: object, name: str) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise InputError("not a date", source=name, value=value, expected="a date as YYYY-MM-DD")
+    """``None``, or a strict date (:func:`hedgekit._dates.to_date`)."""
+    return None if value is None else to_date(value, name)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from hedgekit._dates import to_date
 from hedgekit.errors import InputError
 
 if TYPE_CHECKING:
@@ -277,16 +278,13 @@ class SweepSpec:
 
 
 def _date(value: object, source: str, key: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise InputError("not a date", source=source, column=key, value=value, expected="YYYY-MM-DD")
+    """A TOML date or ``YYYY-MM-DD`` text (shared strict parser); errors name the key."""
+    try:
+        return to_date(value, key)  # type: ignore[arg-type]
+    except InputError:
+        raise InputError(
+            "not a date", source=source, column=key, value=value, expected="YYYY-MM-DD"
+        ) from None
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
