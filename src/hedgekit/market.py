@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -32,9 +32,16 @@ from hedgekit.errors import InputError
 
 __all__ = [
     "Observation",
+    "Origin",
     "dividend_yield_from_total_return",
     "latest_observation",
 ]
+
+
+#: Where a market figure comes from: the bundled history as published (``bundled``), the
+#: user's command line or file (``user``), or computed from other figures (``derived``: a
+#: carry fair value, an implied dividend yield). ``source`` says which data and how.
+Origin = Literal["bundled", "user", "derived"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +60,8 @@ class Observation:
         Dataset or user option it came from.
     unit
         Unit of ``value``.
+    origin
+        ``bundled``, ``user`` or ``derived`` (see :data:`Origin`).
     """
 
     value: float
@@ -60,6 +69,7 @@ class Observation:
     requested: dt.date
     source: str
     unit: str
+    origin: Origin = "bundled"
 
     @property
     def stale_days(self) -> int:

@@ -91,7 +91,11 @@ def test_example_portfolio_plan_on_bundled_data() -> None:
     assert plan.sizing.hedge_ratio_effective <= 1.0
     # market inputs are dated
     assert plan.market.index_level.observed == plan.as_of
-    assert plan.market.contract.long == "ESU2024"
+    # ESU2024 rolls on 2024-09-12, two sessions later: the hedge opens in ESZ2024, the
+    # contract it will hold, instead of being rolled within days
+    assert plan.market.held_contract.long == "ESU2024"
+    assert plan.market.contract.long == "ESZ2024"
+    assert any("opened in ESZ2024" in note for note in plan.notes)
 
 
 def test_scenario_table_protects_about_the_hedged_share() -> None:

@@ -28,41 +28,37 @@ def test_value_mode_default_date_has_fresh_inputs(
     assert any("No date given" in note for note in data["notes"])
 
 
-def test_dividend_yield_implied_by_the_futures_is_a_quarter_median_and_disclosed(
+def test_ndx_dividend_yield_is_measured_on_qqq_and_disclosed(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    # No NASDAQ-100 dividend series is bundled: the yield is implied by the NQ closes,
-    # q_t = r_t - ln(F_t/S_t)/tau_t (Hull 11e §5.4), on sessions at least 20 days before
-    # the contract's last trading day, and the median of the last 63 is used. A single close
-    # 10 days before expiry (2024-09-10) gave -1.80%, from timing noise magnified by 1/tau.
+    # No NASDAQ-100 total-return series is bundled: the yield is the trailing 12-month
+    # growth of QQQ's dividend-adjusted close above the index, plus QQQ's 0.20% expense
+    # ratio (Invesco QQQ prospectus), the median over the last 63 sessions. Recomputed here
+    # by hand with pandas from the two bundled series.
     import numpy as np
     import pandas as pd
-
-    from hedgekit import datasets
-    from hedgekit.calendar import ContractCode, last_trading_day
-    from hedgekit.pricing import tbill_discount_to_continuous
 
     holdings = Path(__file__).parents[2] / "examples" / "tech_portfolio.csv"
     assert main(["plan", "--holdings", str(holdings), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)["data"]
-    q = data["market"]["dividend_yield"]["value"]
-    assert data["market"]["dividend_yield"]["source"].startswith("median of 63 yields")
+    q = data["market"]["dividend_yield"]
+    assert q["origin"] == "derived"
+    assert "QQQ" in q["source"]
 
-    nq = datasets.load_futures_front("NQ").loc[:"2024-09-10"]
+    as_of = pd.Timestamp(data["as_of"])
+    qqq = datasets.load_etf("QQQ")["close"]
     ndx = datasets.load_ndx()["close"]
-    nq = nq.loc[nq.index.isin(ndx.index)]
-    dtb3 = datasets.load_tbill_3m()["discount_pct"].dropna()
-    rate = dtb3.reindex(nq.index, method="ffill")  # bond calendar: latest quote on or before
-    ltd = nq["inferred_contract"].map(
-        lambda c: pd.Timestamp(last_trading_day(ContractCode.parse(c)))
-    )
-    days = (ltd - nq.index.to_series()).dt.days
-    keep = days >= 20
-    tau = days[keep] / 365.0
-    r = tbill_discount_to_continuous(rate[keep].to_numpy())
-    implied = r - np.log(nq["close"][keep] / ndx.loc[nq.index[keep]]) / tau
-    assert q == pytest.approx(float(np.median(implied.iloc[-63:])), abs=1e-12)
+    common = qqq.index.intersection(ndx.index)
+    excess = np.log(qqq.loc[common]) - np.log(ndx.loc[common])
+    trailing = []
+    for day in common[common <= as_of][-63:]:
+        past = common[common <= day - pd.Timedelta(days=365)][-1]
+        years = (day - past).days / 365.0
+        trailing.append((excess[day] - excess[past]) / years + 0.0020)
+    assert q["value"] == pytest.approx(float(np.median(trailing)), abs=1e-12)
+    # a NASDAQ-100 yield is well below the S&P 500's and positive (about 0.6-0.9%)
+    assert 0.004 < q["value"] < 0.012
     notes = [n for n in data["notes"] if n.startswith("NDX dividend yield")]
     assert len(notes) == 1
-    assert f"{q:.2%}" in notes[0]
+    assert f"{q['value']:.2%}" in notes[0]
     assert "--dividend-yield" in notes[0]

@@ -76,6 +76,7 @@ _MICRO_SPECS = (
 BUILTIN_CONTRACTS: tuple[ContractSpec, ...] = (
     ContractSpec(
         root="ES",
+        listed=dt.date(1997, 9, 9),
         name="E-mini S&P 500",
         index="SPX",
         multiplier_usd=50.0,
@@ -93,6 +94,7 @@ BUILTIN_CONTRACTS: tuple[ContractSpec, ...] = (
     ),
     ContractSpec(
         root="MES",
+        listed=dt.date(2019, 5, 6),
         name="Micro E-mini S&P 500",
         index="SPX",
         multiplier_usd=5.0,
@@ -108,6 +110,7 @@ BUILTIN_CONTRACTS: tuple[ContractSpec, ...] = (
     ),
     ContractSpec(
         root="NQ",
+        listed=dt.date(1999, 6, 21),
         name="E-mini Nasdaq-100",
         index="NDX",
         multiplier_usd=20.0,
@@ -124,6 +127,7 @@ BUILTIN_CONTRACTS: tuple[ContractSpec, ...] = (
     ),
     ContractSpec(
         root="MNQ",
+        listed=dt.date(2019, 5, 6),
         name="Micro E-mini Nasdaq-100",
         index="NDX",
         multiplier_usd=2.0,
@@ -139,6 +143,7 @@ BUILTIN_CONTRACTS: tuple[ContractSpec, ...] = (
     ),
     ContractSpec(
         root="RTY",
+        listed=dt.date(2017, 7, 10),
         name="E-mini Russell 2000",
         index="RUT",
         multiplier_usd=50.0,
@@ -155,6 +160,7 @@ BUILTIN_CONTRACTS: tuple[ContractSpec, ...] = (
     ),
     ContractSpec(
         root="M2K",
+        listed=dt.date(2019, 5, 6),
         name="Micro E-mini Russell 2000",
         index="RUT",
         multiplier_usd=5.0,
@@ -170,6 +176,7 @@ BUILTIN_CONTRACTS: tuple[ContractSpec, ...] = (
     ),
     ContractSpec(
         root="YM",
+        listed=dt.date(2002, 4, 4),
         name="E-mini Dow ($5)",
         index="DJI",
         multiplier_usd=5.0,
@@ -186,6 +193,7 @@ BUILTIN_CONTRACTS: tuple[ContractSpec, ...] = (
     ),
     ContractSpec(
         root="MYM",
+        listed=dt.date(2019, 5, 6),
         name="Micro E-mini Dow",
         index="DJI",
         multiplier_usd=0.5,

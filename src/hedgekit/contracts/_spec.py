@@ -213,6 +213,10 @@ class ContractSpec:
         Currency of every ``*_usd`` amount. Only "USD" is supported: see the package docstring.
     sources
         Citations for the specification.
+    listed
+        First trading day of the contract (CME Group launch notices: ES 1997-09-09, NQ
+        1999-06-21, YM 2002-04-04 on CBOT, RTY on CME 2017-07-10, the Micro E-minis
+        2019-05-06); ``None`` when unknown. No hedge offers a contract before it.
 
     Raises
     ------
@@ -231,6 +235,7 @@ class ContractSpec:
     full_size_root: str | None = None
     currency: str = "USD"
     sources: tuple[str, ...] = ()
+    listed: dt.date | None = None
 
     def __post_init__(self) -> None:
         root = _pattern(
@@ -292,6 +297,15 @@ class ContractSpec:
             )
         for i, citation in enumerate(sources):
             _text(citation, source=where, field=f"sources[{i}]", expected="a citation")
+        if self.listed is not None:
+            try:
+                listed = as_date(self.listed, parameter="listed")
+            except InputError as err:
+                raise InputError(
+                    err.message, source=where, column="listed", value=self.listed,
+                    expected="the date trading began, YYYY-MM-DD",
+                ) from None  # fmt: skip
+            object.__setattr__(self, "listed", listed)
         object.__setattr__(self, "multiplier_usd", multiplier)
         object.__setattr__(self, "tick_size_points", tick)
         object.__setattr__(self, "margins", margins)
@@ -411,6 +425,7 @@ class ContractSpec:
             "full_size_root": self.full_size_root,
             "currency": self.currency,
             "sources": list(self.sources),
+            "listed": None if self.listed is None else self.listed.isoformat(),
         }
 
     @classmethod

@@ -217,6 +217,7 @@ def contracts_to_toml(specs: Iterable[ContractSpec]) -> str:
             "exchange",
             "full_size_root",
             "currency",
+            "listed",
             "sources",
         ):
             if key == "sources" and data[key]:

@@ -32,19 +32,20 @@ from hedgekit.estimation import (
     vasicek_shrink,
 )
 from hedgekit.margin import MarginSummary, margin_requirements
-from hedgekit.plan._market_inputs import (
-    FUTURES_SERIES,
-    INDEX_KEYS,
-    INDEX_NAMES,
-    MAX_STALE_DIVIDEND_YIELD,
-    MarketInputs,
-    gather_market_inputs,
-    index_closes,
-)
 from hedgekit.plan._request import PlanRequest
 from hedgekit.portfolio import PortfolioSnapshot, portfolio_values, value_holdings
 from hedgekit.scenarios import Scenario, ScenarioComparison, compare_hedges
 from hedgekit.sizing import HedgeFraction, HedgeSizing, Leg, TargetBeta, size_hedge, tail_factor
+from hedgekit.snapshot import (
+    FUTURES_SERIES,
+    INDEX_KEYS,
+    INDEX_NAMES,
+    MarketInputs,
+    MarketOverrides,
+    index_closes,
+    resolve_as_of,
+    resolve_market,
+)
 
 #: Prior of the Vasicek shrinkage: mean 1 (the market) and a cross-sectional standard
 #: deviation of 0.5, about the dispersion of US large-cap betas (Vasicek 1973 uses the
@@ -166,27 +167,20 @@ def _as_date(value: Any) -> dt.date:
     return pd.Timestamp(value).date()
 
 
-def _default_as_of(request: PlanRequest, registry: ContractRegistry) -> dt.date:
-    """Latest index session on which every bundled input a value-and-beta plan reads exists.
+def _overrides(request: PlanRequest) -> MarketOverrides:
+    return MarketOverrides(
+        index_level=request.index_level,
+        futures_price=request.futures_price,
+        rate_annual=request.rate_annual,
+        dividend_yield=request.dividend_yield,
+    )
 
-    The bundled series end on different dates (the T-bill rate, the futures and the S&P 500
-    total-return index stop before the index closes), so the last index date alone would
-    ask for figures that are not there.
-    """
-    from hedgekit import datasets
 
-    index = "SPX" if request.contract.lower() == "auto" else registry.get(request.contract).index
-    closes = index_closes(index)
-    ends = [_as_date(closes.index[-1])]
-    if request.rate_annual is None:
-        ends.append(_as_date(datasets.load_tbill_3m()["discount_pct"].dropna().index[-1]))
-    if request.futures_price is None and index in FUTURES_SERIES:
-        front = datasets.load_futures_front(FUTURES_SERIES[index])["close"].dropna()
-        ends.append(_as_date(front.index[-1]))
-    if request.dividend_yield is None and index == "SPX":
-        tr_end = _as_date(datasets.load_sp500_tr()["close"].dropna().index[-1])
-        ends.append(tr_end + dt.timedelta(days=MAX_STALE_DIVIDEND_YIELD))
-    return _as_date(closes.loc[: pd.Timestamp(min(ends))].index[-1])
+def _date_indices(request: PlanRequest, registry: ContractRegistry) -> tuple[str, ...]:
+    """Indices whose inputs the plan date needs: the contract's, or all for ``auto``."""
+    if request.contract.lower() != "auto":
+        return (registry.get(request.contract).index,)
+    return INDEX_KEYS
 
 
 def _main_contract(registry: ContractRegistry, index: str) -> ContractSpec:
@@ -354,7 +348,20 @@ def make_plan(
                 expected="--holdings alone, or --value-usd with --beta",
             )
         px = prices_for(holdings, prices)
-        as_of = request.as_of or _as_date(px.index[-1])
+        priced = px[list(holdings.tickers)].dropna(how="any")
+        if priced.empty:
+            raise InputError(
+                "no date on which every holding has a price",
+                source="--prices" if prices is not None else "--holdings",
+                expected="prices of every ticker on at least one common date",
+            )
+        as_of, date_notes = resolve_as_of(
+            request.as_of,
+            _date_indices(request, registry),
+            _overrides(request),
+            extra=(("portfolio prices", _as_date(priced.index[-1])),),
+        )
+        notes.extend(date_notes)
         snapshot = value_holdings(holdings, px, as_of)
         last_priced = _as_date(px[list(holdings.tickers)].dropna(how="any").index[-1])
         if (
@@ -397,15 +404,11 @@ def make_plan(
                 expected="--holdings FILE, or --value-usd and --beta",
             )
         value = request.value_usd
-        if request.as_of is not None:
-            as_of = request.as_of
-        else:
-            as_of = _default_as_of(request, registry)
-            notes.append(
-                f"No date given: the plan uses {as_of}, the last bundled date on which every "
-                "market input it needs (index close, T-bill rate, dividend yield, futures "
-                "price) is available; give --as-of to choose another."
-            )
+        index_of_date = (
+            ("SPX",) if request.contract.lower() == "auto" else _date_indices(request, registry)
+        )
+        as_of, date_notes = resolve_as_of(request.as_of, index_of_date, _overrides(request))
+        notes.extend(date_notes)
 
     # the contract
     if request.contract.lower() == "auto":
@@ -441,14 +444,19 @@ def make_plan(
     else:  # pragma: no cover - ruled out above
         raise AssertionError
 
-    market = gather_market_inputs(
-        contract,
-        as_of,
-        index_level=request.index_level,
-        futures_price=request.futures_price,
-        rate_annual=request.rate_annual,
-        dividend_yield=request.dividend_yield,
-    )
+    market = resolve_market(contract, as_of, _overrides(request))
+    notes.extend(market.notes)
+    if micro is not None and micro.listed is not None and as_of < micro.listed:
+        notes.append(
+            f"No {micro.root} top-up: {micro.root} was listed on {micro.listed}, after the "
+            f"plan date; the hedge is in whole {contract.root} contracts."
+        )
+        micro = None
+    if contract.listed is not None and as_of < contract.listed:
+        notes.append(
+            f"{contract.root} was listed on {contract.listed}, after the plan date {as_of}: "
+            "this plan is hypothetical (a hedger then used the contracts of that time)."
+        )
     min_var = (
         _min_variance(port_returns, index, as_of, request, notes)
         if port_returns is not None
@@ -558,19 +566,14 @@ def make_plan(
     notes.extend(sizing.notes)
     if market.futures_price_source == "fair value":
         notes.append(
-            f"No bundled price of {market.contract} on {as_of}: the futures price is its carry "
-            f"fair value {market.fair_value:,.2f}."
+            f"No bundled close of {market.contract} on {as_of}: the futures price is its carry "
+            f"fair value {market.fair_value:,.2f} ({market.futures.source})."
         )
-    if market.dividend_yield.source.startswith("median of"):
+    if market.dividend_yield.origin == "derived":
         notes.append(
-            f"{market.index} dividend yield {market.dividend_yield.value:.2%}: the "
-            f"{market.dividend_yield.source}; give --dividend-yield to use another."
-        )
-    if market.dividend_yield.stale_days > 30:
-        notes.append(
-            f"Dividend yield {market.dividend_yield.value:.2%} is the latest bundled figure, "
-            f"from {market.dividend_yield.observed} ({market.dividend_yield.stale_days} days "
-            "before the plan date); give --dividend-yield to use another."
+            f"{market.index} dividend yield {market.dividend_yield.value:.2%}: "
+            f"{market.dividend_yield.source}, observed {market.dividend_yield.observed}; "
+            "give --dividend-yield to use another."
         )
     return HedgePlan(
         request=request,
@@ -634,7 +637,8 @@ def _rolled_to_horizon(
         for label, sizing in hedges.items()
     }
     notes.append(
-        f"The scenarios keep the hedge to {horizon_end}: it is rolled {rolls} time(s) "
+        f"The scenarios keep the hedge to {horizon_end}: it is rolled "
+        f"{'once' if rolls == 1 else f'{rolls} times'} "
         f"(first on {market.roll_date}) and ends in {code}; rolls are taken at the fair "
         "calendar spread, and each roll adds a round trip of commission and slippage."
     )
@@ -663,7 +667,9 @@ def _joint_legs(
         main = _main_contract(registry, index)
         micro = registry.micro_for(main.root) if request.use_micro else None
         try:
-            market = gather_market_inputs(main, as_of)
+            # the user's rate reaches every index; their level, price and yield are the
+            # plan index's own
+            market = resolve_market(main, as_of, MarketOverrides(rate_annual=request.rate_annual))
         except HedgekitError as exc:
             notes.append(f"Joint hedge: no {index} price at {as_of} ({exc}); not sized.")
             return ()
