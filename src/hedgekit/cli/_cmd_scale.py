@@ -82,18 +82,6 @@ def _check_report(path: str | None) -> Path | None:
 # --------------------------------------------------------------------------- stress
 
 
-def _dividend_yield_default() -> tuple[float, str]:
-    """The S&P 500's trailing dividend yield at the last date of the total-return index."""
-    from hedgekit.datasets import load_sp500, load_sp500_tr
-    from hedgekit.market import dividend_yield_from_total_return
-
-    tr = load_sp500_tr()["close"]
-    price = load_sp500()["close"].reindex(tr.index)
-    q = dividend_yield_from_total_return(tr, price).dropna()
-    day = q.index[-1].date().isoformat()
-    return float(q.iloc[-1]), f"S&P 500 trailing 12-month yield from the total-return index, {day}"
-
-
 def stress_data(
     *,
     model: str,
@@ -128,8 +116,7 @@ def stress_data(
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[dict[str, Any], Any, dict[str, Any]]:
     """Run the stress; return the JSON data, the result and its summary."""
-    import numpy as np
-
+    from hedgekit.contracts import get_contract
     from hedgekit.montecarlo import (
         DEFAULT_BUFFER_MULTIPLES,
         Garch11,
@@ -139,31 +126,28 @@ def stress_data(
         historical_sample,
         run_stress,
     )
+    from hedgekit.snapshot import MarketOverrides, resolve_as_of, resolve_market
 
+    spec_contract = get_contract(contract)
+    overrides = MarketOverrides(
+        index_level=index_level, rate_annual=rate, dividend_yield=dividend_yield
+    )
+    day, notes = resolve_as_of(parse_date(as_of, "--as-of"), (spec_contract.index,), overrides)
+    market = resolve_market(spec_contract, day, overrides)
+    notes.extend(market.notes)
     start_sample = parse_date(sample_start, "--sample-start")
     end_sample = parse_date(sample_end, "--sample-end")
-    sample = historical_sample(start_sample, end_sample)
-    day = parse_date(as_of, "--as-of") or sample.last_date
-    pos = int(np.searchsorted(sample.dates, np.datetime64(day, "D"), side="right")) - 1
-    if pos < 0 and (index_level is None or rate is None):
-        raise InputError(
-            "no sample session on or before this date to read the index and rate from",
-            source="--as-of", value=day.isoformat(),
-            expected=f"on or after {sample.first_date}, or give --index-level and --rate",
-        )  # fmt: skip
-    inputs: dict[str, Any] = {"as_of": day.isoformat()}
-    observed = str(sample.dates[pos]) if pos >= 0 else None
-    s0 = float(sample.index_close[pos]) if index_level is None else index_level
-    r0 = float(sample.rate_annual[pos]) if rate is None else rate
-    inputs["index_level"] = {"value": s0, "source": f"S&P 500 close {observed}"
-                             if index_level is None else "--index-level"}  # fmt: skip
-    inputs["rate_annual"] = {"value": r0, "source": f"FRED DTB3 {observed}, continuous"
-                             if rate is None else "--rate"}  # fmt: skip
-    if dividend_yield is None:
-        q, q_source = _dividend_yield_default()
-    else:
-        q, q_source = dividend_yield, "--dividend-yield"
-    inputs["dividend_yield"] = {"value": q, "source": q_source}
+    sample = historical_sample(start_sample, end_sample, index=spec_contract.index)
+    s0, r0, q = market.index_level.value, market.rate.value, market.dividend_yield.value
+    inputs: dict[str, Any] = {
+        "as_of": day.isoformat(),
+        "index": market.index,
+        "index_level": market.index_level.to_dict(),
+        "rate_annual": market.rate.to_dict(),
+        "dividend_yield": market.dividend_yield.to_dict(),
+        "market": market.to_dict(),
+        "notes": notes,
+    }
 
     name = choice(model, "model", ("bootstrap", "gbm", "garch"))
     if name == "bootstrap":
@@ -269,6 +253,11 @@ def _render_stress(data: dict[str, Any]) -> None:
                       "none" if b is None else
                       f"{b:.2f}x initial = {out.usd(item['margin_account_usd'])}"])  # fmt: skip
     c.print(out.table("Margin calls and buffer", ["", ""], mrows))
+    notes = data.get("inputs", {}).get("notes", [])
+    if notes:
+        c.print("Notes")
+        for note in notes:
+            c.print(f"- {note}")
 
 
 @app.command("stress")
@@ -313,8 +302,12 @@ def stress_cmd(
         float | None, typer.Option("--maintenance-margin", help="USD per contract.")
     ] = None,
     buffer: Annotated[
-        float, typer.Option("--buffer", help="Starting margin account / initial margin.")
-    ] = 1.0,
+        float,
+        typer.Option(
+            "--buffer",
+            help="Starting margin account / initial margin (default 1.5, the plan's advice).",
+        ),
+    ] = 1.5,
     call_source: Annotated[
         str, typer.Option("--call-source", help="cash | stock: where calls are paid from.")
     ] = "cash",

@@ -222,34 +222,47 @@ def align_sample(
 
 
 def historical_sample(
-    start: DateLike | None = None, end: DateLike | None = None
+    start: DateLike | None = None, end: DateLike | None = None, *, index: str = "SPX"
 ) -> HistoricalSample:
-    """The bundled sample: S&P 500 (Yahoo ^GSPC), CBOE VIX and FRED DTB3 on common sessions.
+    """The bundled sample: an index's closes, CBOE VIX and FRED DTB3 on common sessions.
 
     Parameters
     ----------
     start, end
-        Optional span (inclusive); by default all common sessions (1990-01-02 .. 2026-01-29
-        with the bundled data).
+        Optional span (inclusive); by default all common sessions (from 1990-01-02 for the
+        S&P 500 to the last T-bill observation, 2026-01-29, with the bundled data).
+    index
+        ``SPX`` (Yahoo ^GSPC), ``NDX`` or ``RUT``: the index of the hedge contract, so an NQ
+        or RTY stress resamples the returns of its own index. The VIX (an S&P 500 measure)
+        is kept as the common volatility state.
 
     Returns
     -------
     HistoricalSample
     """
-    from hedgekit.datasets import load_sp500, load_tbill_3m, load_vix
+    from hedgekit.datasets import load_index, load_tbill_3m, load_vix
     from hedgekit.pricing import tbill_discount_to_continuous
 
-    spx = load_sp500()["close"]
+    names = {"SPX": "S&P 500 close (Yahoo ^GSPC)", "NDX": "NASDAQ-100 close",
+             "RUT": "Russell 2000 close"}  # fmt: skip
+    if index not in names:
+        raise InputError(
+            f"no bundled history of the index {index} to sample",
+            source="--contract",
+            value=index,
+            expected="a contract on the S&P 500, NASDAQ-100 or Russell 2000",
+        )
+    closes = load_index(index)["close"]  # type: ignore[arg-type]
     vix = load_vix()["close"]
     dtb3 = load_tbill_3m()["discount_pct"]
     rate = pd.Series(
         tbill_discount_to_continuous(dtb3.to_numpy(dtype=np.float64)), index=dtb3.index
     )
     return align_sample(
-        spx,
+        closes,
         vix,
         rate,
         start=start,
         end=end,
-        source="S&P 500 close (Yahoo ^GSPC), CBOE VIX close, FRED DTB3 as a continuous rate",
+        source=f"{names[index]}, CBOE VIX close, FRED DTB3 as a continuous rate",
     )

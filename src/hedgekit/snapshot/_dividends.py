@@ -113,7 +113,7 @@ def _etf_yield(index: str) -> pd.DataFrame:
 
     ticker, expense = ETF_PROXY[index]
     etf = datasets.load_etf(ticker)["close"].dropna()  # type: ignore[arg-type]
-    spot = datasets.load_index(index)["close"].dropna()  # type: ignore[arg-type]
+    spot = datasets.load_index(index)["close"].dropna()
     common = etf.index.intersection(spot.index)
     trailing = (
         dividend_yield_from_total_return(etf.loc[common], spot.loc[common]).dropna() + expense
@@ -204,7 +204,7 @@ def dividend_yield_at(index: str, as_of: dt.date) -> tuple[Observation, str | No
             f"no bundled dividend yield for {index} on {as_of.isoformat()} (bundled: {span})",
             source="--dividend-yield",
             value=as_of.isoformat(),
-            expected="--dividend-yield (continuous, e.g. 0.013 for 1.3%), or a date in " + span,
+            expected="--dividend-yield (continuous, e.g. 0.013 for 1.3%), or an --as-of in " + span,
         )
     observed = series.dates[pos].date()
     ticker, expense = ETF_PROXY[index]

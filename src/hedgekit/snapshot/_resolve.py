@@ -250,7 +250,7 @@ def index_closes(index: str) -> pd.Series:
             f"no {INDEX_NAMES.get(index, index)} ({index}) history is bundled; give "
             "--index-level, --dividend-yield and --beta for contracts on it"
         )
-    return datasets.load_index(index)["close"]  # type: ignore[arg-type]
+    return datasets.load_index(index)["close"]
 
 
 def _last(series: pd.Series) -> dt.date:
@@ -473,11 +473,12 @@ def resolve_market(
     elif level.origin == "bundled" and index in FUTURES_SERIES:
         front = datasets.load_futures_front(FUTURES_SERIES[index])
         stamp = pd.Timestamp(level.observed)
-        if stamp in front.index and not math.isnan(float(front.loc[stamp, "close"])):
+        close = float(front["close"].get(stamp, math.nan))
+        if not math.isnan(close):
             label = str(front.loc[stamp, "inferred_contract"])
             if label == f"{FUTURES_SERIES[index]}{code.month_code}{code.year}":
                 futures = Observation(
-                    float(front.loc[stamp, "close"]),
+                    close,
                     level.observed,
                     as_of,
                     f"{FUTURES_SERIES[index]} front-month close ({label})",
