@@ -252,7 +252,7 @@ def historical_sample(
             value=index,
             expected="a contract on the S&P 500, NASDAQ-100 or Russell 2000",
         )
-    closes = load_index(index)["close"]  # type: ignore[arg-type]
+    closes = load_index(index)["close"]
     vix = load_vix()["close"]
     dtb3 = load_tbill_3m()["discount_pct"]
     rate = pd.Series(
