@@ -170,10 +170,22 @@ def test_fair_mode_and_other_roots() -> None:
     hist = load_history(nq)
     assert (hist.source_hold == "fair value").all()
     assert hist.multiplier_usd == 20.0
-    with pytest.raises(InputError, match="dividend yield"):
-        load_history(BacktestSpec("2015-03-02", "2015-04-30", PORTFOLIO, contract="NQ"))
-    with pytest.raises(InputError, match="dividend yield"):
-        load_history(BacktestSpec("2025-03-03", "2025-04-30", PORTFOLIO))
+    # the backtest's yield is the plan's (hedgekit.snapshot): QQQ against the NASDAQ-100,
+    # and SPY against the S&P 500 after the total-return index ends (2024-02-16)
+    from hedgekit.snapshot import dividend_yield_at
+
+    for spec in (
+        BacktestSpec("2015-03-02", "2015-04-30", PORTFOLIO, contract="NQ"),
+        BacktestSpec("2025-03-03", "2025-04-30", PORTFOLIO),
+    ):
+        hist = load_history(spec)
+        day = hist.dates[10].date()
+        index = "NDX" if spec.contract == "NQ" else "SPX"
+        assert hist.dividend_yield[10] == dividend_yield_at(index, day)[0].value
+    # before QQQ has a year and a quarter of history there is no NASDAQ-100 yield
+    with pytest.raises(InputError, match="dividend yield") as err:
+        load_history(BacktestSpec("1999-07-01", "1999-08-31", PORTFOLIO, contract="NQ"))
+    assert err.value.source == "--index-dividend-yield"
 
 
 def test_holdings_portfolio_uses_adjusted_prices() -> None:

@@ -7,8 +7,9 @@ Everything comes from the bundled datasets (:mod:`hedgekit.datasets`, the I/O la
   (:func:`hedgekit.pricing.tbill_discount_to_continuous`, 91 days) and carried forward onto
   the sessions: each session takes the latest observation dated on or before it (DTB3
   follows the bond-market calendar); more than 10 calendar days stale raises;
-* index dividend yield: implied by the S&P 500 total-return index over a trailing year
-  (:func:`hedgekit.market.dividend_yield_from_total_return`), or a constant given;
+* index dividend yield: the plan's rule, :func:`hedgekit.snapshot.dividend_yield_series`
+  (the S&P 500 total-return index while it runs, then the index's ETF against the index,
+  never below zero), or a constant given;
 * the held contract per session from :func:`hedgekit.calendar.held_by_session` under the
   roll rule; the position moves at the roll date's close;
 * its price: the CHRIS ES1 settlement (``hedgekit.datasets.load_es_front_month``) when that
@@ -127,28 +128,22 @@ def _rates_on(sessions: pd.DatetimeIndex) -> Float64Array:
 def _dividend_yield_on(
     sessions: pd.DatetimeIndex, index_key: str, given: float | None
 ) -> Float64Array:
+    """The index's dividend yield per session: the plan's rule (:mod:`hedgekit.snapshot`)."""
     if given is not None:
         return np.full(len(sessions), float(given))
-    if index_key != "SPX":
-        raise InputError(
-            f"no bundled dividend yield for {index_key}",
-            source="index_dividend_yield",
-            expected="a constant dividend yield (e.g. 0.012)",
-        )
-    from hedgekit.datasets import load_sp500, load_sp500_tr
-    from hedgekit.market import dividend_yield_from_total_return
+    from hedgekit.snapshot import dividend_yield_series
 
-    q = dividend_yield_from_total_return(load_sp500_tr()["close"], load_sp500()["close"])
-    out = q.reindex(sessions).to_numpy(dtype=np.float64)
+    series = dividend_yield_series(index_key)
+    out = series.on(sessions)
     if np.isnan(out).any():
         i = int(np.flatnonzero(np.isnan(out))[0])
         raise InputError(
-            "no S&P 500 dividend yield on this session (the total-return index covers "
-            "1988-01-04..2024-02-16, with a year of warm-up)",
-            source="index_dividend_yield",
+            f"no bundled {index_key} dividend yield on this session (bundled from "
+            f"{series.dates[0].date()} to {series.dates[-1].date()})",
+            source="--index-dividend-yield",
             value=str(sessions[i].date()),
-            expected="a constant index_dividend_yield for this period "
-            "(CLI: --index-dividend-yield)",
+            expected="a constant index dividend yield for this period (backtest: "
+            "--index-dividend-yield 0.015; sweep: --grid backtest.index_dividend_yield=0.015)",
         )
     return out
 
