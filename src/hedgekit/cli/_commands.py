@@ -146,6 +146,45 @@ def datasets_data() -> list[dict[str, Any]]:
     return rows
 
 
+def usable_dates_data() -> list[dict[str, Any]]:
+    """The latest usable date per bundled index (the default date of every command)."""
+    from hedgekit.snapshot import INDEX_KEYS, INDEX_NAMES, latest_usable_date
+
+    rows: list[dict[str, Any]] = []
+    for index in INDEX_KEYS:
+        usable = latest_usable_date((index,))
+        rows.append(
+            {
+                "index": index,
+                "name": INDEX_NAMES[index],
+                "latest_usable_date": usable.date.isoformat(),
+                "set_by": usable.binding,
+                "inputs": [{"input": k, "last_date": d.isoformat()} for k, d in usable.limits],
+            }
+        )
+    return rows
+
+
+def render_usable_dates(rows: list[dict[str, Any]]) -> None:
+    """Print the latest usable date per index."""
+    body = []
+    for r in rows:
+        ends = {i["input"]: i["last_date"] for i in r["inputs"]}
+        body.append(
+            [f"{r['name']} ({r['index']})", r["latest_usable_date"],
+             f"{r['set_by']} ends {ends[r['set_by']]}"]
+        )  # fmt: skip
+    c = out.console()
+    c.print(out.table("Latest usable date", ["index", "latest usable date", "set by"], body))
+    c.print(
+        "Without --as-of every command works on the latest usable date of its contract's "
+        "index: the last NYSE session on which the index close, the T-bill rate and the "
+        "dividend yield are all observed (and, with a holdings file, the portfolio's prices). "
+        "An input you give (--rate, --index-level, --dividend-yield) sets no limit.",
+        style="dim",
+    )
+
+
 def render_datasets(rows: list[dict[str, Any]]) -> None:
     """Print the dataset table."""
     body = [
