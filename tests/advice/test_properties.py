@@ -133,9 +133,7 @@ def test_over_hedged_fires_exactly_when_a_ratio_exceeds_one(facts: PlanFacts) ->
     fired = any(a.code == "OVER_HEDGED" for a in evaluate(facts))
     # an over-hedge from rounding alone within the plan's net-short tolerance is accepted
     eff_cap = 1.0 + facts.net_short_tolerance
-    above = (
-        facts.hedge_ratio_target > 1.0 + 1e-9 or facts.hedge_ratio_effective > eff_cap + 1e-9
-    )
+    above = facts.hedge_ratio_target > 1.0 + 1e-9 or facts.hedge_ratio_effective > eff_cap + 1e-9
     assert fired == above
 
 

@@ -370,14 +370,16 @@ def test_over_hedge_within_tolerance_is_kept_when_closer() -> None:
     assert g.over.distance_to_target == pytest.approx(0.1 / 30.9)
     assert g.under.distance_to_target == pytest.approx(0.9 / 30.9)
     assert s.residual_beta_dollars_usd == pytest.approx(772_500 - 31 * 25_000)
-    assert "3 ES + 1 MES" in s.notes[0] and "3 ES + 0 MES" in s.notes[0]
+    assert "3 ES + 1 MES" in s.notes[0]
+    assert "3 ES + 0 MES" in s.notes[0]
     doc = json.loads(json.dumps(s.to_dict()))
     assert doc["net_short_guard"]["chosen"] == "over"
     assert doc["net_short_tolerance"] == 0.01
     # tolerance 0 forbids it
     z = size_hedge(772_500, 1.0, 5_000, ES, 1.0, micro=MES, net_short_tolerance=0.0)
     assert [(leg.root, leg.quantity) for leg in z.legs] == [("ES", -3), ("MES", 0)]
-    assert z.net_short_guard is not None and z.net_short_guard.chosen == "under"
+    assert z.net_short_guard is not None
+    assert z.net_short_guard.chosen == "under"
     assert "tolerance 0" in z.notes[0]
 
 

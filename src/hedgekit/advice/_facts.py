@@ -88,9 +88,10 @@ class PlanFacts:
 
     The hedge is futures on one index: ``contract_root`` contracts, optionally topped up
     with ``micro_contracts`` of ``micro_root``; short when the hedge ratios are positive,
-    long (adding exposure, a target beta above the portfolio's) when they are negative. The beta-weighted exposure is
-    ``beta × portfolio_value_usd`` and the minimum-variance number of contracts is
-    ``exact_contracts = hedge_ratio_target × beta × portfolio_value_usd /
+    long (adding exposure, a target beta above the portfolio's) when they are negative.
+    The beta-weighted exposure is ``beta × portfolio_value_usd`` and the
+    minimum-variance number of contracts is ``exact_contracts = |hedge_ratio_target| ×
+    beta × portfolio_value_usd /
     contract_notional_usd`` (Hull, *Options, Futures and Other Derivatives*, 11th ed.,
     §3.5, :math:`N^* = \beta V_A / V_F`). The record is taken as given: the rules do not
     recompute one field from the others.

@@ -513,8 +513,8 @@ def check_thin_buffer(facts: PlanFacts, limits: AdviceLimits) -> Advice | None:
     WARNING; DANGER when the cash does not cover the initial margin itself. A short
     futures position loses ``r × N × F`` when the index rises by ``r`` (a long one when it
     falls) and is settled daily (Hull §2.4, "The operation of margin accounts"); the buffer
-    lasts until ``|r| = buffer / (|h_eff| × β × V)``. Guide, Margin Management ("Safe Margin = Initial
-    Margin × 1.5") and Mistake #2.
+    lasts until ``|r| = buffer / (|h_eff| × β × V)``. Guide, Margin Management ("Safe Margin =
+    Initial Margin × 1.5") and Mistake #2.
     """
     margin, buffer = facts.margin_initial_usd, facts.cash_buffer_usd
     if margin is None or buffer is None or margin <= 0.0:

@@ -45,9 +45,9 @@ __all__ = [
     "HedgeSizing",
     "Leg",
     "NetShortGuard",
-    "RoundingCandidate",
     "PriceBasis",
     "PriceBasisComparison",
+    "RoundingCandidate",
     "size_hedge",
     "tail_factor",
 ]
