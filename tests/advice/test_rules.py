@@ -542,3 +542,78 @@ def test_evaluate_orders_by_severity_then_code() -> None:
         (Severity.WARNING, "LOW_FIT"),
         (Severity.INFO, "SMALL_SHARE_OF_WEALTH"),
     ]
+
+
+# --- LONG_FUTURES and the net-short tolerance ------------------------------------------------
+
+
+def long_facts(**changes: Any) -> PlanFacts:
+    """$500,000 at beta 1.0 raised to 1.5: buy 0.5 × 500,000 / 250,000 = 1 ES.
+
+    Hedge ratios (beta − target)/beta = (1 − 1.5)/1 = −0.5: the futures add half the
+    beta exposure.
+    """
+    base: dict[str, Any] = {
+        "hedge_ratio_target": -0.5,
+        "hedge_ratio_effective": -0.5,
+        "exact_contracts": 1.0,
+        "whole_contracts": 1,
+    }
+    base.update(changes)
+    return facts(**base)
+
+
+def test_long_futures_warns_of_leverage_and_margin_calls_on_falls() -> None:
+    a = only("LONG_FUTURES", long_facts())
+    assert a is not None
+    assert a.severity is Severity.WARNING
+    # beta after = 1.0 × (1 + 0.5) = 1.5; added exposure 0.5 × 500,000 = 250,000;
+    # a 10% fall loses 0.1 × 750,000 = 75,000 instead of 50,000.
+    assert a.numbers["beta_after"] == pytest.approx(1.5)
+    assert a.numbers["added_exposure_usd"] == pytest.approx(250_000.0)
+    assert a.numbers["loss_if_index_down_10pct_usd"] == pytest.approx(75_000.0)
+    assert a.numbers["unhedged_loss_if_index_down_10pct_usd"] == pytest.approx(50_000.0)
+    assert "leverage" in a.message
+    assert "FALLS" in a.message
+    assert "1 ES" in a.message
+    assert "$75,000" in a.message
+    # a hedge is not protection asked for: the hedging rules stay quiet
+    codes = {x.code for x in evaluate(long_facts())}
+    assert codes == {"LONG_FUTURES"}
+
+
+def test_no_long_futures_warning_for_a_short_hedge() -> None:
+    assert only("LONG_FUTURES", facts()) is None
+    assert only("LONG_FUTURES", facts(hedge_ratio_target=0.0, hedge_ratio_effective=0.0)) is None
+
+
+def test_thin_buffer_of_long_futures_names_a_fall() -> None:
+    # long 1 ES = 250,000 of exposure: a 30,000 buffer lasts a 12% fall (30,000 / 250,000)
+    f = long_facts(margin_initial_usd=24_000.0, cash_buffer_usd=30_000.0)
+    a = only("THIN_MARGIN_BUFFER", f)
+    assert a is not None
+    assert a.numbers["index_fall_to_exhaust_buffer"] == pytest.approx(30_000 / 250_000)
+    assert "index fall of 12.0%" in a.message
+
+
+def test_roll_due_for_long_futures() -> None:
+    f = long_facts(
+        as_of=dt.date(2024, 1, 12),
+        next_roll_date=dt.date(2024, 3, 7),
+        horizon_end=dt.date(2024, 4, 12),
+    )
+    a = only("ROLL_DUE", f)
+    assert a is not None
+    assert "exposure it adds ends" in a.message
+
+
+def test_over_hedge_within_net_short_tolerance_is_accepted() -> None:
+    # target 100%, whole contracts 100.5%: within a 1% tolerance, no OVER_HEDGED
+    f = facts(hedge_ratio_effective=1.005, net_short_tolerance=0.01)
+    assert only("OVER_HEDGED", f) is None
+    # beyond it, or with tolerance 0, it fires
+    assert only("OVER_HEDGED", dataclasses.replace(f, hedge_ratio_effective=1.02)) is not None
+    assert only("OVER_HEDGED", dataclasses.replace(f, net_short_tolerance=0.0)) is not None
+    # a stricter limit than 100% is not widened by the tolerance
+    strict = AdviceLimits(max_hedge_ratio=0.9)
+    assert only("OVER_HEDGED", facts(hedge_ratio_effective=0.95, net_short_tolerance=0.1), strict)

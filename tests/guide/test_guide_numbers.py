@@ -312,7 +312,14 @@ def test_09_nearest_counts_past_100_percent(
     guide_share = guide_n * spec.notional_usd(price) / (beta * value)
     assert guide_share > 1.0  # the guide's count is net short
     assert 0.0 < whole.hedge_ratio_effective <= 1.0
-    assert mixed.hedge_ratio_effective <= 1.0 + 1e-12
+    # with Micros a count past 100% is kept only within the net-short tolerance, and only
+    # when no farther from the target than the count that stays within 100%
+    assert mixed.hedge_ratio_effective <= 1.0 + mixed.net_short_tolerance + 1e-12
+    strict = size_hedge(
+        value, beta, price, spec, 1.0, micro=MICRO[spec.root], net_short_tolerance=0
+    )
+    assert strict.hedge_ratio_effective <= 1.0 + 1e-12
+    assert abs(mixed.hedge_ratio_effective - 1.0) <= abs(strict.hedge_ratio_effective - 1.0)
     rows = [line for line in _entries()[9].splitlines() if line.startswith("|") and label in line]
     assert len(rows) == 1, label
     cells = [c.strip() for c in rows[0].strip("|").split("|")]

@@ -298,7 +298,11 @@ def test_exact_count_is_linear_in_value(v: float, b: float, f: float, h: float) 
 def test_never_more_than_100_percent(
     v: float, b: float, f: float, h: float, mode: str, mix: bool
 ) -> None:
-    s = size_hedge(v, b, f, ES, h, rounding=mode, micro=MES if mix else None)  # type: ignore[arg-type]
+    # tolerance 0: no net short at all (the default tolerance is tested below)
+    s = size_hedge(
+        v, b, f, ES, h, rounding=mode, micro=MES if mix else None,  # type: ignore[arg-type]
+        net_short_tolerance=0.0,
+    )  # fmt: skip
     assert -s.hedge_beta_dollars_usd <= b * v * (1 + 1e-12)
     assert s.residual_beta_dollars_usd >= -1e-6
     assert all(leg.quantity <= 0 for leg in s.legs)
@@ -345,3 +349,96 @@ def test_target_beta_sign_and_residual(v: float, b: float, f: float, beta_star: 
     assert s.pnl_per_1pct_move_usd == pytest.approx(0.01 * s.residual_beta_dollars_usd)
     # whole contracts within half a micro of the exact target (nearest)
     assert abs(s.residual_beta_dollars_usd - beta_star * v) <= 5 * f / 2 * (1 + 1e-9)
+
+
+# --- the net-short guard's tolerance ----------------------------------------------------------
+
+tolerances = st.sampled_from([0.0, 0.001, 0.005, 0.01, 0.02, 0.05, 0.10])
+
+
+def test_over_hedge_within_tolerance_is_kept_when_closer() -> None:
+    # 772,500 at beta 1 and ES 5,000: full hedge 30.9 MES. Nearest: 31 MES = 3 ES + 1 MES,
+    # 31 / 30.9 = 100.32 % (net short 0.32 %); the under-hedge 30 MES = 97.09 %.
+    s = size_hedge(772_500, 1.0, 5_000, ES, 1.0, micro=MES)
+    assert [(leg.root, leg.quantity) for leg in s.legs] == [("ES", -3), ("MES", -1)]
+    g = s.net_short_guard
+    assert g is not None
+    assert g.chosen == "over"
+    assert g.over.hedge_ratio == pytest.approx(31 / 30.9)
+    assert g.over.net_short_fraction == pytest.approx(0.1 / 30.9)
+    assert g.under.hedge_ratio == pytest.approx(30 / 30.9)
+    assert g.over.distance_to_target == pytest.approx(0.1 / 30.9)
+    assert g.under.distance_to_target == pytest.approx(0.9 / 30.9)
+    assert s.residual_beta_dollars_usd == pytest.approx(772_500 - 31 * 25_000)
+    assert "3 ES + 1 MES" in s.notes[0]
+    assert "3 ES + 0 MES" in s.notes[0]
+    doc = json.loads(json.dumps(s.to_dict()))
+    assert doc["net_short_guard"]["chosen"] == "over"
+    assert doc["net_short_tolerance"] == 0.01
+    # tolerance 0 forbids it
+    z = size_hedge(772_500, 1.0, 5_000, ES, 1.0, micro=MES, net_short_tolerance=0.0)
+    assert [(leg.root, leg.quantity) for leg in z.legs] == [("ES", -3), ("MES", 0)]
+    assert z.net_short_guard is not None
+    assert z.net_short_guard.chosen == "under"
+    assert "tolerance 0" in z.notes[0]
+
+
+def test_over_hedge_beyond_tolerance_is_refused() -> None:
+    # 765,000: full hedge 30.6 MES; 31 MES is 1.31 % net short
+    s = size_hedge(765_000, 1.0, 5_000, ES, 1.0, micro=MES)
+    assert [(leg.root, leg.quantity) for leg in s.legs] == [("ES", -3), ("MES", 0)]
+    assert s.net_short_guard is not None
+    assert not s.net_short_guard.over.admissible
+    assert "beyond the tolerance" in s.notes[0]
+    wide = size_hedge(765_000, 1.0, 5_000, ES, 1.0, micro=MES, net_short_tolerance=0.02)
+    assert [(leg.root, leg.quantity) for leg in wide.legs] == [("ES", -3), ("MES", -1)]
+
+
+def test_no_guard_when_nothing_goes_past_100_percent() -> None:
+    s = size_hedge(1_000_000, 0.95, 4_500, ES, 1.0, micro=MES)
+    assert s.net_short_guard is None
+    long = size_hedge(1_000_000, 1.5, 5_000, ES, TargetBeta(2.0), micro=MES)
+    assert long.net_short_guard is None
+    assert long.exact_contracts == pytest.approx(2.0)
+    assert [(leg.root, leg.quantity) for leg in long.legs] == [("ES", 2), ("MES", 0)]
+    assert long.hedge_ratio_target == pytest.approx(-1 / 3)
+    assert long.hedge_ratio_effective == pytest.approx(-1 / 3)
+    assert long.effective_beta == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize("bad", [-0.01, 0.11, math.nan, math.inf])
+def test_bad_tolerance(bad: float) -> None:
+    with pytest.raises(InputError):
+        size_hedge(1_000_000, 1.0, 5_000, ES, 1.0, net_short_tolerance=bad)
+
+
+@given(values, betas, prices, fractions, modes, st.booleans(), tolerances)
+def test_never_more_net_short_than_the_tolerance(
+    v: float, b: float, f: float, h: float, mode: str, mix: bool, tol: float
+) -> None:
+    s = size_hedge(
+        v, b, f, ES, h, rounding=mode, micro=MES if mix else None,  # type: ignore[arg-type]
+        net_short_tolerance=tol,
+    )  # fmt: skip
+    exposure = b * v
+    assert s.residual_beta_dollars_usd >= -tol * exposure - 1e-6 * max(1.0, exposure)
+    assert all(leg.quantity <= 0 for leg in s.legs)
+
+
+@given(values, betas, prices, fractions, st.booleans(), tolerances)
+def test_nearest_is_never_farther_than_the_best_admissible_count(
+    v: float, b: float, f: float, h: float, mix: bool, tol: float
+) -> None:
+    s = size_hedge(v, b, f, ES, h, micro=MES if mix else None, net_short_tolerance=tol)
+    k = 10 if mix else 1
+    unit = 50.0 * f / k  # USD of beta exposure per micro unit
+    exposure = b * v
+    target = -s.target_beta_dollars_usd
+    # every whole count of micro units from 0 to two past the full hedge, kept if admissible
+    top = math.ceil(exposure / unit) + 2
+    admissible = [
+        u for u in range(top + 1) if u * unit - exposure <= tol * exposure + 1e-9 * exposure
+    ]
+    best = min(abs(u * unit - target) for u in admissible)
+    held = -s.hedge_beta_dollars_usd
+    assert abs(held - target) <= best + 1e-9 * max(1.0, exposure)

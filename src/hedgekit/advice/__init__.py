@@ -9,7 +9,11 @@ Codes (:data:`ADVICE_CODES`; what each needs is in :data:`RULES`):
 ========================  ========  =========================================================
 code                      severity  fires when
 ========================  ========  =========================================================
-OVER_HEDGED               danger    target or effective hedge above ``max_hedge_ratio`` (1.0)
+OVER_HEDGED               danger    target or effective hedge above ``max_hedge_ratio`` (1.0);
+                                    a rounding over-hedge within ``net_short_tolerance`` of
+                                    the plan is accepted
+LONG_FUTURES              warning   futures bought (target beta above the portfolio's): more
+                                    exposure, leverage; margin calls come on falls
 NO_PROTECTION             danger    a hedge was asked for but rounds to zero contracts
 CONTRACT_TOO_LARGE        warning   ``|h_eff - h_target| / h_target`` above the tolerance, or
                                     less than one main contract needed (suggests the Micro)

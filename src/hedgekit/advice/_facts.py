@@ -31,8 +31,8 @@ _MAX_CONTRACTS: Final = 10**12
 _REAL_BOUNDS: Final[tuple[tuple[str, float, bool, float, bool], ...]] = (
     ("portfolio_value_usd", _MIN_USD, True, _MAX_USD, True),
     ("beta", _MIN_BETA, True, _MAX_BETA, True),
-    ("hedge_ratio_target", 0.0, True, _MAX_RATIO, True),
-    ("hedge_ratio_effective", 0.0, True, _MAX_RATIO, True),
+    ("hedge_ratio_target", -_MAX_RATIO, True, _MAX_RATIO, True),
+    ("hedge_ratio_effective", -_MAX_RATIO, True, _MAX_RATIO, True),
     ("contract_notional_usd", _MIN_USD, True, _MAX_USD, True),
     ("micro_notional_usd", _MIN_USD, True, _MAX_USD, True),
     ("exact_contracts", 0.0, True, float(_MAX_CONTRACTS), True),
@@ -45,8 +45,10 @@ _REAL_BOUNDS: Final[tuple[tuple[str, float, bool, float, bool], ...]] = (
     ("margin_initial_usd", 0.0, True, _MAX_USD, True),
     ("net_worth_usd", _MIN_USD, True, _MAX_USD, True),
     ("cash_buffer_usd", 0.0, True, _MAX_USD, True),
+    ("net_short_tolerance", 0.0, True, 1.0, True),
 )
-#: Smallest non-zero target hedge ratio accepted (0.0001 %); the rules divide by it.
+#: Smallest non-zero target hedge ratio accepted in magnitude (0.0001 %); the rules divide
+#: by it.
 _MIN_TARGET: Final = 1e-6
 # Fields that may be zero but, when not zero, are at least a minimum.
 _ZERO_OR_AT_LEAST: Final = {
@@ -84,10 +86,12 @@ class PlanFacts:
     unknown fact is skipped (the facts each rule needs are listed in
     :data:`hedgekit.advice.RULES`, ``requires``). All keyword-only.
 
-    The hedge is short futures on one index: ``contract_root`` contracts, optionally
-    topped up with ``micro_contracts`` of ``micro_root``. The beta-weighted exposure is
-    ``beta × portfolio_value_usd`` and the minimum-variance number of contracts is
-    ``exact_contracts = hedge_ratio_target × beta × portfolio_value_usd /
+    The hedge is futures on one index: ``contract_root`` contracts, optionally topped up
+    with ``micro_contracts`` of ``micro_root``; short when the hedge ratios are positive,
+    long (adding exposure, a target beta above the portfolio's) when they are negative.
+    The beta-weighted exposure is ``beta × portfolio_value_usd`` and the
+    minimum-variance number of contracts is ``exact_contracts = |hedge_ratio_target| ×
+    beta × portfolio_value_usd /
     contract_notional_usd`` (Hull, *Options, Futures and Other Derivatives*, 11th ed.,
     §3.5, :math:`N^* = \beta V_A / V_F`). The record is taken as given: the rules do not
     recompute one field from the others.
@@ -95,8 +99,8 @@ class PlanFacts:
     Every field is checked on construction and a bad one raises
     :class:`~hedgekit.errors.InputError` naming it. Besides the ranges below, plausibility
     limits keep every derived figure finite: money at most USD 10 trillion and, when not
-    zero, at least one cent; beta in [1e-6, 100]; hedge ratios at most 100 (a non-zero
-    target at least 1e-6); counts at most 10**12.
+    zero, at least one cent; beta in [1e-6, 100]; hedge ratios in [-100, 100] (a non-zero
+    target at least 1e-6 in magnitude); counts at most 10**12.
 
     Parameters
     ----------
@@ -106,20 +110,24 @@ class PlanFacts:
         Beta of the portfolio to the hedging index (> 0: a short index hedge of a
         portfolio with non-positive beta adds risk and is refused by the planner).
     hedge_ratio_target
-        Requested fraction of the beta exposure to hedge (>= 0; 1.0 is a full hedge,
-        more than 1.0 is net short), after converting any target beta.
+        Requested fraction of the beta exposure to hedge (1.0 is a full hedge, more than
+        1.0 is net short), after converting a target beta :math:`\beta^*` as
+        :math:`(\beta - \beta^*)/\beta`. Negative when the target beta is above the
+        portfolio's: the futures are bought and add ``-hedge_ratio_target`` of the beta
+        exposure (Hull 11e §3.5, "Changing the beta").
     hedge_ratio_effective
-        Fraction achieved with whole contracts (both legs):
-        ``(whole × F + micro × F_micro) / (beta × portfolio_value_usd)`` (>= 0).
+        Fraction achieved with whole contracts (both legs), signed like the target:
+        ``-(whole × F + micro × F_micro) / (beta × portfolio_value_usd)`` with the counts
+        negative when short (so > 0 for a short hedge, < 0 for long futures).
     contract_root
         Root of the main contract (``"ES"``).
     contract_notional_usd
         Notional of one main contract, price × multiplier (> 0).
     exact_contracts
-        Unrounded number of main contracts for the target (>= 0).
+        Unrounded number of main contracts for the target, as an absolute count (>= 0).
     whole_contracts
-        Number of main contracts in the plan, as an absolute count (the hedge is short;
-        the sign is not carried) (>= 0).
+        Number of main contracts in the plan, as an absolute count (the direction is the
+        sign of the hedge ratios) (>= 0).
     micro_root
         Root of the Micro contract on the same index (``"MES"``), or ``None`` if there is
         none. Equal to ``contract_root`` when the plan already uses the Micro.
@@ -130,6 +138,9 @@ class PlanFacts:
         Number of Micro contracts added on top of the main leg (absolute count, >= 0).
     allow_net_short
         Whether the plan was allowed to round past a 100 % hedge.
+    net_short_tolerance
+        Share of the beta exposure the plan accepted to be net short from rounding alone
+        (in [0, 1]; 0 = never).
     largest_position_weight
         Largest holding's weight in the portfolio, in (0, 1].
     n_positions
@@ -178,6 +189,7 @@ class PlanFacts:
     micro_notional_usd: float | None = None
     micro_contracts: int = 0
     allow_net_short: bool = False
+    net_short_tolerance: float = 0.0
     largest_position_weight: float | None = None
     n_positions: int | None = None
     herfindahl: float | None = None
@@ -209,7 +221,7 @@ class PlanFacts:
             if not (above and below):
                 raise _fail("out of range", name, value, expected)
             least = _ZERO_OR_AT_LEAST.get(name)
-            if least is not None and 0.0 < x < least:
+            if least is not None and 0.0 < abs(x) < least:
                 raise _fail("too small to be meaningful", name, value, f"0 or at least {least:g}")
             object.__setattr__(self, name, x)
         for name, smallest in _INT_BOUNDS:
@@ -276,5 +288,6 @@ _REQUIRED: Final = frozenset(
         "exact_contracts",
         "whole_contracts",
         "micro_contracts",
+        "net_short_tolerance",
     }
 )

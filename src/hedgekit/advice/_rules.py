@@ -127,11 +127,19 @@ def check_over_hedged(facts: PlanFacts, limits: AdviceLimits) -> Advice | None:
     rise ``r`` the stocks gain ``r·β·V`` and the futures lose ``r·h·β·V``, a net loss of
     ``r·(h − 1)·β·V`` when ``h > 1`` (guide, Mistake #1 and Red Flags #1; Hull §3.5).
     Severity DANGER.
+
+    An over-hedge from rounding alone, with the target within the limit, is not reported
+    when the plan accepted it: with a limit of 100 % or more, up to
+    ``1 + net_short_tolerance`` (the planner keeps such an over-hedge only when it is
+    closer to the target than the under-hedge, and reports both in its notes).
     """
     target = facts.hedge_ratio_target
     eff = facts.hedge_ratio_effective
     cap = limits.max_hedge_ratio
-    if max(target, eff) <= cap + _SLACK:
+    rounding_cap = cap
+    if cap >= 1.0 - _SLACK:
+        rounding_cap = max(cap, 1.0 + facts.net_short_tolerance)
+    if target <= cap + _SLACK and eff <= rounding_cap + _SLACK:
         return None
     exposure = facts.beta_exposure_usd
     if target > cap + _SLACK:
@@ -172,6 +180,53 @@ def check_over_hedged(facts: PlanFacts, limits: AdviceLimits) -> Advice | None:
             "beta_exposure_usd": exposure,
             "net_short_usd": net_short,
             "loss_if_index_up_10pct_usd": loss,
+        },
+    )
+
+
+def check_long_futures(facts: PlanFacts, limits: AdviceLimits) -> Advice | None:
+    r"""Futures bought to raise beta: more market exposure, not a hedge (WARNING).
+
+    A target beta :math:`\beta^*` above the portfolio's :math:`\beta` buys
+    :math:`N = (\beta^* - \beta)V/(mF)` futures (Hull 11e §3.5, "Changing the beta"). The
+    position then moves :math:`\beta^*/\beta` times as much as the stocks alone: an index
+    move ``r`` changes it by ``r·β·V·(1 − h_eff)`` with ``h_eff < 0``. Long futures lose
+    when the index falls and are settled daily, so margin calls come with the falls
+    (Hull §2.4). Fires when the target or the whole contracts are long.
+    """
+    target = facts.hedge_ratio_target
+    eff = facts.hedge_ratio_effective
+    if target >= 0.0 and eff >= 0.0:
+        return None
+    exposure = facts.beta_exposure_usd
+    added = -eff * exposure
+    beta_after = facts.beta * (1.0 - eff)
+    fall = _ILLUSTRATIVE_RISE
+    loss_plain = fall * exposure
+    loss_after = fall * (exposure + added)
+    message = (
+        f"The plan buys futures ({_legs(facts)}): it adds market exposure instead of "
+        f"hedging it. Beta goes from {facts.beta:.2f} to about {beta_after:.2f}: the "
+        f"futures add {fmt_usd(added)} of index exposure, {fmt_pct(-eff)} more than your "
+        "stocks carry. That is leverage: the portfolio rises and falls more than before. "
+        f"If the index falls {fmt_pct(fall)} you lose about {fmt_usd(loss_after)} instead of "
+        f"{fmt_usd(loss_plain)}. Margin calls come when the index FALLS, not when it rises: "
+        "each fall is paid in cash the next morning, so keep cash for the futures account "
+        "beyond the initial margin."
+    )
+    return Advice(
+        code="LONG_FUTURES",
+        severity=Severity.WARNING,
+        message=message,
+        numbers={
+            "hedge_ratio_target": target,
+            "hedge_ratio_effective": eff,
+            "beta": facts.beta,
+            "beta_after": beta_after,
+            "beta_exposure_usd": exposure,
+            "added_exposure_usd": added,
+            "loss_if_index_down_10pct_usd": loss_after,
+            "unhedged_loss_if_index_down_10pct_usd": loss_plain,
         },
     )
 
@@ -456,10 +511,10 @@ def check_thin_buffer(facts: PlanFacts, limits: AdviceLimits) -> Advice | None:
     """Cash for the futures account below ``min_buffer_multiple`` × initial margin.
 
     WARNING; DANGER when the cash does not cover the initial margin itself. A short
-    futures position loses ``r × N × F`` when the index rises by ``r`` and is settled
-    daily (Hull §2.4, "The operation of margin accounts"); the buffer lasts until
-    ``r = buffer / (h_eff × β × V)``. Guide, Margin Management ("Safe Margin = Initial
-    Margin × 1.5") and Mistake #2.
+    futures position loses ``r × N × F`` when the index rises by ``r`` (a long one when it
+    falls) and is settled daily (Hull §2.4, "The operation of margin accounts"); the buffer
+    lasts until ``|r| = buffer / (|h_eff| × β × V)``. Guide, Margin Management ("Safe Margin =
+    Initial Margin × 1.5") and Mistake #2.
     """
     margin, buffer = facts.margin_initial_usd, facts.cash_buffer_usd
     if margin is None or buffer is None or margin <= 0.0:
@@ -484,11 +539,12 @@ def check_thin_buffer(facts: PlanFacts, limits: AdviceLimits) -> Advice | None:
         message += ": not even enough to open the position"
     message += f". Keep at least {need:.1f}× ({fmt_usd(need * margin)})."
     notional = facts.hedge_ratio_effective * facts.beta_exposure_usd
-    if notional >= _MIN_NOTIONAL_USD:
-        rise = buffer / notional
-        numbers["index_rise_to_exhaust_buffer"] = rise
+    if abs(notional) >= _MIN_NOTIONAL_USD:
+        move = buffer / abs(notional)
+        direction = "rise" if notional > 0 else "fall"
+        numbers[f"index_{direction}_to_exhaust_buffer"] = move
         message += (
-            f" Futures are settled daily: an index rise of {fmt_pct(rise)} would cost "
+            f" Futures are settled daily: an index {direction} of {fmt_pct(move)} would cost "
             f"{fmt_usd(buffer)}, the whole buffer,"
         )
     else:
@@ -504,7 +560,7 @@ def check_roll_due(facts: PlanFacts, limits: AdviceLimits) -> Advice | None:
     Mistake #3: a contract not rolled expires and leaves the portfolio unhedged.
     """
     roll, horizon = facts.next_roll_date, facts.horizon_end
-    if roll is None or horizon is None or facts.hedge_ratio_effective <= 0.0:
+    if roll is None or horizon is None or facts.hedge_ratio_effective == 0.0:
         return None
     if roll > horizon:
         return None
@@ -522,10 +578,15 @@ def check_roll_due(facts: PlanFacts, limits: AdviceLimits) -> Advice | None:
                 when = f"now: its roll date is today, {roll.isoformat()}"
         else:
             when += f", {days} days from {facts.as_of.isoformat()}"
+    lapse = (
+        "the portfolio is unhedged from then on"
+        if facts.hedge_ratio_effective > 0.0
+        else "the exposure it adds ends there"
+    )
     message = (
         f"The {root} position must be rolled {when}, before the hedge horizon ends on "
         f"{horizon.isoformat()}: close it and open the next quarterly contract, or it expires "
-        "and the portfolio is unhedged from then on."
+        f"and {lapse}."
     )
     return Advice(code="ROLL_DUE", severity=severity, message=message, numbers=numbers)
 
@@ -613,6 +674,12 @@ def check_small_share_of_wealth(facts: PlanFacts, limits: AdviceLimits) -> Advic
 #: Every rule, in the order they are documented.
 RULES: Final[tuple[Rule, ...]] = (
     Rule("OVER_HEDGED", "hedge above 100% of the beta exposure (net short)", (), check_over_hedged),
+    Rule(
+        "LONG_FUTURES",
+        "futures bought to raise beta: more market exposure (leverage), not a hedge",
+        (),
+        check_long_futures,
+    ),
     Rule("NO_PROTECTION", "a hedge asked for rounds to zero contracts", (), check_no_protection),
     Rule(
         "CONTRACT_TOO_LARGE",

@@ -13,6 +13,7 @@ import typer
 from hedgekit.cli import _output as out
 from hedgekit.cli._app import JsonFlag, app, choice, parse_date
 from hedgekit.cli._plan_options import (
+    AllowNetShort,
     AsOf,
     Beta,
     Commission,
@@ -26,6 +27,7 @@ from hedgekit.cli._plan_options import (
     IndexLevel,
     MarginRate,
     MarginTbills,
+    NetShortTolerance,
     NoMicro,
     OptionFee,
     OptionName,
@@ -40,6 +42,7 @@ from hedgekit.cli._plan_options import (
     make_plan_from_options,
 )
 from hedgekit.errors import InputError
+from hedgekit.sizing import DEFAULT_NET_SHORT_TOLERANCE
 
 if TYPE_CHECKING:
     from hedgekit.plan import HedgePlan
@@ -96,6 +99,8 @@ def cost_cmd(
     contract: Contract = "auto",
     rounding: Rounding = "nearest",
     no_micro: NoMicro = False,
+    allow_net_short: AllowNetShort = False,
+    net_short_tolerance: NetShortTolerance = DEFAULT_NET_SHORT_TOLERANCE,
     index_level: IndexLevel = None,
     futures_price: FuturesPrice = None,
     rate: Rate = None,
@@ -129,6 +134,8 @@ def cost_cmd(
         contract=contract,
         rounding=rounding,
         no_micro=no_micro,
+        allow_net_short=allow_net_short,
+        net_short_tolerance=net_short_tolerance,
         index_level=index_level,
         futures_price=futures_price,
         rate=rate,
@@ -256,6 +263,7 @@ def puts_cmd(
     beta: Beta = None,
     as_of: AsOf = None,
     contract: Contract = "auto",
+    net_short_tolerance: NetShortTolerance = DEFAULT_NET_SHORT_TOLERANCE,
     index_level: IndexLevel = None,
     rate: Rate = None,
     dividend_yield: DividendYield = None,
@@ -302,6 +310,7 @@ def puts_cmd(
         commission=2.5,
         slippage_ticks=1.0,
         contracts_file=contracts_file,
+        net_short_tolerance=net_short_tolerance,
     )
     from hedgekit.costs import resolve_horizon
 
@@ -442,6 +451,8 @@ def compare_cmd(
     contract: Contract = "auto",
     rounding: Rounding = "nearest",
     no_micro: NoMicro = False,
+    allow_net_short: AllowNetShort = False,
+    net_short_tolerance: NetShortTolerance = DEFAULT_NET_SHORT_TOLERANCE,
     index_level: IndexLevel = None,
     futures_price: FuturesPrice = None,
     rate: Rate = None,
@@ -471,6 +482,8 @@ def compare_cmd(
         contract=contract,
         rounding=rounding,
         no_micro=no_micro,
+        allow_net_short=allow_net_short,
+        net_short_tolerance=net_short_tolerance,
         index_level=index_level,
         futures_price=futures_price,
         rate=rate,

@@ -11,6 +11,7 @@ import typer
 from hedgekit.cli import _output as out
 from hedgekit.cli._app import JsonFlag, app, choice, parse_date, parse_moves, today
 from hedgekit.cli._plan_options import (
+    AllowNetShort,
     AsOf,
     Beta,
     Commission,
@@ -21,6 +22,7 @@ from hedgekit.cli._plan_options import (
     Hedge,
     Holdings,
     IndexLevel,
+    NetShortTolerance,
     NoMicro,
     Prices,
     Rate,
@@ -31,6 +33,7 @@ from hedgekit.cli._plan_options import (
     load_inputs,
 )
 from hedgekit.errors import HedgekitError, InputError
+from hedgekit.sizing import DEFAULT_NET_SHORT_TOLERANCE
 
 
 @app.command("contracts")
@@ -146,9 +149,8 @@ def plan_cmd(
     ] = "futures",
     rounding: Rounding = "nearest",
     no_micro: NoMicro = False,
-    allow_net_short: Annotated[
-        bool, typer.Option("--allow-net-short", help="Allow a hedge above 100%.")
-    ] = False,
+    allow_net_short: AllowNetShort = False,
+    net_short_tolerance: NetShortTolerance = DEFAULT_NET_SHORT_TOLERANCE,
     tail: Annotated[bool, typer.Option("--tail", help="Tail the hedge (× e^(-rT)).")] = False,
     index_level: IndexLevel = None,
     futures_price: FuturesPrice = None,
@@ -192,6 +194,7 @@ def plan_cmd(
         rounding=choice(rounding, "rounding", ("nearest", "down", "up")),  # type: ignore[arg-type]
         use_micro=not no_micro,
         allow_net_short=allow_net_short,
+        net_short_tolerance=net_short_tolerance,
         tail=tail,
         index_level=index_level,
         futures_price=futures_price,

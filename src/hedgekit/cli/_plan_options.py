@@ -48,6 +48,17 @@ Contract = Annotated[
     str, typer.Option("--contract", help="ES, MES, NQ, MNQ, RTY, M2K, YM, MYM or auto.")
 ]
 Rounding = Annotated[str, typer.Option("--rounding", help="Futures: nearest | down | up.")]
+AllowNetShort = Annotated[
+    bool, typer.Option("--allow-net-short", help="Allow a hedge above 100% (target beta < 0).")
+]
+NetShortTolerance = Annotated[
+    float,
+    typer.Option(
+        "--net-short-tolerance",
+        help="Share of the beta exposure rounding may leave net short when closer to the "
+        "target (0.01 = 1%, the default; 0 = never).",
+    ),
+]
 NoMicro = Annotated[bool, typer.Option("--no-micro", help="Do not top up with Micro contracts.")]
 IndexLevel = Annotated[float | None, typer.Option("--index-level", help="Index level override.")]
 FuturesPrice = Annotated[
@@ -119,10 +130,13 @@ def make_plan_from_options(
     commission: float,
     slippage_ticks: float,
     contracts_file: str | None,
+    allow_net_short: bool = False,
+    net_short_tolerance: float | None = None,
 ) -> tuple[HedgePlan, Any, Any, Horizon | None]:
     """The plan behind a command, its registry and holdings, and the horizon resolved."""
     from hedgekit.costs import resolve_horizon
     from hedgekit.plan import PlanRequest, make_plan
+    from hedgekit.sizing import DEFAULT_NET_SHORT_TOLERANCE
 
     day = parse_date(as_of, "--as-of")
     hz = resolve_horizon(day, horizon) if (day is not None and horizon is not None) else None
@@ -141,6 +155,10 @@ def make_plan_from_options(
         dividend_yield=dividend_yield,
         commission_usd=commission,
         slippage_ticks=slippage_ticks,
+        allow_net_short=allow_net_short,
+        net_short_tolerance=(
+            DEFAULT_NET_SHORT_TOLERANCE if net_short_tolerance is None else net_short_tolerance
+        ),
     )
     if hz is not None:
         request = dataclasses.replace(request, horizon_days=hz.days)

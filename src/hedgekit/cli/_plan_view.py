@@ -105,18 +105,32 @@ def render_plan(plan: HedgePlan, c: Console) -> None:
         [leg.root, f"{leg.quantity:+d}", f"{leg.exact:+.2f}", usd(leg.notional_usd)]
         for leg in s.legs
     ]
+    long_futures = s.hedge_ratio_target < 0 or s.hedge_ratio_effective < 0
     c.print(
         table(
-            "Recommended hedge (negative = short)",
+            "Recommended position (positive = long)"
+            if long_futures
+            else "Recommended hedge (negative = short)",
             ["contract", "quantity", "exact", "notional"],
             rows,
         )
     )
+    if long_futures:
+        aim = (
+            f"Long futures to raise beta from {s.beta:.3f}: they add "
+            f"{pct(-s.hedge_ratio_target)} of the beta exposure (target); achieved "
+            f"[bold]{pct(-s.hedge_ratio_effective)}[/] with whole contracts; portfolio beta "
+            f"after {s.effective_beta:.3f}."
+        )
+    else:
+        aim = (
+            f"Target {pct(s.hedge_ratio_target)} of beta exposure; achieved "
+            f"[bold]{pct(s.hedge_ratio_effective)}[/] with whole contracts; portfolio beta after "
+            f"hedge {s.effective_beta:.3f}."
+        )
     c.print(
-        f"Target {pct(s.hedge_ratio_target)} of beta exposure; achieved "
-        f"[bold]{pct(s.hedge_ratio_effective)}[/] with whole contracts; portfolio beta after "
-        f"hedge {s.effective_beta:.3f}. Residual beta-dollars {usd(s.residual_beta_dollars_usd)}: "
-        f"a 1% market move now moves the hedged portfolio by about "
+        f"{aim} Residual beta-dollars {usd(s.residual_beta_dollars_usd)}: "
+        f"a 1% market move now moves the portfolio by about "
         f"{usd(s.residual_beta_dollars_usd * 0.01)}."
     )
     if s.basis_comparison is not None:
@@ -159,15 +173,26 @@ def render_plan(plan: HedgePlan, c: Console) -> None:
     half = plan.scenarios.table("50% hedge")
     rows = []
     for sr, u, h in zip(hedge.rows, unhedged.rows, half.rows, strict=True):
-        prot = (
-            pct(sr.pct_of_loss_protected)
-            if sr.pct_of_loss_protected is not None
-            else (
-                "-"
-                if sr.pct_of_gain_given_up is None
-                else f"gives up {pct(sr.pct_of_gain_given_up)}"
+        if long_futures:  # long futures make losses and gains larger: say by how much
+            prot = (
+                f"loss +{pct(-sr.pct_of_loss_protected)}"
+                if sr.pct_of_loss_protected is not None
+                else (
+                    "-"
+                    if sr.pct_of_gain_given_up is None
+                    else f"gain +{pct(-sr.pct_of_gain_given_up)}"
+                )
             )
-        )
+        else:
+            prot = (
+                pct(sr.pct_of_loss_protected)
+                if sr.pct_of_loss_protected is not None
+                else (
+                    "-"
+                    if sr.pct_of_gain_given_up is None
+                    else f"gives up {pct(sr.pct_of_gain_given_up)}"
+                )
+            )
         rows.append(
             [
                 sr.name,
@@ -189,7 +214,7 @@ def render_plan(plan: HedgePlan, c: Console) -> None:
                 "futures",
                 "costs",
                 "net (hedge)",
-                "loss protected",
+                "vs unhedged" if long_futures else "loss protected",
                 "unhedged",
                 "50% hedge",
             ],

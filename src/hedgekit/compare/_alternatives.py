@@ -376,17 +376,19 @@ def compare_alternatives(
     days = plan.request.horizon_days
     t = days / CALENDAR_DAYS_PER_YEAR
     h = plan.sizing.hedge_ratio_target
-    if not h > 0:
+    if not math.isfinite(h) or h == 0:
         raise InputError(
             "the plan hedges nothing",
-            source="hedge",
+            source="--hedge",
             value=h,
-            expected="a plan with a hedge ratio above 0 (--hedge or --target-beta)",
+            expected="a plan with a hedge ratio above 0 (--hedge or --target-beta), or a "
+            "target beta above the portfolio's for long futures",
         )
+    adds_exposure = h < 0
     tax = _fraction(tax_rate, "tax_rate", 0.0, 1.0)
     bps = _fraction(stock_cost_bps, "stock_cost_bps", 0.0, 10_000.0)
     u_move = _fraction(upside_move, "upside_move", 1e-9, 10.0)
-    s_frac = min(h, 1.0) if sell_fraction is None else sell_fraction
+    s_frac = min(max(h, 0.0), 1.0) if sell_fraction is None else sell_fraction
     s_frac = _fraction(s_frac, "sell_fraction", 0.0, 1.0)
     if tax > 0 and cost_basis_usd is None:
         raise InputError(
@@ -439,12 +441,6 @@ def compare_alternatives(
         "horizon_days": days,
         "fee_per_contract_usd": option_fee_per_contract_usd,
     }
-    put_table = plan_protection(v, beta, s0, structures=("put",), **common)
-    put_row = put_table.rows[0]
-    collar_table = plan_protection(
-        v, beta, s0, structures=("collar",), call_strike=call_strike, **common
-    )
-    collar_row = collar_table.rows[0] if collar_table.rows else None
     growth = math.expm1(r * t)
 
     def option_alt(row: ProtectionRow) -> PnlFn:
@@ -529,11 +525,12 @@ def compare_alternatives(
         )
 
     legs_text = ", ".join(f"{p.quantity:+d} {p.root}" for p in proj.positions) or "none"
+    side = "Long" if qm > 0 else "Short"
     alts: list[Alternative] = [
         build("unhedged", "Keep the stocks, no hedge.", stocks, 0.0, None, {}),
         build(
             "futures",
-            f"Short index futures as planned ({legs_text}), rolled on the CME calendar.",
+            f"{side} index futures as planned ({legs_text}), rolled on the CME calendar.",
             futures,
             proj.margin_posted_usd + opening,
             v * (1.0 - beta) - qm * s0 - proj.total_usd,
@@ -549,83 +546,108 @@ def compare_alternatives(
         ),
     ]
 
-    def option_details(row: ProtectionRow) -> dict[str, Any]:
-        return {
-            "option": opt.name,
-            "contracts": row.contracts,
-            "strike": row.strike,
-            "call_strike": row.call_strike,
-            "vols": list(row.vols),
-            "vol_source": vol_source,
-            "premium_usd": row.premium_usd,
-            "fees_usd": row.fees_usd,
-            "premium_financing_usd": row.premium_usd * growth,
-            "effective_hedge_ratio": row.effective_hedge_ratio,
-        }
-
-    def option_floor(row: ProtectionRow) -> float | None:
-        if row.contracts == 0:  # no option bought: no floor, as for the unhedged portfolio
-            return None
-        units = row.contracts * opt.units_per_contract
-        return (
-            v * (1.0 - beta)
-            + units * row.strike
-            - row.premium_usd
-            - row.fees_usd
-            - row.premium_usd * growth
-        )
-
-    alts.append(
-        build(
-            "puts",
-            f"Buy {put_row.contracts} {opt.name} puts at {put_row.strike:,.2f} "
-            f"({put_row.strike_pct:.0%} of spot) expiring at the horizon.",
-            option_alt(put_row),
-            put_row.premium_usd + put_row.fees_usd,
-            option_floor(put_row),
-            option_details(put_row),
-        )
-    )
-    notes: list[str] = [n for n in put_table.notes if n.startswith("Whole")]
-    if put_row.contracts == 0:
+    notes: list[str] = []
+    if adds_exposure:
         notes.append(
-            f"The portfolio is too small for one {opt.name} contract at this hedge ratio: "
-            "the puts and collar columns buy nothing and equal the unhedged portfolio; "
-            "a smaller contract (XSP is 1/10 of SPX) can protect it."
-        )
-    if collar_row is not None:
-        alts.append(
-            build(
-                "collar",
-                f"Buy the puts, sell {collar_row.contracts} {opt.name} calls at "
-                f"{collar_row.call_strike or 0.0:,.2f}.",
-                option_alt(collar_row),
-                collar_row.premium_usd + collar_row.fees_usd,
-                option_floor(collar_row),
-                option_details(collar_row),
-            )
+            "The plan adds market exposure (long futures, target beta above the portfolio's): "
+            "puts, a collar and a sale take exposure away and are not alternatives to it, so "
+            "they are left out; the futures column shows the leverage against the stocks alone."
         )
     else:
-        notes.extend(collar_table.notes[:1])
-    alts.append(
-        build(
-            "sell",
-            f"Sell {s_frac:.0%} of the portfolio now and hold the cash.",
-            sell,
-            -cash,
-            (1.0 - s_frac) * v * (1.0 - beta) + cash,
-            {
-                "sell_fraction": s_frac,
-                "proceeds_usd": proceeds,
-                "transaction_costs_usd": tc,
-                "stock_cost_bps": bps,
-                "realised_gain_usd": gain,
-                "tax_rate": tax,
-                "tax_usd": tax_usd,
-                "cash_usd": cash,
-                "cost_basis_usd": basis_usd,
-            },
+        put_table = plan_protection(v, beta, s0, structures=("put",), **common)
+        put_row = put_table.rows[0]
+        collar_table = plan_protection(
+            v, beta, s0, structures=("collar",), call_strike=call_strike, **common
         )
+        collar_row = collar_table.rows[0] if collar_table.rows else None
+
+        def option_details(row: ProtectionRow) -> dict[str, Any]:
+            return {
+                "option": opt.name,
+                "contracts": row.contracts,
+                "strike": row.strike,
+                "call_strike": row.call_strike,
+                "vols": list(row.vols),
+                "vol_source": vol_source,
+                "premium_usd": row.premium_usd,
+                "fees_usd": row.fees_usd,
+                "premium_financing_usd": row.premium_usd * growth,
+                "effective_hedge_ratio": row.effective_hedge_ratio,
+            }
+
+        def option_floor(row: ProtectionRow) -> float | None:
+            if row.contracts == 0:  # no option bought: no floor, as for the unhedged portfolio
+                return None
+            units = row.contracts * opt.units_per_contract
+            return (
+                v * (1.0 - beta)
+                + units * row.strike
+                - row.premium_usd
+                - row.fees_usd
+                - row.premium_usd * growth
+            )
+
+        alts.append(
+            build(
+                "puts",
+                f"Buy {put_row.contracts} {opt.name} puts at {put_row.strike:,.2f} "
+                f"({put_row.strike_pct:.0%} of spot) expiring at the horizon.",
+                option_alt(put_row),
+                put_row.premium_usd + put_row.fees_usd,
+                option_floor(put_row),
+                option_details(put_row),
+            )
+        )
+        notes.extend(n for n in put_table.notes if n.startswith("Whole"))
+        if put_row.contracts == 0:
+            notes.append(
+                f"The portfolio is too small for one {opt.name} contract at this hedge ratio: "
+                "the puts and collar columns buy nothing and equal the unhedged portfolio; "
+                "a smaller contract (XSP is 1/10 of SPX) can protect it."
+            )
+        if collar_row is not None:
+            alts.append(
+                build(
+                    "collar",
+                    f"Buy the puts, sell {collar_row.contracts} {opt.name} calls at "
+                    f"{collar_row.call_strike or 0.0:,.2f}.",
+                    option_alt(collar_row),
+                    collar_row.premium_usd + collar_row.fees_usd,
+                    option_floor(collar_row),
+                    option_details(collar_row),
+                )
+            )
+        else:
+            notes.extend(collar_table.notes[:1])
+        alts.append(
+            build(
+                "sell",
+                f"Sell {s_frac:.0%} of the portfolio now and hold the cash.",
+                sell,
+                -cash,
+                (1.0 - s_frac) * v * (1.0 - beta) + cash,
+                {
+                    "sell_fraction": s_frac,
+                    "proceeds_usd": proceeds,
+                    "transaction_costs_usd": tc,
+                    "stock_cost_bps": bps,
+                    "realised_gain_usd": gain,
+                    "tax_rate": tax,
+                    "tax_usd": tax_usd,
+                    "cash_usd": cash,
+                    "cost_basis_usd": basis_usd,
+                },
+            )
+        )
+    options_line = (
+        f"Options: Black–Scholes–Merton at vol {atm:.1%} ({vol_source}), expiring at the "
+        f"horizon, fees ${option_fee_per_contract_usd:,.2f} per contract; premium financed at "
+        "the risk-free rate."
+    )
+    sale_line = (
+        f"Sale: {bps:g} bp transaction costs, tax {tax:.0%} on the realised gain"
+        + ("" if basis_usd is not None else " (no cost basis given: no tax computed)")
+        + "; buying back later is not counted."
     )
     assumptions = (
         f"Horizon {days} calendar days ({n_sessions} NYSE sessions) from {plan.as_of}; index "
@@ -634,12 +656,7 @@ def compare_alternatives(
         "plan's scenarios); idiosyncratic risk is not in these numbers.",
         "Futures: price P&L plus the carry and costs projected at an unchanged index "
         "(hedgekit cost).",
-        f"Options: Black–Scholes–Merton at vol {atm:.1%} ({vol_source}), expiring at the "
-        f"horizon, fees ${option_fee_per_contract_usd:,.2f} per contract; premium financed at "
-        "the risk-free rate.",
-        f"Sale: {bps:g} bp transaction costs, tax {tax:.0%} on the realised gain"
-        + ("" if basis_usd is not None else " (no cost basis given: no tax computed)")
-        + "; buying back later is not counted.",
+        *(() if adds_exposure else (options_line, sale_line)),
         "Floors: value if the index fell to zero, price only, linear in beta.",
         f"Fall probability: {fall.method}.",
         *notes,

@@ -473,19 +473,32 @@ def make_plan(
     tail = tail_factor(market.rate.value, tau_years) if request.tail else None
 
     def size(t: HedgeFraction | TargetBeta) -> HedgeSizing:
-        return size_hedge(
-            value,
-            beta.beta,
-            market.futures_price,
-            contract,
-            t,
-            price_basis=request.price_basis,
-            index_level=market.index_level.value,
-            rounding=request.rounding,
-            micro=micro,
-            allow_net_short=request.allow_net_short,
-            tail_discount=tail,
-        )
+        try:
+            return size_hedge(
+                value,
+                beta.beta,
+                market.futures_price,
+                contract,
+                t,
+                price_basis=request.price_basis,
+                index_level=market.index_level.value,
+                rounding=request.rounding,
+                micro=micro,
+                allow_net_short=request.allow_net_short,
+                tail_discount=tail,
+                net_short_tolerance=request.net_short_tolerance,
+            )
+        except InputError as exc:
+            if exc.source != "target" or not isinstance(t, TargetBeta):
+                raise
+            detail = exc.message[exc.message.find("(") :] if "(" in exc.message else ""
+            raise InputError(
+                f"a target beta of {t.beta:g} makes the portfolio net short the index "
+                f"{detail}".rstrip(),
+                source="--target-beta",
+                value=t.beta,
+                expected="a target beta >= 0, or --allow-net-short to go net short on purpose",
+            ) from None
 
     sizing = size(target)
     margin = margin_requirements(sizing, as_of, value, registry=registry, before_first="earliest")
@@ -546,6 +559,7 @@ def make_plan(
         micro_notional_usd=None if micro is None else micro.notional_usd(market.futures_price),
         micro_contracts=abs(micro_leg.quantity) if micro_leg is not None else 0,
         allow_net_short=request.allow_net_short,
+        net_short_tolerance=request.net_short_tolerance,
         largest_position_weight=max(weights) if weights else None,
         n_positions=len(weights) if weights else None,
         herfindahl=sum(w * w for w in weights) if weights else None,

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from hedgekit._typing import RoundingMode
 from hedgekit.errors import InputError
+from hedgekit.sizing import DEFAULT_NET_SHORT_TOLERANCE, MAX_NET_SHORT_TOLERANCE
 
 BetaMethod = Literal["ols", "blume", "vasicek", "holdings"]
 PriceBasis = Literal["futures", "index"]
@@ -55,7 +56,8 @@ class PlanRequest:
         Fraction of the beta-adjusted exposure to hedge, 0..1. Exclusive with
         ``target_beta``; when both are ``None`` the plan hedges 100%.
     target_beta
-        Beta the portfolio should have after the hedge (below 0 needs ``allow_net_short``).
+        Beta the portfolio should have after the hedge (below 0 needs ``allow_net_short``;
+        above the portfolio's beta buys futures, adding exposure).
     contract
         Contract root (``ES``, ``NQ``, ...) or ``"auto"``: the index that hedges the holdings
         best (highest R², then lowest tracking error), with its E-mini.
@@ -77,6 +79,10 @@ class PlanRequest:
         Top up whole E-minis with Micros of the same index to get closest to the target.
     allow_net_short
         Permit a hedge above 100% of the beta exposure.
+    net_short_tolerance
+        Share of the beta exposure a rounded hedge may leave net short when that is closer
+        to the target than rounding down (default 1 %, see
+        :data:`hedgekit.sizing.DEFAULT_NET_SHORT_TOLERANCE`; 0 = never net short).
     tail
         Scale the count by :math:`e^{-rT}` to the contract's expiry (tailing the hedge for
         daily settlement).
@@ -105,6 +111,7 @@ class PlanRequest:
     rounding: RoundingMode = "nearest"
     use_micro: bool = True
     allow_net_short: bool = False
+    net_short_tolerance: float = DEFAULT_NET_SHORT_TOLERANCE
     tail: bool = False
     index_level: float | None = None
     futures_price: float | None = None
@@ -128,6 +135,15 @@ class PlanRequest:
         _check_fraction(self.hedge, "hedge", 0.0, 1.0)
         if self.target_beta is not None and not math.isfinite(self.target_beta):
             raise InputError("target beta must be finite", source="target_beta")
+        tol = self.net_short_tolerance
+        if not math.isfinite(tol) or not 0.0 <= tol <= MAX_NET_SHORT_TOLERANCE:
+            raise InputError(
+                "net-short tolerance out of range",
+                source="--net-short-tolerance",
+                value=tol,
+                expected=f"a share of the beta exposure from 0 to {MAX_NET_SHORT_TOLERANCE:g} "
+                "(0.01 = 1%; 0 = never net short)",
+            )
         if self.beta is not None and not math.isfinite(self.beta):
             raise InputError("beta must be finite", source="beta", value=self.beta)
         for name in ("value_usd", "index_level", "futures_price", "net_worth_usd"):

@@ -40,10 +40,14 @@ if TYPE_CHECKING:
     from hedgekit.contracts import ContractSpec
 
 __all__ = [
+    "DEFAULT_NET_SHORT_TOLERANCE",
+    "MAX_NET_SHORT_TOLERANCE",
     "HedgeSizing",
     "Leg",
+    "NetShortGuard",
     "PriceBasis",
     "PriceBasisComparison",
+    "RoundingCandidate",
     "size_hedge",
     "tail_factor",
 ]
@@ -53,6 +57,17 @@ PriceBasis = Literal["futures", "index"]
 #: Relative tolerance under which a float count is taken as the whole number it is meant to be
 #: (e.g. 30.000000000000004 contracts from 1.5 x 5,050,000 / 252,500).
 _SNAP_RTOL = 1e-9
+
+#: Default net-short tolerance: a rounded short hedge may exceed the beta exposure by at most
+#: 1 % of it (residual beta no lower than :math:`-0.01\,\beta`) when that is closer to the
+#: target than rounding down. 1 % is far inside the uncertainty of the beta being hedged (the
+#: standard error of a one-year daily OLS beta of a diversified portfolio is a few hundredths),
+#: so a position 1 % net short is, within what can be measured, fully hedged; and a 10 % rise
+#: costs at most 0.1 % of the exposure on it, less than the under-hedge it replaces leaves open.
+DEFAULT_NET_SHORT_TOLERANCE = 0.01
+#: Largest tolerance accepted: beyond 10 % an over-hedge is a deliberate short position, not a
+#: rounding choice, and is asked for with ``allow_net_short``.
+MAX_NET_SHORT_TOLERANCE = 0.10
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +190,81 @@ class PriceBasisComparison:
 
 
 @dataclass(frozen=True, slots=True)
+class RoundingCandidate:
+    r"""One whole-contract count the net-short guard weighed.
+
+    Attributes
+    ----------
+    legs
+        ``(root, quantity)`` per instrument (full-size first, then micro; negative = short).
+    hedge_ratio
+        Share of the beta exposure it offsets, :math:`-H/B`.
+    net_short_fraction
+        How far the position would be net short, as a share of the beta exposure:
+        :math:`\max(-H/B - 1, 0)` (0 for the under-hedge).
+    distance_to_target
+        :math:`|H - D|/B`, its distance to the exact target as a share of the beta exposure.
+    admissible
+        Whether the guard may take it (net short within the tolerance).
+    """
+
+    legs: tuple[tuple[str, int], ...]
+    hedge_ratio: float
+    net_short_fraction: float
+    distance_to_target: float
+    admissible: bool
+
+    def describe(self) -> str:
+        """``"3 ES + 1 MES"``: magnitudes of the legs."""
+        return " + ".join(f"{abs(q)} {root}" for root, q in self.legs)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dictionary; ``contracts`` lists ``{"root", "quantity"}`` per leg."""
+        return {
+            "contracts": [{"root": root, "quantity": int(q)} for root, q in self.legs],
+            "hedge_ratio": self.hedge_ratio,
+            "net_short_fraction": self.net_short_fraction,
+            "distance_to_target": self.distance_to_target,
+            "admissible": self.admissible,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class NetShortGuard:
+    r"""The two counts around a full hedge when rounding would go past it, and the choice.
+
+    Present on :class:`HedgeSizing` when a short hedge rounded per the rounding mode would
+    offset more than the whole beta exposure (the position net short, residual beta < 0)
+    while the exact target does not.
+
+    Attributes
+    ----------
+    tolerance
+        Largest net short accepted, as a share of the beta exposure.
+    over
+        The rounding mode's count, above 100 %.
+    under
+        The largest count at or below 100 %.
+    chosen
+        ``"over"`` or ``"under"``.
+    """
+
+    tolerance: float
+    over: RoundingCandidate
+    under: RoundingCandidate
+    chosen: Literal["over", "under"]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dictionary."""
+        return {
+            "tolerance": self.tolerance,
+            "over": self.over.to_dict(),
+            "under": self.under.to_dict(),
+            "chosen": self.chosen,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class HedgeSizing:
     r"""Result of :func:`size_hedge`.
 
@@ -212,6 +302,8 @@ class HedgeSizing:
         Signed futures exposure held, :math:`H = \sum_i q_i m_i P`.
     hedge_ratio_target
         Fraction of :math:`B` the target offsets: ``h``, or :math:`(\beta-\beta^*)/\beta`.
+        Negative when the target beta is above the portfolio's: the futures are bought and
+        add exposure (``-1/3`` for beta 1.5 to 2.0: a third more index exposure).
     hedge_ratio_effective
         Fraction actually offset, :math:`-H/B` (positive for a short hedge of a long
         portfolio; negative when futures are bought to raise beta; 0 when :math:`B = 0`).
@@ -223,6 +315,10 @@ class HedgeSizing:
         :math:`0.01\,(B + H)`: USD gain of portfolio plus futures for a +1 % index move.
     basis_comparison
         Counts with both denominators, when both prices are known.
+    net_short_tolerance
+        Largest net short the guard accepted from rounding, share of the beta exposure.
+    net_short_guard
+        The over- and under-hedge weighed when rounding went past 100 %, else ``None``.
     notes
         Plain-language notes on choices made (e.g. rounding pulled back below 100 %).
     """
@@ -251,6 +347,8 @@ class HedgeSizing:
     pnl_per_1pct_move_usd: float
     basis_comparison: PriceBasisComparison | None
     notes: tuple[str, ...]
+    net_short_tolerance: float = DEFAULT_NET_SHORT_TOLERANCE
+    net_short_guard: NetShortGuard | None = None
 
     @property
     def total_contracts(self) -> int:
@@ -285,6 +383,10 @@ class HedgeSizing:
             "pnl_per_1pct_move_usd": self.pnl_per_1pct_move_usd,
             "basis_comparison": (
                 None if self.basis_comparison is None else self.basis_comparison.to_dict()
+            ),
+            "net_short_tolerance": self.net_short_tolerance,
+            "net_short_guard": (
+                None if self.net_short_guard is None else self.net_short_guard.to_dict()
             ),
             "notes": list(self.notes),
         }
@@ -341,6 +443,7 @@ def size_hedge(
     micro: ContractSpec | None = None,
     allow_net_short: bool = False,
     tail_discount: float | None = None,
+    net_short_tolerance: float = DEFAULT_NET_SHORT_TOLERANCE,
 ) -> HedgeSizing:
     r"""Size a stock index futures hedge in whole contracts.
 
@@ -363,13 +466,22 @@ def size_hedge(
     picks the closest achievable exposure (a tie goes to the one with fewer contracts, then
     to the smaller hedge); ``"down"`` never hedges more than the target, ``"up"`` never less.
 
-    Never net short. A short hedge larger than the portfolio's beta-dollars
-    (:math:`|H| > \beta V_A`) would turn the position net short the index. If the exact target
-    is within 100 % and only rounding (``"nearest"``/``"up"``) pushes it over, the count is
-    rounded down instead and a note says so: over-hedging is the seed mistake this library
-    guards against, and a rounding mode is a preference, not a mandate to go net short. If
-    the exact target itself is net short (target beta < 0) an :class:`InputError` is raised
-    unless ``allow_net_short=True``.
+    Net short only within a tolerance. A short hedge larger than the portfolio's beta-dollars
+    (:math:`|H| > \beta V_A`, residual :math:`B + H < 0`) turns the position net short the
+    index. If the exact target is within 100 % and only rounding (``"nearest"``/``"up"``)
+    pushes it over, the guard weighs two candidates: that count (the *over*-hedge) and the
+    largest count at or below 100 % (the *under*-hedge). The over-hedge is admissible when
+    the position is net short by at most ``net_short_tolerance`` of the beta exposure,
+    :math:`-(B + H) \le t\,B`. Admissible, it is kept: under ``"nearest"`` it is then the
+    closer of the two to the target (a tie goes to the under-hedge), under ``"up"`` the
+    smallest count not below it. Otherwise the under-hedge is taken. Both candidates are in
+    :attr:`HedgeSizing.net_short_guard` and a note. ``net_short_tolerance=0`` forbids any net
+    short, as over-hedging is the seed mistake this library guards against. If the exact
+    target itself is net short (target beta < 0) an :class:`InputError` is raised unless
+    ``allow_net_short=True``; the tolerance is for rounding only.
+
+    A target beta above :math:`\beta` gives :math:`N^* > 0`: long futures, which add index
+    exposure (leverage); the guard does not apply to them.
 
     Float noise: an exact count within :math:`10^{-9}` (relative, and at least
     :math:`10^{-9}` contracts) of a whole number is taken as that number, so that e.g.
@@ -400,6 +512,9 @@ def size_hedge(
         Allow a hedge that leaves the position net short the index.
     tail_discount
         Tail factor in ``(0, 1]`` multiplying the exact count (see :func:`tail_factor`).
+    net_short_tolerance
+        Largest net short a rounded hedge may leave, as a share of the beta exposure, in
+        ``[0, MAX_NET_SHORT_TOLERANCE]`` (default :data:`DEFAULT_NET_SHORT_TOLERANCE`, 1 %).
 
     Returns
     -------
@@ -410,7 +525,8 @@ def size_hedge(
     InputError
         Non-positive value or prices, non-finite beta, a negative beta with a hedge fraction,
         a micro on another index or with a multiplier that does not divide the full-size one,
-        a tail factor outside ``(0, 1]``, an unknown option, or a net-short target without
+        a tail factor outside ``(0, 1]``, a net-short tolerance outside
+        ``[0, MAX_NET_SHORT_TOLERANCE]``, an unknown option, or a net-short target without
         ``allow_net_short``.
 
     Examples
@@ -440,6 +556,15 @@ def size_hedge(
             source="index_level",
             value=None,
             expected="the index level in points, > 0",
+        )
+    tol = check_finite(net_short_tolerance, "net_short_tolerance")
+    if not 0.0 <= tol <= MAX_NET_SHORT_TOLERANCE:
+        raise InputError(
+            "net-short tolerance is outside its range",
+            source="net_short_tolerance",
+            value=net_short_tolerance,
+            expected=f"a share of the beta exposure from 0 to {MAX_NET_SHORT_TOLERANCE:g} "
+            "(0 = never net short)",
         )
     tau = 1.0
     if tail_discount is not None:
@@ -481,6 +606,7 @@ def size_hedge(
     exact = wanted_bd / (mult * price)
 
     notes: list[str] = []
+    guard: NetShortGuard | None = None
     # Work in micro units (k per full-size contract) on the magnitude of the count.
     sign = -1 if exact < 0 else 1
     units_exact = _snap(abs(exact) * k)
@@ -500,14 +626,13 @@ def size_hedge(
                 "or allow_net_short=True",
             )
         if units > cap_units:
-            notes.append(
-                f"Rounding {rounding!r} would hedge more than 100% of the beta exposure "
-                f"({_describe_units(units, k, contract.root, micro_root)} vs a full hedge of "
-                f"{portfolio_bd / (mult * price):.4f} {contract.root}); rounded down to "
-                f"{_describe_units(cap_units, k, contract.root, micro_root)} instead, "
-                "to avoid going net short."
-            )
-            units = cap_units
+            guard = _weigh_net_short(
+                units, cap_units, units_exact, full_units, k, tol, rounding,
+                contract.root, micro_root,
+            )  # fmt: skip
+            notes.append(_guard_note(guard, rounding, full_units / k, contract.root))
+            if guard.chosen == "under":
+                units = cap_units
     full_qty, micro_qty = divmod(units, k) if micro is not None else (units, 0)
     full_qty *= sign
     micro_qty *= sign
@@ -577,7 +702,84 @@ def size_hedge(
         pnl_per_1pct_move_usd=0.01 * residual,
         basis_comparison=comparison,
         notes=tuple(notes),
+        net_short_tolerance=tol,
+        net_short_guard=guard,
     )
+
+
+def _weigh_net_short(
+    over_units: int,
+    under_units: int,
+    units_exact: float,
+    full_units: float,
+    k: int,
+    tolerance: float,
+    rounding: RoundingMode,
+    root: str,
+    micro_root: str | None,
+) -> NetShortGuard:
+    r"""Weigh a short count past a full hedge against the largest count within it.
+
+    All counts are micro units of the short hedge's magnitude; ``full_units`` is the full
+    hedge :math:`B\,k/(m P)`. A count :math:`u` leaves the position net short by
+    :math:`(u - u_{full})/u_{full}` of the beta exposure and lies :math:`|u - u^*|/u_{full}`
+    from the exact target :math:`u^*`.
+    """
+
+    def candidate(u: int, admissible: bool) -> RoundingCandidate:
+        full, rest = divmod(u, k) if micro_root is not None else (u, 0)
+        legs = ((root, -full),) if micro_root is None else ((root, -full), (micro_root, -rest))
+        return RoundingCandidate(
+            legs=legs,
+            hedge_ratio=u / full_units,
+            net_short_fraction=max(u - full_units, 0.0) / full_units,
+            distance_to_target=abs(u - units_exact) / full_units,
+            admissible=admissible,
+        )
+
+    slack = _SNAP_RTOL * max(1.0, full_units)
+    over_ok = over_units - full_units <= tolerance * full_units + slack
+    over = candidate(over_units, over_ok)
+    under = candidate(under_units, True)
+    if not over_ok:
+        chosen: Literal["over", "under"] = "under"
+    elif rounding == "up":
+        chosen = "over"
+    else:
+        closer = over.distance_to_target < under.distance_to_target
+        chosen = "over" if closer else "under"
+    return NetShortGuard(tolerance=tolerance, over=over, under=under, chosen=chosen)
+
+
+def _guard_note(guard: NetShortGuard, rounding: RoundingMode, full: float, root: str) -> str:
+    over, under = guard.over, guard.under
+    text = (
+        f"Rounding {rounding!r} would hedge more than 100% of the beta exposure: "
+        f"{over.describe()} hedges {over.hedge_ratio:.2%} (net short "
+        f"{over.net_short_fraction:.2%}, against a full hedge of {full:.4f} {root}); "
+        f"{under.describe()} hedges {under.hedge_ratio:.2%} "
+        f"({1.0 - under.hedge_ratio:.2%} under-hedged). "
+    )
+    if guard.chosen == "over":
+        why = (
+            "it is closer to the target"
+            if rounding != "up"
+            else "rounding 'up' never hedges less than the target"
+        )
+        return text + (
+            f"Took {over.describe()}: its net short is within the tolerance of "
+            f"{guard.tolerance:.2%} of the beta exposure and {why}."
+        )
+    if not over.admissible:
+        why = (
+            "no net short is allowed (tolerance 0)"
+            if guard.tolerance == 0
+            else f"its net short is beyond the tolerance of {guard.tolerance:.2%} of the "
+            "beta exposure"
+        )
+    else:
+        why = "it is at least as close to the target"
+    return text + f"Took {under.describe()}, to avoid going net short: {why}."
 
 
 def _round_units(units_exact: float, k: int, rounding: RoundingMode) -> int:
@@ -618,13 +820,6 @@ def _micro_ratio(contract: ContractSpec, micro: ContractSpec | None) -> int:
             expected="a micro whose multiplier divides the full-size one (CME Micros: 1/10)",
         )
     return k
-
-
-def _describe_units(units: int, k: int, root: str, micro_root: str | None) -> str:
-    if micro_root is None:
-        return f"{units} {root}"
-    full, rest = divmod(units, k)
-    return f"{full} {root} + {rest} {micro_root}"
 
 
 def _snap(x: float) -> float:
