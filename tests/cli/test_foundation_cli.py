@@ -120,8 +120,17 @@ def test_data_json_lists_bundled_datasets_with_true_ranges(
 ) -> None:
     from hedgekit import datasets
 
-    data = run_json(capsys, "data")
+    doc = run_json(capsys, "data")
+    data = doc["datasets"]
     assert isinstance(data, list)
+    # the latest usable date is the default date of a plan on that index
+    usable = {row["index"]: row for row in doc["latest_usable"]}
+    assert set(usable) == {"SPX", "NDX", "RUT"}
+    tbill_end = datasets.load_tbill_3m()["discount_pct"].dropna().index[-1].date().isoformat()
+    assert usable["SPX"]["latest_usable_date"] <= tbill_end
+    assert main(["plan", "--value-usd", "1000000", "--beta", "1", "--json"]) == 0
+    plan = json.loads(capsys.readouterr().out)["data"]
+    assert plan["as_of"] == usable["SPX"]["latest_usable_date"]
     by_name = {d["name"]: d for d in data}
     spx = datasets.load_sp500()
     assert by_name["sp500"]["first_date"][:10] == spx.index[0].date().isoformat()
