@@ -9,7 +9,14 @@ warnings that apply, each figure with the date and source of its inputs.
 from __future__ import annotations
 
 from hedgekit.plan._market_inputs import MarketInputs, gather_market_inputs
-from hedgekit.plan._plan import HedgePlan, make_plan
+from hedgekit.plan._plan import HedgePlan, HoldingBeta, make_plan
 from hedgekit.plan._request import PlanRequest
 
-__all__ = ["HedgePlan", "MarketInputs", "PlanRequest", "gather_market_inputs", "make_plan"]
+__all__ = [
+    "HedgePlan",
+    "HoldingBeta",
+    "MarketInputs",
+    "PlanRequest",
+    "gather_market_inputs",
+    "make_plan",
+]
