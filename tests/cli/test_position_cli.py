@@ -143,3 +143,17 @@ def test_a_net_short_stock_file_exits_2(capsys: pytest.CaptureFixture[str], tmp_
     path.write_text("ticker,shares\nAAPL,10\nMSFT,-1000\n", encoding="utf-8")
     assert main(["plan", "--holdings", str(path)]) == 2
     assert "nothing to hedge" in capsys.readouterr().err
+
+
+def test_hedged_example_file_plans_with_its_futures_netted(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = EXAMPLE.parent / "hedged_portfolio.csv"
+    data = _plan(capsys, "--holdings", str(path))
+    held = {leg["root"]: leg["quantity"] for leg in data["existing_hedge"]["legs"]}
+    assert held == {"ES": -2, "MES": -3}  # examples/README.md
+    assert any(r["shares"] < 0 for r in data["holdings"]["positions"])
+    target = {c["root"]: c["quantity"] for c in data["contracts"]}
+    trade = {leg["root"]: leg["quantity"] for leg in data["trade"]["legs"]}
+    for root in set(target) | set(held):
+        assert trade.get(root, 0) == target.get(root, 0) - held.get(root, 0)
