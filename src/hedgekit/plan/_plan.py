@@ -406,6 +406,7 @@ def _positions(
     market: MarketInputs,
     registry: ContractRegistry,
     holdings: Holdings | None,
+    existing: HedgePosition | None,
     index: str,
     as_of: dt.date,
     notes: list[str],
@@ -413,7 +414,16 @@ def _positions(
     """The target position, the futures already held (months resolved) and the trade."""
     code = market.contract
     target = HedgePosition.from_sizing(sizing, code, as_of, index=index)
-    held = None if holdings is None else holdings.existing_hedge
+    in_file = None if holdings is None else holdings.existing_hedge
+    if existing is not None and in_file is not None:
+        raise InputError(
+            "the futures held are given twice: as futures rows in the holdings file and as "
+            "a separate position",
+            source=existing.source,
+            value=in_file.source,
+            expected="futures rows in the holdings file, or the separate position, not both",
+        )
+    held = existing if existing is not None else in_file
     if held is None:
         return target, None, target.minus(HedgePosition((), as_of=as_of), source="trade")
     held.validate(registry)
@@ -487,6 +497,7 @@ def make_plan(
     holdings: Holdings | None = None,
     prices: pd.DataFrame | None = None,
     registry: ContractRegistry | None = None,
+    existing_hedge: HedgePosition | None = None,
 ) -> HedgePlan:
     r"""Make a hedge plan: beta, best contract, contracts, margin, scenarios and warnings.
 
@@ -501,6 +512,9 @@ def make_plan(
         User price history for the holdings (wide, adjusted closes); default bundled.
     registry
         Contracts to choose from; default the builtin registry.
+    existing_hedge
+        Futures already held (e.g. from ``--position``); the plan's ``trade`` is its
+        recommended position minus these. Not with futures rows in ``holdings``.
 
     Returns
     -------
@@ -659,7 +673,7 @@ def make_plan(
 
     sizing = size(target)
     target_position, existing_hedge, trade = _positions(
-        sizing, market, registry, holdings, index, as_of, notes
+        sizing, market, registry, holdings, existing_hedge, index, as_of, notes
     )
     holding_betas = (
         _holding_betas(request, holdings, px, candidates[index], index, as_of, snapshot, notes)
