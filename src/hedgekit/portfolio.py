@@ -49,9 +49,10 @@ class PortfolioSnapshot:
     prices_usd
         ``(ticker, price)`` used, per position.
     values_usd
-        ``(ticker, value)``: ``shares × price``, or the given market value.
+        ``(ticker, value)``: ``shares × price``, or the given market value; negative for
+        a short position.
     weights
-        ``(ticker, value / total_value_usd)``; they sum to 1.
+        ``(ticker, value / total_value_usd)``; they sum to 1 (a short's weight is negative).
     total_value_usd
         Sum of the position values.
     """
@@ -147,7 +148,8 @@ def value_holdings(holdings: Holdings, prices: pd.DataFrame, as_of: DateLike) ->
     ------
     InputError
         If ``as_of`` is not in the price history (the message gives the last date before
-        it), a held ticker has no price column, or its price on ``as_of`` is NaN.
+        it), a held ticker has no price column, its price on ``as_of`` is NaN, or short
+        positions make the total value zero or negative.
 
     Notes
     -----
@@ -160,6 +162,9 @@ def value_holdings(holdings: Holdings, prices: pd.DataFrame, as_of: DateLike) ->
         w_i = V_i / \textstyle\sum_j V_j .
 
     The portfolio value :math:`\sum_j V_j` is the :math:`V_A` of Hull (11th ed., §3.5).
+    A short position has :math:`n_i < 0` (or :math:`V_i < 0`), so it counts against the
+    total and its weight is negative; its beta exposure is :math:`\beta_i V_i < 0`. Futures
+    held (:attr:`Holdings.existing_hedge`) are not stock value and are not counted here.
     """
     frame = validate_prices(prices, holdings.tickers, source="prices")
     stamp = _parse_date(as_of, "as_of")
@@ -184,6 +189,15 @@ def value_holdings(holdings: Holdings, prices: pd.DataFrame, as_of: DateLike) ->
             values[i] = pos.market_value_usd
             shares[i] = pos.market_value_usd / row[i]
     total = float(values.sum())
+    if not total > 0:
+        raise InputError(
+            f"the stock positions are worth {total:,.2f} USD on {stamp.date()}: short "
+            "positions at least as large as the long ones leave nothing to hedge",
+            source=holdings.source,
+            column="shares",
+            value=total,
+            expected="holdings whose long positions are worth more than the short ones",
+        )
     tickers = holdings.tickers
 
     def pairs(xs: Float64Array) -> tuple[tuple[str, float], ...]:

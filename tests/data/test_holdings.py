@@ -164,11 +164,12 @@ def test_non_numeric_shares(tmp_path, bad):
     assert "not a number" in str(err)
 
 
-@pytest.mark.parametrize("bad", ["0", "-5", "-0.0"])
-def test_non_positive_shares(tmp_path, bad):
+@pytest.mark.parametrize("bad", ["0", "-0.0"])
+def test_zero_shares(tmp_path, bad):
+    # negative shares are a short position (accepted below); zero is still no position
     path = _write(tmp_path, f"ticker,shares\nAAPL,{bad}\n")
     err = _error(path, row=2, column="shares", value=bad)
-    assert "positive" in str(err)
+    assert "non-zero" in str(err)
 
 
 @pytest.mark.parametrize("bad", ["nan", "inf", "-inf", "NaN"])
@@ -219,7 +220,8 @@ def test_holding_requires_exactly_one_size():
 
 def test_holding_rejects_bad_numbers_and_tickers():
     with pytest.raises(InputError, match="shares"):
-        Holding("AAPL", -1.0, None)
+        Holding("AAPL", 0.0, None)
+    assert Holding("AAPL", -1.0, None).shares == -1.0  # a short
     with pytest.raises(InputError, match="market_value_usd"):
         Holding("AAPL", None, math.inf)
     with pytest.raises(InputError, match="cost_basis_usd"):
@@ -244,3 +246,80 @@ def test_holdings_are_frozen():
     h = Holdings((Holding("AAPL", 1.0, None),))
     with pytest.raises(AttributeError):
         h.source = "x"  # type: ignore[misc]
+
+
+# --- short stock and futures rows ---------------------------------------------------------------
+
+
+def test_short_rows_are_negative_positions(tmp_path):
+    path = _write(tmp_path, "ticker,shares,market_value_usd\nAAPL,100,\nTSLA,-40,\nQQQ,,-25000\n")
+    h = load_holdings(path)
+    assert [(p.ticker, p.shares, p.market_value_usd) for p in h.positions] == [
+        ("AAPL", 100.0, None),
+        ("TSLA", -40.0, None),
+        ("QQQ", None, -25000.0),
+    ]
+    assert h.existing_hedge is None
+
+
+def test_futures_rows_become_the_existing_hedge(tmp_path):
+    from hedgekit.calendar import ContractCode
+    from hedgekit.position import PositionLeg
+
+    path = _write(tmp_path, "ticker,shares,cost_basis_usd\nAAPL,100,9000\nES,-2,\nMESZ2024,-3,\n")
+    h = load_holdings(path)
+    assert h.tickers == ("AAPL",)  # futures are not stock value
+    assert h.existing_hedge is not None
+    assert h.existing_hedge.source == str(path)
+    assert h.existing_hedge.legs == (
+        PositionLeg("ES", None, -2),
+        PositionLeg("MES", ContractCode("MES", 2024, 12), -3),
+    )
+    assert h.to_dict()["existing_hedge"]["legs"][0] == {
+        "root": "ES",
+        "contract": None,
+        "quantity": -2,
+        "entry_price": None,
+    }
+
+
+def test_futures_rows_follow_the_registry(tmp_path):
+    from hedgekit.contracts import ContractSpec, default_registry
+
+    sp = ContractSpec(
+        root="SP", name="S&P 500 (big)", index="SPX", multiplier_usd=250.0, tick_size_points=0.1
+    )
+    path = _write(tmp_path, "ticker,shares\nAAPL,100\nSP,-1\n")
+    assert load_holdings(path).tickers == ("AAPL", "SP")  # a stock called SP
+    h = load_holdings(path, registry=default_registry().with_contracts([sp]))
+    assert h.tickers == ("AAPL",)
+    assert h.existing_hedge is not None
+    assert h.existing_hedge.legs[0].root == "SP"
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "value", "fragment"),
+    [
+        ("ES,-2.5,,", "shares", -2.5, "whole contracts"),
+        ("ES,,-250000,", "market_value_usd", -250000.0, "futures contract"),
+        ("ES,-2,,100", "cost_basis_usd", 100.0, "futures contract"),
+        ("ESF2024,-2,,", "ticker", "ESF2024", "not a listed ES contract month"),
+        ("ES,0,,", "shares", "0", "non-zero"),
+    ],
+)
+def test_bad_futures_rows(tmp_path, row, column, value, fragment):
+    path = _write(tmp_path, f"ticker,shares,market_value_usd,cost_basis_usd\nAAPL,10,,\n{row}\n")
+    err = _error(path, row=3, column=column, value=value)
+    assert fragment in str(err)
+
+
+def test_a_file_of_futures_only_has_nothing_to_hedge(tmp_path):
+    path = _write(tmp_path, "ticker,shares\nES,-2\n")
+    err = _error(path, row=None, column="ticker", value=None)
+    assert "no stock positions" in str(err)
+
+
+def test_the_same_futures_row_twice_is_a_duplicate(tmp_path):
+    path = _write(tmp_path, "ticker,shares\nAAPL,1\nES,-1\nES,-2\n")
+    err = _error(path, row=4, column="ticker", value="ES")
+    assert "duplicate" in str(err)

@@ -218,3 +218,22 @@ def test_bundled_prices_before_listing_raise():
     holdings = load_holdings(EXAMPLES / "tech_portfolio.csv")  # META listed 2012-05-18
     with pytest.raises(InputError, match="META on 2012-01-03"):
         portfolio_returns(holdings, prices_for(holdings), "2012-01-01", "2012-12-31")
+
+
+def test_short_position_is_valued_negative_with_a_negative_weight():
+    held = Holdings((Holding("AAA", 10.0, None), Holding("BBB", -2.0, None)), source="test")
+    snap = value_holdings(held, PRICES, "2024-01-04")
+    # AAA 10 x 12 = 120; BBB short 2 x 30 = -60; total 60
+    assert snap.values_usd == (("AAA", 120.0), ("BBB", -60.0))
+    assert snap.total_value_usd == 60.0
+    assert dict(snap.weights) == {"AAA": pytest.approx(2.0), "BBB": pytest.approx(-1.0)}
+    # the short loses when BBB rises: V goes 10*10-2*20=60 -> 10*11-2*25=60 (flat)
+    values = portfolio_values(held, PRICES, "2024-01-02", "2024-01-05")
+    assert list(values) == [60.0, 60.0, 60.0, 42.0]
+
+
+def test_shorts_as_large_as_the_longs_leave_nothing_to_hedge():
+    held = Holdings((Holding("AAA", 10.0, None), Holding("BBB", -4.0, None)), source="test")
+    with pytest.raises(InputError, match="nothing to hedge") as info:
+        value_holdings(held, PRICES, "2024-01-04")  # 120 - 120 = 0
+    assert info.value.source == "test"

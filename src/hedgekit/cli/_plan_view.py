@@ -17,18 +17,52 @@ def render_plan(plan: HedgePlan, c: Console) -> None:
 
     # portfolio
     if plan.snapshot is not None:
-        rows = [
-            [t, num(s, 0), usd(p, 2), usd(v), pct(w)]
-            for (t, s), (_, p), (_, v), (_, w) in zip(
-                plan.snapshot.shares,
-                plan.snapshot.prices_usd,
-                plan.snapshot.values_usd,
-                plan.snapshot.weights,
-                strict=True,
+        views = {hb.ticker: hb for hb in plan.holding_betas}
+        keyed: list[tuple[float, list[str]]] = []
+        for (t, n_sh), (_, px), (_, v), (_, w) in zip(
+            plan.snapshot.shares,
+            plan.snapshot.prices_usd,
+            plan.snapshot.values_usd,
+            plan.snapshot.weights,
+            strict=True,
+        ):
+            view = views.get(t)
+            bd = None if view is None else view.beta_dollars_usd
+            keyed.append(
+                (
+                    -abs(bd if bd is not None else v),
+                    [
+                        t,
+                        num(n_sh, 0),
+                        usd(px, 2),
+                        usd(v),
+                        pct(w),
+                        "n/a" if view is None or view.beta is None else f"{view.beta:.2f}",
+                        "n/a" if bd is None else usd(bd),
+                        "n/a"
+                        if view is None or view.hedge_share is None
+                        else pct(view.hedge_share),
+                    ],
+                )
             )
-        ]
-        rows.sort(key=lambda r: -float(r[4].rstrip("%")))
-        c.print(table("Portfolio", ["ticker", "shares", "price", "value", "weight"], rows))
+        keyed.sort(key=lambda kr: kr[0])
+        method = plan.holding_betas[0].method if plan.holding_betas else "ols"
+        c.print(
+            table(
+                f"Portfolio, beta-weighted on {plan.beta.index_name} ({method} beta each)",
+                [
+                    "ticker",
+                    "shares",
+                    "price",
+                    "value",
+                    "weight",
+                    "beta",
+                    "beta-dollars",
+                    "share of hedge",
+                ],
+                [r for _, r in keyed],
+            )
+        )
     c.print(f"Portfolio value: [bold]{usd(plan.portfolio_value_usd)}[/]")
 
     # beta and fit
@@ -115,6 +149,21 @@ def render_plan(plan: HedgePlan, c: Console) -> None:
             rows,
         )
     )
+    if plan.existing_hedge is not None and plan.trade is not None:
+        held_rows = [[leg.label, f"{leg.quantity:+d}"] for leg in plan.existing_hedge.legs]
+        c.print(table("Already held", ["contract", "quantity"], held_rows))
+        trade_rows = [[leg.label, f"{leg.quantity:+d}"] for leg in plan.trade.legs]
+        if trade_rows:
+            c.print(
+                table(
+                    "Trade to place",
+                    ["contract", "quantity"],
+                    trade_rows,
+                )
+            )
+        else:
+            c.print("Trade to place: nothing, the futures held are the recommended hedge.")
+        c.print("The trade is the recommended position minus the futures already held.")
     if long_futures:
         aim = (
             f"Long futures to raise beta from {s.beta:.3f}: they add "

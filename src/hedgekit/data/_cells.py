@@ -166,6 +166,7 @@ def parse_numbers(
     what: str,
     strictly_positive: bool = True,
     allow_blank: bool = False,
+    nonzero: bool = False,
 ) -> Float64Array:
     """Parse a numeric column to float64.
 
@@ -183,6 +184,9 @@ def parse_numbers(
         Require ``> 0`` (else ``>= 0``).
     allow_blank
         Return NaN for blank cells instead of raising.
+    nonzero
+        Accept any sign but refuse 0 (signed quantities: negative = short); overrides
+        ``strictly_positive``.
 
     Raises
     ------
@@ -190,8 +194,12 @@ def parse_numbers(
         On a blank cell (unless allowed), text that is not a number, NaN or infinity,
         booleans, or a value that is not positive (non-negative).
     """
-    sign = "positive" if strictly_positive else "non-negative"
-    expected = f"a {sign} number such as 101.25"
+    sign = "non-zero" if nonzero else "positive" if strictly_positive else "non-negative"
+    expected = (
+        "a non-zero number such as 100 or -50 (negative = short)"
+        if nonzero
+        else f"a {sign} number such as 101.25"
+    )
     blank_mask = _is_blank(values)
     if not allow_blank:
         blank = _first(blank_mask)
@@ -234,7 +242,12 @@ def parse_numbers(
             value=_raw(values, bad),
             expected=expected,
         )
-    out_of_range = numbers <= 0 if strictly_positive else numbers < 0
+    lowest_ok = -np.inf if nonzero else 0.0
+    out_of_range = (
+        (numbers == 0) | (numbers < lowest_ok)
+        if nonzero or strictly_positive
+        else numbers < lowest_ok
+    )
     bad = _first(present & out_of_range)
     if bad is not None:
         raise loc.error(

@@ -8,8 +8,8 @@ warnings that apply, each figure with the date and source of its inputs.
 
 from __future__ import annotations
 
-from hedgekit.plan._plan import HedgePlan, make_plan
+from hedgekit.plan._plan import HedgePlan, HoldingBeta, make_plan
 from hedgekit.plan._request import PlanRequest
 from hedgekit.snapshot import MarketInputs
 
-__all__ = ["HedgePlan", "MarketInputs", "PlanRequest", "make_plan"]
+__all__ = ["HedgePlan", "HoldingBeta", "MarketInputs", "PlanRequest", "make_plan"]

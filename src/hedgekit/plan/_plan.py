@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass
@@ -11,7 +12,13 @@ import pandas as pd
 
 from hedgekit._constants import CALENDAR_DAYS_PER_YEAR
 from hedgekit.advice import Advice, PlanFacts, evaluate
-from hedgekit.calendar import CmeRollRule, contract_schedule, held_contract, last_trading_day
+from hedgekit.calendar import (
+    CmeRollRule,
+    ContractCode,
+    contract_schedule,
+    held_contract,
+    last_trading_day,
+)
 from hedgekit.contracts import ContractRegistry, ContractSpec, default_registry
 from hedgekit.data import Holdings, prices_for
 from hedgekit.errors import HedgekitError, InputError
@@ -34,6 +41,7 @@ from hedgekit.estimation import (
 from hedgekit.margin import MarginSummary, margin_requirements
 from hedgekit.plan._request import PlanRequest
 from hedgekit.portfolio import PortfolioSnapshot, portfolio_values, value_holdings
+from hedgekit.position import HedgePosition
 from hedgekit.scenarios import Scenario, ScenarioComparison, compare_hedges
 from hedgekit.sizing import HedgeFraction, HedgeSizing, Leg, TargetBeta, size_hedge, tail_factor
 from hedgekit.snapshot import (
@@ -55,6 +63,46 @@ VASICEK_PRIOR_SD = 0.5
 #: with a margin for holidays.
 _CAL_DAYS_PER_DAILY_RETURN = 1.5
 _CAL_DAYS_PER_WEEKLY_RETURN = 7.5
+
+
+@dataclass(frozen=True, slots=True)
+class HoldingBeta:
+    r"""One holding's share of the hedge (the beta-weighted view of each position).
+
+    Attributes
+    ----------
+    ticker
+        The holding.
+    value_usd
+        Its value :math:`V_i` (negative for a short).
+    beta
+        Its beta against the plan's index, same window, frequency and adjustment as the
+        plan's beta (OLS per stock for the ``ols``, ``holdings`` and manual methods); ``None``
+        when its history is too short.
+    method
+        How ``beta`` was obtained.
+    beta_dollars_usd
+        :math:`\beta_i V_i`: its USD change for a 1.00 index move (Hull 11e §3.5).
+    hedge_share
+        :math:`\beta_i V_i / \sum_j \beta_j V_j`: the part of the hedge it accounts for
+        (negative for a position that offsets others, e.g. a short).
+    """
+
+    ticker: str
+    value_usd: float
+    beta: float | None
+    method: str
+    beta_dollars_usd: float | None
+    hedge_share: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe form."""
+        return {
+            "beta": self.beta,
+            "beta_method": self.method,
+            "beta_dollars_usd": self.beta_dollars_usd,
+            "hedge_share": self.hedge_share,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +139,17 @@ class HedgePlan:
         The hedge, its margin, the scenario tables and the warnings.
     notes
         Choices and caveats, in plain words.
+    target_position
+        The position the plan recommends holding (the sizing's legs, in the contract month
+        held at the plan date).
+    existing_hedge
+        Futures already held (the holdings file's futures rows), months resolved to the
+        contract held at the plan date; ``None`` when none.
+    trade
+        What to trade: ``target_position`` minus ``existing_hedge`` per contract month
+        (legs held but not in the target are closed).
+    holding_betas
+        Per holding: beta, beta-dollars and share of the hedge (empty without holdings).
     """
 
     request: PlanRequest
@@ -111,6 +170,27 @@ class HedgePlan:
     scenarios: ScenarioComparison
     advice: tuple[Advice, ...]
     notes: tuple[str, ...]
+    target_position: HedgePosition | None = None
+    existing_hedge: HedgePosition | None = None
+    trade: HedgePosition | None = None
+    holding_betas: tuple[HoldingBeta, ...] = ()
+
+    def holdings_dict(self) -> dict[str, Any] | None:
+        """``holdings`` of the JSON: the valuation, each position with its beta view."""
+        if self.snapshot is None:
+            return None
+        out = self.snapshot.to_dict()
+        views = {h.ticker: h for h in self.holding_betas}
+        for row in out["positions"]:
+            view = views.get(row["ticker"])
+            row.update(
+                view.to_dict()
+                if view is not None
+                else HoldingBeta(row["ticker"], row["value_usd"], None, "", None, None).to_dict()
+            )
+        known = [h.beta_dollars_usd for h in self.holding_betas if h.beta_dollars_usd is not None]
+        out["beta_dollars_usd"] = sum(known) if known else None
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON schema of ``hedgekit plan --json`` (see the README)."""
@@ -141,7 +221,11 @@ class HedgePlan:
                 None if self.joint is None else _joint_dict(self.joint, self.joint_legs)
             ),
             "min_variance": None if self.min_variance is None else self.min_variance.to_dict(),
-            "holdings": None if self.snapshot is None else self.snapshot.to_dict(),
+            "holdings": self.holdings_dict(),
+            "existing_hedge": (
+                None if self.existing_hedge is None else self.existing_hedge.to_dict()["data"]
+            ),
+            "trade": None if self.trade is None else self.trade.to_dict()["data"],
             "warnings": [a.to_dict() for a in self.advice],
             "notes": list(self.notes),
             "request": self.request.to_dict(),
@@ -251,6 +335,110 @@ def _estimate_beta(
     return raw
 
 
+def _holding_betas(
+    request: PlanRequest,
+    holdings: Holdings,
+    prices: pd.DataFrame,
+    index_returns: pd.Series,
+    index: str,
+    as_of: dt.date,
+    snapshot: PortfolioSnapshot,
+    notes: list[str],
+) -> tuple[HoldingBeta, ...]:
+    r"""Each holding's beta, beta-dollars :math:`\beta_i V_i` and share of the total.
+
+    Betas are OLS on the plan's window and frequency (Hull 11e §3.5), adjusted as the
+    plan's beta is (Blume, Vasicek); the ``ols``, ``holdings`` and manual methods use plain
+    OLS per stock.
+    """
+    method = request.beta_method if request.beta_method in ("blume", "vasicek") else "ols"
+    start = _history_start(as_of, request)
+    betas: dict[str, float | None] = {}
+    for ticker in holdings.tickers:
+        stock = prices[ticker].loc[pd.Timestamp(start) : pd.Timestamp(as_of)]
+        try:
+            r = returns_from_prices(stock.dropna(), request.frequency)
+            raw = ols_beta(
+                r,
+                index_returns,
+                end=as_of,
+                window=request.window,
+                frequency=request.frequency,
+                index_name=index,
+            )
+        except HedgekitError as exc:
+            notes.append(f"No beta of {ticker} against {index} for the per-position view: {exc}")
+            betas[ticker] = None
+            continue
+        if method == "blume":
+            raw = blume_adjust(raw)
+        elif method == "vasicek":
+            raw = vasicek_shrink(raw, prior_mean=1.0, prior_sd=VASICEK_PRIOR_SD)
+        betas[ticker] = raw.beta
+    values = dict(snapshot.values_usd)
+    dollars = {t: None if b is None else b * values[t] for t, b in betas.items()}
+    total = sum(d for d in dollars.values() if d is not None)
+
+    def share(d: float | None) -> float | None:
+        return None if d is None or total == 0 else d / total
+
+    return tuple(
+        HoldingBeta(
+            ticker=t,
+            value_usd=values[t],
+            beta=betas[t],
+            method=method,
+            beta_dollars_usd=dollars[t],
+            hedge_share=share(dollars[t]),
+        )
+        for t in holdings.tickers
+    )
+
+
+def _positions(
+    sizing: HedgeSizing,
+    market: MarketInputs,
+    registry: ContractRegistry,
+    holdings: Holdings | None,
+    existing: HedgePosition | None,
+    index: str,
+    as_of: dt.date,
+    notes: list[str],
+) -> tuple[HedgePosition, HedgePosition | None, HedgePosition]:
+    """The target position, the futures already held (months resolved) and the trade."""
+    code = market.contract
+    target = HedgePosition.from_sizing(sizing, code, as_of, index=index)
+    in_file = None if holdings is None else holdings.existing_hedge
+    if existing is not None and in_file is not None:
+        raise InputError(
+            "the futures held are given twice: as futures rows in the holdings file and as "
+            "a separate position",
+            source=existing.source,
+            value=in_file.source,
+            expected="futures rows in the holdings file, or the separate position, not both",
+        )
+    held = existing if existing is not None else in_file
+    if held is None:
+        return target, None, target.minus(HedgePosition((), as_of=as_of), source="trade")
+    held.validate(registry)
+    months: dict[str, ContractCode] = {}
+    for leg in held.legs:
+        spec = registry.get(leg.root)
+        if leg.root in (sizing.contract_root, sizing.micro_root):
+            months[leg.root] = ContractCode(leg.root, code.year, code.month)
+        else:
+            months[leg.root] = held_contract(leg.root, as_of, CmeRollRule(), months=spec.months)
+    resolved = dataclasses.replace(held.resolved(months), as_of=as_of)
+    trade = target.minus(resolved, source="trade")
+    held_text = ", ".join(f"{leg.quantity:+d} {leg.label}" for leg in resolved.legs) or "none"
+    trade_text = ", ".join(f"{leg.quantity:+d} {leg.label}" for leg in trade.legs) or "nothing"
+    notes.append(
+        f"Futures already held ({held.source}): {held_text}. The trade is the recommended "
+        f"position minus what is held: {trade_text}."
+    )
+    return target, resolved, trade
+
+
 def _min_variance(
     port_returns: pd.Series,
     index: str,
@@ -303,6 +491,7 @@ def make_plan(
     holdings: Holdings | None = None,
     prices: pd.DataFrame | None = None,
     registry: ContractRegistry | None = None,
+    existing_hedge: HedgePosition | None = None,
 ) -> HedgePlan:
     r"""Make a hedge plan: beta, best contract, contracts, margin, scenarios and warnings.
 
@@ -317,6 +506,9 @@ def make_plan(
         User price history for the holdings (wide, adjusted closes); default bundled.
     registry
         Contracts to choose from; default the builtin registry.
+    existing_hedge
+        Futures already held (e.g. from ``--position``); the plan's ``trade`` is its
+        recommended position minus these. Not with futures rows in ``holdings``.
 
     Returns
     -------
@@ -501,6 +693,14 @@ def make_plan(
             ) from None
 
     sizing = size(target)
+    target_position, existing_hedge, trade = _positions(
+        sizing, market, registry, holdings, existing_hedge, index, as_of, notes
+    )
+    holding_betas = (
+        _holding_betas(request, holdings, px, candidates[index], index, as_of, snapshot, notes)
+        if holdings is not None and px is not None and snapshot is not None and index in candidates
+        else ()
+    )
     margin = margin_requirements(sizing, as_of, value, registry=registry, before_first="earliest")
     for line in margin.lines:
         if line.rate_effective > as_of:
@@ -608,6 +808,10 @@ def make_plan(
         scenarios=comparison,
         advice=advice,
         notes=tuple(notes),
+        target_position=target_position,
+        existing_hedge=existing_hedge,
+        trade=trade,
+        holding_betas=holding_betas,
     )
 
 
