@@ -65,7 +65,7 @@ def test_stress_is_reproducible_and_writes_a_report(
 
 def test_stress_stock_source_has_no_exact_buffer(capsys: pytest.CaptureFixture[str]) -> None:
     d = run_json(capsys, *STRESS, "--call-source", "stock", "--sweep-multiple", "1.5")["data"]
-    assert d["summary"]["buffer"] == {"buffer_multiple": 1.0, "exact": False}
+    assert d["summary"]["buffer"] == {"buffer_multiple": 1.5, "exact": False}
 
 
 @pytest.mark.parametrize(

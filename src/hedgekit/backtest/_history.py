@@ -147,8 +147,8 @@ def _dividend_yield_on(
             "1988-01-04..2024-02-16, with a year of warm-up)",
             source="index_dividend_yield",
             value=str(sessions[i].date()),
-            expected="a constant index_dividend_yield for this period "
-            "(CLI: --index-dividend-yield)",
+            expected="a constant dividend yield for this period: hedgekit backtest "
+            "--index-dividend-yield, or index_dividend_yield in a sweep file's [backtest] table",
         )
     return out
 

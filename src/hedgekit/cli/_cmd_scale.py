@@ -313,8 +313,12 @@ def stress_cmd(
         float | None, typer.Option("--maintenance-margin", help="USD per contract.")
     ] = None,
     buffer: Annotated[
-        float, typer.Option("--buffer", help="Starting margin account / initial margin.")
-    ] = 1.0,
+        float,
+        typer.Option(
+            "--buffer",
+            help="Starting margin account / initial margin (default 1.5, the plan's buffer).",
+        ),
+    ] = 1.5,
     call_source: Annotated[
         str, typer.Option("--call-source", help="cash | stock: where calls are paid from.")
     ] = "cash",
