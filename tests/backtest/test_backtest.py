@@ -131,8 +131,9 @@ def test_zero_hedge_equals_unhedged_exactly() -> None:
 def test_margin_models() -> None:
     base = {"start": "2019-03-01", "end": "2019-05-31", "portfolio": PORTFOLIO,
             "policy": StaticHedge(1.0)}  # fmt: skip
-    notional = run_backtest(BacktestSpec(**base), engine="interpreted").daily  # type: ignore[arg-type]
-    # default: 5% of notional m F per contract, maintenance = initial / 1.1
+    notional = run_backtest(BacktestSpec(**base, margin=MarginSpec(model="notional")),  # type: ignore[arg-type]
+                            engine="interpreted").daily  # fmt: skip
+    # 5% of notional m F per contract, maintenance = initial / 1.1
     expected = 0.05 * 50.0 * notional["futures_price"] * notional["contracts"].abs()
     np.testing.assert_allclose(notional["initial_margin_usd"], expected, rtol=1e-12)
     np.testing.assert_allclose(notional["maintenance_margin_usd"], expected / 1.1, rtol=1e-12)
@@ -142,10 +143,18 @@ def test_margin_models() -> None:
     ).daily
     np.testing.assert_allclose(fixed["initial_margin_usd"], 6_000.0 * fixed["contracts"].abs())
     np.testing.assert_allclose(fixed["maintenance_margin_usd"], 5_000.0 * fixed["contracts"].abs())
-    reg = run_backtest(BacktestSpec(**base, margin=MarginSpec(model="registry")),  # type: ignore[arg-type]
-                       engine="interpreted").daily  # fmt: skip
-    # the registry's first ES figure (dated 2024-01-01) applied earlier: 12,000 / 10,909
-    np.testing.assert_allclose(reg["initial_margin_usd"], 12_000.0 * reg["contracts"].abs())
+    # the default: the registry's first ES figure (12,000, dated 2024-01-01) scaled by
+    # notional before that date: 12,000 x F_t / F on 2024-01-02 (the first session after)
+    res = run_backtest(BacktestSpec(**base), engine="interpreted")  # type: ignore[arg-type]
+    reg = res.daily
+    f0 = load_history(BacktestSpec("2024-01-01", "2024-01-12", PORTFOLIO)).futures_price_hold[0]
+    per_contract = reg["initial_margin_usd"] / reg["contracts"].abs()
+    np.testing.assert_allclose(per_contract, 12_000.0 * reg["futures_price"] / f0, rtol=1e-12)
+    assert per_contract.iloc[0] < 12_000.0  # the index was lower in 2019 than in 2024
+    assert any("scaled by notional" in n for n in res.notes)
+    after = run_backtest(BacktestSpec("2024-01-03", "2024-02-15", PORTFOLIO), engine="interpreted")
+    np.testing.assert_allclose(after.daily["initial_margin_usd"],
+                               12_000.0 * after.daily["contracts"].abs())  # fmt: skip
 
 
 def test_margin_calls_from_cash_leave_stocks_alone() -> None:

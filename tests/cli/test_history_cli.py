@@ -23,7 +23,7 @@ METRIC_KEYS = {
 }  # fmt: skip
 BACKTEST_KEYS = {
     "start", "end", "n_sessions", "metrics", "final", "contracts_held", "futures_price_sources",
-    "n_fills", "rolls", "margin_calls",
+    "n_fills", "rolls", "margin_calls", "hedge_ratio_target", "hedge_ratio_achieved", "notes",
 }  # fmt: skip
 CLAIM_KEYS = {
     "what", "stated_value", "unit", "source_section", "measure", "on", "since", "rel_tol",
@@ -100,7 +100,15 @@ def test_backtest_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
     )  # fmt: skip
     assert doc["kind"] == "backtest"
     d = doc["data"]
-    assert BACKTEST_KEYS | {"policy", "contract", "report", "png_files"} == set(d)
+    assert BACKTEST_KEYS | {
+        "policy",
+        "contract",
+        "report",
+        "png_files",
+        "settings",
+        "out",
+        "daily",
+    } == set(d)
     assert d["start"] == "2022-01-03"
     assert d["end"] == "2022-06-30"
     closes = load_sp500()["close"].loc["2022-01-03":"2022-06-30"]
@@ -200,7 +208,7 @@ def test_backtest_rebalance_rules_parse() -> None:
         (["--rebalance", "weekly"], "--rebalance"),
         (["--rebalance", "band:x"], "--rebalance"),
         (["--band", "0.1", "--rebalance", "always"], "not both"),
-        (["--margin-buffer", "0.5"], "buffer_multiple"),
+        (["--margin-buffer", "0.5"], "--margin-buffer"),
     ],
 )
 def test_backtest_bad_rebalance_and_buffer(
@@ -256,5 +264,117 @@ def test_backtest_table_says_roll_costs_are_inside_fees_and_slippage(
     text = capsys.readouterr().out
     # roll_cost_usd is the commission and slippage of the roll trades (metrics.Metrics), a
     # part of the fees and slippage lines, not a cost of its own nor the spread's carry
-    assert "of which on rolls usd" in text
+    assert "of which on rolls" in text
     assert "roll cost usd" not in text
+
+
+# ---------------------------------------------------------------- one position, one snapshot
+
+
+def _backtest_json(argv: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    assert main(["backtest", *argv, "--json"]) == 0
+    doc: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return doc["data"]
+
+
+def test_backtest_static_full_hedge_averages_near_its_target(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The example holdings over 2005-2024 were about 65% hedged: the command rounded whole
+    # ES contracts down on a portfolio worth 1-3 contracts. It now rounds to the nearest,
+    # as the plan does, and says how close it got.
+    d = _backtest_json(["--from", "2005-01-03", "--to", "2024-02-15", "--holdings",
+                        "examples/portfolio.csv", "--beta", "1"], capsys)  # fmt: skip
+    assert d["hedge_ratio_target"] == pytest.approx(1.0)
+    daily = pd.DataFrame(d["daily"])
+    assert d["hedge_ratio_achieved"] == pytest.approx(daily["hedge_ratio"].mean())
+    assert abs(d["hedge_ratio_achieved"] - 1.0) <= 0.10
+    assert main(["backtest", "--from", "2020-01-02", "--to", "2020-12-31", "--value-usd",
+                 "1000000"]) == 0  # fmt: skip
+    text = capsys.readouterr().out
+    assert re.search(r"Hedge ratio: target 100\.0%, achieved \d+\.\d% on average", text)
+
+
+def test_backtest_warns_when_whole_contracts_miss_the_target(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # $150,000 against one ES of about $160,000 in 2007: whole contracts cannot get close
+    d = _backtest_json(["--from", "2007-01-03", "--to", "2007-12-31", "--value-usd", "150000",
+                        "--rounding", "down"], capsys)  # fmt: skip
+    gap = d["hedge_ratio_achieved"] - d["hedge_ratio_target"]
+    assert abs(gap) > 0.10
+    warning = [n for n in d["notes"] if "achieved" in n]
+    assert warning
+    assert "whole contracts" in warning[0]
+    assert "--rounding down" in warning[0]
+
+
+def test_backtest_default_cash_buffer_is_the_plans_and_margin_is_the_registrys(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    base = ["--from", "2020-01-02", "--to", "2020-12-31", "--value-usd", "1000000"]
+    d = _backtest_json(base, capsys)
+    assert d["settings"]["Cash buffer"].startswith("1.5x initial margin")
+    one = _backtest_json([*base, "--margin-buffer", "1"], capsys)
+    assert len(d["margin_calls"]) < len(one["margin_calls"])
+    assert one["settings"]["Cash buffer"].startswith("1x initial margin")
+    # before the registry's first dated figure (2024) it is scaled by notional, and said so
+    note = [n for n in d["notes"] if n.startswith("Margin:")]
+    assert note
+    assert "scaled by notional" in note[0]
+    assert "$12,000" in note[0]
+    daily = pd.DataFrame(d["daily"])
+    per = daily["margin_requirement_usd"] / daily["contracts_ES"].abs()
+    assert per.max() < 12_000.0  # the S&P 500 was below its 2024 level all through 2020
+    assert main(["backtest", *base, "--margin-buffer", "2.5"]) == 0
+    assert "Cash buffer: 2.5x initial margin" in capsys.readouterr().out
+
+
+def test_backtest_exports_the_daily_series(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["backtest", "--from", "2020-01-02", "--to", "2020-03-31", "--value-usd", "1000000"]
+    csv = tmp_path / "daily.csv"
+    assert main([*base, "--out", str(csv)]) == 0
+    assert str(csv) in capsys.readouterr().out
+    frame = pd.read_csv(csv)
+    for col in ("date", "portfolio_value_usd", "hedged_value_usd", "futures_pnl_usd",
+                "contracts_ES", "hedge_ratio", "margin_requirement_usd", "margin_account_usd",
+                "cash_usd"):  # fmt: skip
+        assert col in frame.columns
+    assert frame["date"].iloc[0] == "2020-01-02"
+    assert (frame["contracts_ES"] < 0).all()
+    # refuses to overwrite, and other suffixes, naming --out
+    assert main([*base, "--out", str(csv)]) == 2
+    assert "--out" in capsys.readouterr().err
+    assert main([*base, "--out", str(csv), "--force"]) == 0
+    capsys.readouterr()
+    assert main([*base, "--out", str(tmp_path / "daily.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "--out" in err
+    assert "FILE.csv or FILE.parquet" in err
+    pq = tmp_path / "daily.parquet"
+    assert main([*base, "--out", str(pq)]) == 0
+    capsys.readouterr()
+    back = pd.read_parquet(pq)
+    assert len(back) == len(frame)
+    assert back["hedged_value_usd"].to_numpy() == pytest.approx(frame["hedged_value_usd"])
+
+
+def test_backtest_defaults_to_the_last_year_of_data(capsys: pytest.CaptureFixture[str]) -> None:
+    d = _backtest_json(["--value-usd", "1000000"], capsys)
+    end = pd.Timestamp(d["end"])
+    start = pd.Timestamp(d["start"])
+    assert 360 <= (end - start).days <= 366
+    assert any(n.startswith("No dates given") for n in d["notes"])
+
+
+def test_backtest_words_not_field_names(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["backtest", "--from", "2020-01-02", "--to", "2020-12-31", "--value-usd",
+                 "1000000"]) == 0  # fmt: skip
+    text = capsys.readouterr().out
+    assert "_usd" not in text
+    assert " usd " not in text
+    assert "time(s)" not in text
+    assert "-0.00" not in text
+    assert "-$0 " not in text

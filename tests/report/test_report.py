@@ -201,3 +201,21 @@ def test_sweep_section_ranks_and_escapes(tmp_path: Path) -> None:
         "heatmap-cagr.png",
         "heatmap-max_drawdown.png",
     ]
+
+
+def test_backtest_report_records_every_setting(tmp_path: Path) -> None:
+    """A report alone says what was run: policy, portfolio, beta, contract, margin, costs."""
+    from hedgekit.cli import main
+
+    path = tmp_path / "bt.html"
+    argv = ["backtest", "--from", "2020-01-02", "--to", "2020-06-30", "--value-usd", "750000",
+            "--beta", "1.2", "--contract", "MES", "--commission", "0.85", "--margin-buffer", "2",
+            "--policy", "vix:35", "--report", str(path)]  # fmt: skip
+    assert main(argv) == 0
+    page = path.read_text(encoding="utf-8")
+    assert "<h3>Settings</h3>" in page
+    for text in ("2020-01-02 to 2020-06-30", "max(0, 1 - VIX/35)", "cap 35.0", "$750,000",
+                 "<td>1.2</td>", "<td>MES</td>", "$0.85 commission", "2x initial margin",
+                 "scaled by notional", "Hedge ratio, achieved (average)"):  # fmt: skip
+        assert text in page, text
+    assert "amount_usd" not in page

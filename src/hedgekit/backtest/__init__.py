@@ -2,8 +2,8 @@
 
 * :class:`BacktestSpec` with :class:`IndexPortfolio` / :class:`HoldingsPortfolio` (a constant
   beta, or a trailing :class:`RollingBeta` re-estimated every session),
-  :class:`Costs`, :class:`MarginSpec` (default: initial margin 5% of notional, maintenance
-  = initial / 1.1; see its notes);
+  :class:`Costs`, :class:`MarginSpec` (default: the contract registry's dated margins,
+  scaled by notional before the first dated figure; a 1.5× initial-margin cash buffer);
 * :func:`run_backtest` -> :class:`BacktestResult` (daily state, fills, rolls, margin calls,
   hedged and unhedged :class:`~hedgekit.metrics.Metrics`);
 * :func:`run_batch` -> :class:`BatchSummary` for many runs over one market (sweeps);
@@ -23,9 +23,17 @@ Examples
 
 from __future__ import annotations
 
-from hedgekit.backtest._history import HistoricalMarket, load_history
+from hedgekit.backtest._history import HistoricalMarket, last_available_date, load_history
 from hedgekit.backtest._result import DAILY_COLUMNS, BacktestResult, BatchSummary
-from hedgekit.backtest._run import BacktestEngine, build_inputs, run_backtest, run_batch
+from hedgekit.backtest._run import (
+    HEDGE_RATIO_WARN_GAP,
+    BacktestEngine,
+    build_inputs,
+    hedge_ratio_warning,
+    margin_terms,
+    run_backtest,
+    run_batch,
+)
 from hedgekit.backtest._spec import (
     DEFAULT_INITIAL_MARGIN_FRACTION,
     DEFAULT_MAINTENANCE_RATIO,
@@ -42,6 +50,7 @@ __all__ = [
     "DAILY_COLUMNS",
     "DEFAULT_INITIAL_MARGIN_FRACTION",
     "DEFAULT_MAINTENANCE_RATIO",
+    "HEDGE_RATIO_WARN_GAP",
     "BacktestEngine",
     "BacktestResult",
     "BacktestSpec",
@@ -54,7 +63,10 @@ __all__ = [
     "MarginSpec",
     "RollingBeta",
     "build_inputs",
+    "hedge_ratio_warning",
+    "last_available_date",
     "load_history",
+    "margin_terms",
     "run_backtest",
     "run_batch",
 ]

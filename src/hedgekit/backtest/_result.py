@@ -93,6 +93,9 @@ class BacktestResult:
         :class:`~hedgekit.metrics.Metrics` of the hedged account and of the unhedged portfolio.
     engine
         Kernel that ran it.
+    notes
+        Plain-words notes on how the run was set up (the margin rule used) and warnings
+        (an achieved hedge ratio far from the target, and why).
     """
 
     spec: BacktestSpec
@@ -103,6 +106,21 @@ class BacktestResult:
     metrics: Metrics
     unhedged_metrics: Metrics
     engine: str
+    notes: tuple[str, ...] = ()
+
+    @property
+    def hedge_ratio_achieved(self) -> float:
+        r"""Average over sessions of beta-dollars hedged / beta-dollars held.
+
+        Each session's ratio is :math:`-N_t m F_t / (\\beta_t S_t)` (Hull 11e §3.5: a full
+        hedge shorts :math:`\\beta S / (m F)` contracts), with :math:`S_t` the stocks held.
+        """
+        return float(np.mean(self.daily["hedge_ratio_effective"].to_numpy()))
+
+    @property
+    def hedge_ratio_target(self) -> float:
+        """Average over sessions of the policy's target hedge ratio."""
+        return float(np.mean(self.daily["hedge_ratio_target"].to_numpy()))
 
     @property
     def policy_name(self) -> str:
@@ -133,6 +151,9 @@ class BacktestResult:
             "fills": _frame_records(self.fills),
             "rolls": _frame_records(self.rolls),
             "margin_calls": _frame_records(self.margin_calls),
+            "hedge_ratio_achieved": self.hedge_ratio_achieved,
+            "hedge_ratio_target": self.hedge_ratio_target,
+            "notes": list(self.notes),
         }
         if daily:
             out["daily"] = _frame_records(self.daily)

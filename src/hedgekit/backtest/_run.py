@@ -181,31 +181,99 @@ def _portfolio_growth(
     return growth, float(value[0]), float(path[0]), path
 
 
-def _terms(spec: BacktestSpec, hist: HistoricalMarket, value: float, beta: float) -> HedgeTerms:
+def _futures_on(spec: BacktestSpec, hist: HistoricalMarket, day: pd.Timestamp) -> float:
+    """Futures price of the contract held on the first session on or after ``day``.
+
+    From the run's own history when it covers ``day``, else from a short history loaded
+    around it with the spec's dividend-yield rule; where that cannot be built (no bundled
+    dividend yield there), the index close that day (the carry basis is under 1%).
+    """
+    on = np.flatnonzero(hist.dates >= day)
+    if on.size:
+        return float(hist.futures_price_hold[int(on[0])])
+    probe = BacktestSpec(
+        start=day, end=day + pd.Timedelta(days=14), portfolio=IndexPortfolio(1.0),
+        contract=spec.contract, roll_rule=spec.roll_rule, futures_prices=spec.futures_prices,
+        index_dividend_yield=spec.index_dividend_yield, warmup_sessions=0,
+    )  # fmt: skip
+    try:
+        return float(load_history(probe).futures_price_hold[0])
+    except InputError:
+        from hedgekit.datasets import load_index
+
+        close = load_index(get_contract(spec.contract).index)["close"]
+        return float(close[close.index >= day].iloc[0])
+
+
+def margin_terms(
+    spec: BacktestSpec, hist: HistoricalMarket
+) -> tuple[float, float, float, tuple[str, ...]]:
+    """Margin of the run: ``(initial per contract, fraction of notional, maint/initial, notes)``.
+
+    The engine's initial margin per contract is ``fixed + fraction × m × F_t``; see
+    :class:`~hedgekit.backtest.MarginSpec` for the models. For ``"registry"`` before the
+    registry's first dated figure :math:`I_0` (effective :math:`d_0`) the figure is scaled by
+    notional, :math:`I_t = I_0 F_t / F_{d_0}` (CME sets performance bonds as a risk-based
+    share of the contract's value; CME Group, "Margin: Know What's Needed").
+    """
     m = spec.margin
-    im_fixed = 0.0
-    im_frac = 0.0
-    maint_ratio = m.maintenance_ratio
     if m.model == "notional":
-        im_frac = m.initial_fraction
-    elif m.model == "fixed":
+        note = (
+            f"Margin: initial {m.initial_fraction:.1%} of the contract's notional each day, "
+            f"maintenance {m.maintenance_ratio:.1%} of initial."
+        )
+        return 0.0, m.initial_fraction, m.maintenance_ratio, (note,)
+    if m.model == "fixed":
         assert m.initial_usd is not None
-        im_fixed = m.initial_usd
-        if m.maintenance_usd is not None and im_fixed > 0:
-            maint_ratio = m.maintenance_usd / im_fixed
-    else:  # registry
-        contract = get_contract(spec.contract)
-        first = contract.margin_on(hist.dates[0], before_first="earliest")
-        last = contract.margin_on(hist.dates[-1], before_first="earliest")
-        if first != last:
+        ratio = m.maintenance_ratio
+        if m.maintenance_usd is not None and m.initial_usd > 0:
+            ratio = m.maintenance_usd / m.initial_usd
+        note = (
+            f"Margin: initial ${m.initial_usd:,.0f} per contract, maintenance "
+            f"${m.initial_usd * ratio:,.0f} (given)."
+        )
+        return m.initial_usd, 0.0, ratio, (note,)
+    contract = get_contract(spec.contract)
+    rate0 = contract.margin_on(hist.dates[0], before_first="earliest")
+    d0 = pd.Timestamp(contract.margins[0].effective)
+    ratio = rate0.maintenance_usd / rate0.initial_usd
+    root = contract.root
+    if hist.dates[0] >= d0:
+        last = contract.margin_on(hist.dates[-1])
+        if last != rate0:
             raise InputError(
                 "the registry's margin changes inside the run",
-                source="margin",
-                value=(first.effective.isoformat(), last.effective.isoformat()),
-                expected="a run within one dated figure, or the notional/fixed model",
+                source="--from/--to",
+                value=(rate0.effective.isoformat(), last.effective.isoformat()),
+                expected="a run within one dated margin figure, or --initial-margin",
             )
-        im_fixed = first.initial_usd
-        maint_ratio = first.maintenance_usd / first.initial_usd
+        note = (
+            f"Margin: the registry's {root} figure dated {rate0.effective.isoformat()}, "
+            f"initial ${rate0.initial_usd:,.0f} and maintenance ${rate0.maintenance_usd:,.0f} "
+            "per contract."
+        )
+        return rate0.initial_usd, 0.0, ratio, (note,)
+    first = contract.margins[0]
+    f0 = _futures_on(spec, hist, d0)
+    fraction = first.initial_usd / (hist.multiplier_usd * f0)
+    note = (
+        f"Margin: the registry's first dated {root} figure is ${first.initial_usd:,.0f} "
+        f"initial per contract from {first.effective.isoformat()}; before it no figure is "
+        f"bundled, so it is scaled by notional: ${first.initial_usd:,.0f} x F / {f0:,.2f} "
+        f"(the futures price then), i.e. {fraction:.2%} of notional each day; maintenance "
+        f"{ratio:.1%} of initial."
+    )
+    if hist.dates[-1] >= d0:
+        note += (
+            f" The run crosses {first.effective.isoformat()}; the scaled figure is kept "
+            "after it too (one margin rule per run)."
+        )
+    return 0.0, fraction, ratio, (note,)
+
+
+def _terms(spec: BacktestSpec, hist: HistoricalMarket, value: float, beta: float) -> HedgeTerms:
+    m = spec.margin
+    im_fixed, im_frac, maint_ratio, _ = margin_terms(spec, hist)
     rule = spec.rebalance
     return HedgeTerms(
         initial_value_usd=value,
@@ -397,6 +465,50 @@ def _daily(hist: HistoricalMarket, ledger: HedgeLedger, unhedged: Float64Array,
     return frame
 
 
+#: An achieved average hedge ratio further than this from the target gets a warning.
+HEDGE_RATIO_WARN_GAP = 0.10
+
+
+def hedge_ratio_warning(spec: BacktestSpec, daily: pd.DataFrame, root: str) -> str | None:
+    r"""A warning when the achieved average hedge ratio is far from the target, with the cause.
+
+    The achieved ratio of a session is beta-dollars hedged over beta-dollars held,
+    :math:`-N_t m F_t / (\\beta_t S_t)` (Hull 11e §3.5); whole contracts make it move in
+    steps of :math:`1/N^*` of the hedge, and a rebalance rule lets it drift between trades.
+    """
+    achieved = float(daily["hedge_ratio_effective"].mean())
+    target = float(daily["hedge_ratio_target"].mean())
+    gap = achieved - target
+    if not abs(gap) > HEDGE_RATIO_WARN_GAP:
+        return None
+    beta = daily["beta"].to_numpy()
+    full = (
+        beta
+        * daily["stocks_usd"].to_numpy()
+        / (get_contract(spec.contract).multiplier_usd * daily["futures_price"].to_numpy())
+    )
+    typical = float(np.median(np.abs(full)))
+    why: list[str] = []
+    if typical < 10:
+        step = 1.0 / typical if typical > 0 else math.inf
+        why.append(
+            f"a full hedge is only about {typical:.1f} {root} contracts, so one contract is "
+            f"about {step:.0%} of the hedge and whole contracts cannot come close"
+            + (" (try a Micro contract, e.g. --contract MES, listed since May 2019)"
+               if root in ("ES", "NQ", "RTY", "YM") else "")
+        )  # fmt: skip
+    if spec.rounding == "down" and gap < 0:
+        why.append("--rounding down never rounds up to the target")
+    kind = spec.rebalance.kind
+    if kind in ("never", "calendar", "value", "beta"):
+        why.append(f"the rebalance rule ({kind}) lets the hedge drift between trades")
+    reason = "; ".join(why) if why else "the rebalance rule lets the hedge drift between trades"
+    return (
+        f"The hedge achieved {achieved:.1%} of the beta exposure on average against a target "
+        f"of {target:.1%} ({gap * 100:+.1f} points): {reason}."
+    )
+
+
 # ---------------------------------------------------------------------------- entry points
 def _resolve_engine(engine: str, stateful: bool) -> str:
     if engine not in ("auto", "numba", "numpy", "interpreted", "python"):
@@ -468,19 +580,25 @@ def run_backtest(
     unhedged = _unhedged(paths, terms)
     initial = terms.initial_value_usd + terms.initial_cash_usd
     dates = hist.dates.to_numpy()
+    daily = _daily(hist, ledger, unhedged, terms, paths.beta)
+    notes = list(margin_terms(spec, hist)[3])
+    warning = hedge_ratio_warning(spec, daily, hist.root)
+    if warning is not None:
+        notes.append(warning)
     hedged_cols = metrics_columns(ledger.total_value_usd, unhedged, hist.rate_annual, dates,
                                   initial_value_usd=initial, counters=out.counters)  # fmt: skip
     unhedged_cols = metrics_columns(unhedged, unhedged, hist.rate_annual, dates,
                                     initial_value_usd=initial)  # fmt: skip
     return BacktestResult(
         spec=spec,
-        daily=_daily(hist, ledger, unhedged, terms, paths.beta),
+        daily=daily,
         fills=_fills(hist, ledger, terms),
         rolls=_rolls(hist, ledger),
         margin_calls=_margin_calls(hist, ledger, terms),
         metrics=Metrics.from_columns(hedged_cols),
         unhedged_metrics=Metrics.from_columns(unhedged_cols),
         engine=out.engine,
+        notes=tuple(notes),
     )
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 from hedgekit._typing import DateLike
 from hedgekit.calendar import CmeRollRule, RollRule
 from hedgekit.errors import InputError
+from hedgekit.margin import RECOMMENDED_BUFFER_MULTIPLE
 from hedgekit.policies import Band, HedgePolicy, RebalanceRule, StatefulPolicy, StaticHedge
 
 __all__ = [
@@ -255,27 +256,32 @@ class Costs:
 
 @dataclass(frozen=True, slots=True)
 class MarginSpec:
-    """Margin model and the handling of the margin account.
+    r"""Margin model and the handling of the margin account.
 
     Models (``model``; None picks ``"fixed"`` when ``initial_usd`` is given, else
-    ``"notional"``):
+    ``"registry"``):
 
-    * ``"notional"`` (the default for backtests): initial margin = ``initial_fraction`` × the
-      contract's notional ``m × F`` each day, maintenance = ``maintenance_ratio`` × initial.
-      Over decades this tracks the exchange's figures far better than a fixed dollar amount
-      (a 2024 figure of 12,000 USD is 67% of a 1990 ES-sized contract); default 5% (CME's
-      ES margins have mostly been 4-8% of notional) and maintenance = initial / 1.1.
+    * ``"registry"`` (the default, as in ``plan``, ``cost`` and ``stress``): the contract
+      registry's dated figures (:meth:`hedgekit.contracts.ContractSpec.margin_on`). Before
+      the first dated figure :math:`I_0` (effective :math:`d_0`) no exchange record is
+      bundled, so the figure is scaled by notional,
+      :math:`I_t = I_0 \, F_t / F_{d_0}`, with :math:`F_{d_0}` the futures price of the
+      contract held on the first session on or after :math:`d_0` (CME sets margins as a
+      risk-based share of notional, so a dollar figure of 2024 applied to 1990 would be
+      two-thirds of that contract's value). Maintenance keeps the figure's ratio to
+      initial. A run that crosses :math:`d_0` keeps the scaled rule throughout (one margin
+      rule per run); the result's notes say which was used.
+    * ``"notional"``: initial margin = ``initial_fraction`` × the contract's notional
+      ``m × F`` each day (default 5%), maintenance = ``maintenance_ratio`` × initial.
     * ``"fixed"``: ``initial_usd`` per contract, ``maintenance_usd`` (default
       ``maintenance_ratio × initial_usd``).
-    * ``"registry"``: the contract registry's dated figures
-      (:meth:`hedgekit.contracts.ContractSpec.margin_on` with ``before_first="earliest"``,
-      i.e. the first figure, dated 2024, applied to earlier days too); the figure must not
-      change inside the run.
 
     Parameters
     ----------
     buffer_multiple
-        Deposit when contracts are opened, as a multiple of initial margin (>= 1).
+        Deposit when contracts are opened, as a multiple of initial margin (>= 1); default
+        1.5×, the buffer the plan recommends
+        (:data:`hedgekit.margin.RECOMMENDED_BUFFER_MULTIPLE`).
     call_source
         ``"stock"``: margin calls sell stock at the close and sweeps buy it back;
         ``"cash"``: both go through the cash account (which may go negative: borrowing at
@@ -292,15 +298,15 @@ class MarginSpec:
     initial_usd: float | None = None
     maintenance_usd: float | None = None
     maintenance_ratio: float = DEFAULT_MAINTENANCE_RATIO
-    buffer_multiple: float = 1.0
+    buffer_multiple: float = RECOMMENDED_BUFFER_MULTIPLE
     call_source: Literal["stock", "cash"] = "stock"
-    sweep_multiple: float = 1.5
+    sweep_multiple: float = RECOMMENDED_BUFFER_MULTIPLE + 0.5
     interest_haircut_annual: float = 0.0
 
     def __post_init__(self) -> None:
         model = self.model
         if model is None:
-            model = "fixed" if self.initial_usd is not None else "notional"
+            model = "fixed" if self.initial_usd is not None else "registry"
         if model not in ("notional", "fixed", "registry"):
             raise InputError(
                 "unknown margin model",

@@ -207,6 +207,112 @@ def _metrics_dict(m: Any) -> dict[str, Any]:
     return {f.name: getattr(m, f.name) for f in dataclasses.fields(m)}
 
 
+#: The daily series ``backtest --out``/``--json`` export, and the result column each comes from.
+DAILY_EXPORT = (
+    ("portfolio_value_usd", "unhedged_value_usd"),
+    ("hedged_value_usd", "total_value_usd"),
+    ("stocks_usd", "stocks_usd"),
+    ("futures_pnl_usd", "settlement_usd"),
+    ("hedge_ratio", "hedge_ratio_effective"),
+    ("hedge_ratio_target", "hedge_ratio_target"),
+    ("beta", "beta"),
+    ("futures_price", "futures_price"),
+    ("contract", "contract"),
+    ("margin_requirement_usd", "initial_margin_usd"),
+    ("maintenance_margin_usd", "maintenance_margin_usd"),
+    ("margin_account_usd", "margin_account_usd"),
+    ("cash_usd", "cash_usd"),
+)
+
+
+def daily_export(result: Any) -> Any:
+    """The daily series a user charts elsewhere: one row per session, columns in words.
+
+    ``futures_pnl_usd`` is the day's variation margin of the futures held (negative = paid),
+    ``futures_pnl_cumulative_usd`` its running sum; ``contracts_<ROOT>`` the signed count.
+    """
+    import pandas as pd
+
+    d = result.daily
+    root = str(result.spec.contract)
+    frame = pd.DataFrame({"date": [t.date() for t in d.index]})
+    for name, col in DAILY_EXPORT:
+        frame[name] = d[col].to_numpy()
+        if name == "futures_pnl_usd":
+            frame["futures_pnl_cumulative_usd"] = d[col].cumsum().to_numpy()
+        if name == "hedge_ratio_target":
+            frame[f"contracts_{root}"] = d["contracts"].to_numpy()
+    for col in frame.columns:
+        if frame[col].dtype.kind == "f":
+            frame[col] = frame[col] + 0.0  # no -0.0 in the export
+    return frame
+
+
+def _check_out_path(path: str | None, force: bool) -> Path | None:
+    if path is None:
+        return None
+    p = Path(path)
+    if p.suffix.lower() not in (".csv", ".parquet"):
+        raise InputError(
+            "the daily series is written as CSV or Parquet, chosen by the file's suffix",
+            source="--out", value=path, expected="FILE.csv or FILE.parquet",
+        )  # fmt: skip
+    if p.exists() and not force:
+        raise InputError(
+            "the file exists", source="--out", value=path,
+            expected="a new file, or --force to overwrite it",
+        )  # fmt: skip
+    return p
+
+
+def _write_daily(result: Any, path: Path) -> None:
+    frame = daily_export(result)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".csv":
+        frame.to_csv(path, index=False)
+    else:
+        import pandas as pd
+
+        frame["date"] = pd.to_datetime(frame["date"])
+        frame.to_parquet(path, index=False)
+
+
+def _run_dates(
+    from_: str | None, to: str | None, contract: str, index_dividend_yield: float | None
+) -> tuple[Any, Any, str | None]:
+    """``--from``/``--to``, defaulting to the last year of data; a note when defaulted."""
+    import pandas as pd
+
+    from hedgekit.backtest import last_available_date
+
+    start = parse_date(from_, "--from") if from_ is not None else None
+    end = parse_date(to, "--to") if to is not None else None
+    if end is None:
+        end = last_available_date(contract.upper(), index_dividend_yield)
+    end = pd.Timestamp(end)
+    if start is None:
+        start = end - pd.DateOffset(years=1)
+    start = pd.Timestamp(start)
+    said = []
+    if to is None:
+        said.append(
+            f"--to defaults to {end.date()}, the last date with every input the backtest "
+            "needs (index close, T-bill rate"
+            + (", dividend yield" if index_dividend_yield is None else "") + ")"
+        )  # fmt: skip
+    if from_ is None:
+        said.append(f"--from defaults to one year before --to, {start.date()}")
+    note = ("No dates given: " if from_ is None and to is None else "") + "; ".join(said)
+    return start, end, (note[:1].upper() + note[1:] + ".") if said else None
+
+
+def backtest_settings(result: Any) -> dict[str, Any]:
+    """Every setting a backtest ran with, in words (the report's settings table)."""
+    from hedgekit.report import spec_settings
+
+    return dict(spec_settings(result))
+
+
 def backtest_data(result: Any) -> dict[str, Any]:
     """The JSON-ready summary of a backtest (docs/cli-json-history.md)."""
     daily = result.daily
@@ -236,6 +342,9 @@ def backtest_data(result: Any) -> dict[str, Any]:
         "n_fills": len(result.fills),
         "rolls": _frame_records(result.rolls),
         "margin_calls": _frame_records(result.margin_calls),
+        "hedge_ratio_target": float(daily["hedge_ratio_target"].mean()),
+        "hedge_ratio_achieved": float(daily["hedge_ratio_effective"].mean()),
+        "notes": list(getattr(result, "notes", ())),
     }
 
 
@@ -269,13 +378,27 @@ def _write_report(
 #: Table labels that the field name alone would mislead: ``roll_cost_usd`` is the commission
 #: and slippage of the roll trades, already inside the two lines above it, not the calendar
 #: spread (the carry, which ``hedgekit cost`` calls "rolls").
-_METRIC_LABELS = {"roll_cost_usd": "of which on rolls usd"}
+_METRIC_LABELS = {
+    "roll_cost_usd": "of which on rolls",
+    "cagr": "CAGR",
+    "n_trades": "trades",
+    "n_rolls": "rolls",
+    "n_margin_calls": "margin calls",
+    "largest_margin_call_usd": "largest margin call",
+    "fees_usd": "fees",
+    "slippage_usd": "slippage",
+}
 
 
 def _render_backtest(data: dict[str, Any], title: str) -> None:
     c = out.console()
     h, u = data["metrics"]["hedged"], data["metrics"]["unhedged"]
     c.print(f"{title}: {data['start']} to {data['end']}, {data['n_sessions']:,} sessions")
+    if "hedge_ratio_achieved" in data:
+        c.print(
+            f"Hedge ratio: target {data['hedge_ratio_target']:.1%}, achieved "
+            f"{data['hedge_ratio_achieved']:.1%} on average (beta-dollars hedged / held)."
+        )
     rows = []
     for key, fmt in (
         ("total_return", out.pct),
@@ -303,11 +426,21 @@ def _render_backtest(data: dict[str, Any], title: str) -> None:
         rows.append([label, cell(h[key]), cell(u.get(key))])
     c.print(out.table("Hedged vs unhedged", ["measure", "hedged", "unhedged"], rows))
     f = data["final"]
+    calls = len(data["margin_calls"])
+    rolls = int(h.get("n_rolls", len(data["rolls"])))
     c.print(
         f"Final value: hedged {out.usd(f['total_value_usd'])}, unhedged "
-        f"{out.usd(f['unhedged_value_usd'])}; {len(data['margin_calls'])} margin calls, "
-        f"{h.get('n_rolls', len(data['rolls']))} rolls."
+        f"{out.usd(f['unhedged_value_usd'])}; {calls:,} margin call{'s' * (calls != 1)}, "
+        f"{rolls:,} roll{'s' * (rolls != 1)}."
     )
+    if data.get("settings"):
+        st = data["settings"]
+        c.print(f"Cash buffer: {st['Cash buffer']}; margin calls paid from "
+                f"{st['Margin calls paid from']}.")  # fmt: skip
+    for note in data.get("notes", []):
+        c.print(f"- {note}")
+    if data.get("out"):
+        c.print(f"Daily series written to {data['out']}")
     if data["futures_price_sources"]:
         src = ", ".join(f"{k} {v}" for k, v in data["futures_price_sources"].items())
         c.print(f"Futures prices by source (sessions): {src}.")
@@ -322,8 +455,18 @@ def _render_backtest(data: dict[str, Any], title: str) -> None:
 
 @app.command("backtest")
 def backtest_cmd(
-    from_: Annotated[str, typer.Option("--from", help="First session (YYYY-MM-DD).")],
-    to: Annotated[str, typer.Option("--to", help="Last session (YYYY-MM-DD).")],
+    from_: Annotated[
+        str | None,
+        typer.Option("--from", help="First session (YYYY-MM-DD); default one year before --to."),
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            help="Last session (YYYY-MM-DD); default the last date with every input the "
+            "backtest needs.",
+        ),
+    ] = None,
     hedge: Annotated[
         float | None,
         typer.Option("--hedge", help="Hedge ratio: fraction of beta exposure, 0..1 (default 1)."),
@@ -393,8 +536,8 @@ def backtest_cmd(
         float | None,
         typer.Option(
             "--initial-margin",
-            help="Initial margin per contract, USD (default: 5% of the contract's notional "
-            "each day, the historical norm; maintenance = initial/1.10).",
+            help="Initial margin per contract, USD (default: the contract registry's dated "
+            "figure; before its first date, that figure scaled by the futures price).",
         ),
     ] = None,
     maintenance_margin: Annotated[
@@ -408,10 +551,10 @@ def backtest_cmd(
         typer.Option(
             "--margin-buffer",
             help="Cash deposited in the margin account when contracts are opened, as a "
-            "multiple of initial margin (>= 1); the excess above max(1.5, buffer + 0.5) x "
-            "initial is swept back.",
+            "multiple of initial margin (>= 1; default 1.5, the buffer the plan recommends); "
+            "the excess above (buffer + 0.5) x initial is swept back.",
         ),
-    ] = 1.0,
+    ] = 1.5,
     margin_source: Annotated[
         str,
         typer.Option(
@@ -419,8 +562,11 @@ def backtest_cmd(
         ),
     ] = "stock",
     rounding: Annotated[
-        str, typer.Option("--rounding", help="Contracts: down | nearest.")
-    ] = "down",
+        str,
+        typer.Option(
+            "--rounding", help="Contracts: nearest (as the plan) | down (never above target)."
+        ),
+    ] = "nearest",
     futures_prices: Annotated[
         str,
         typer.Option(
@@ -430,17 +576,29 @@ def backtest_cmd(
     engine: EngineOpt = "auto",
     report: ReportOpt = None,
     png_dir: PngDirOpt = None,
+    out_file: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            help="Write the daily series (values, hedge, contracts, margin, cash) to FILE.csv "
+            "or FILE.parquet.",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the --out file if it exists.")
+    ] = False,
     json_: JsonFlag = False,
 ) -> None:
     """Carry a hedge policy through real history, day by day; metrics, records and a report."""
     from hedgekit import backtest as bt
 
-    start = parse_date(from_, "--from")
-    end = parse_date(to, "--to")
-    assert start is not None
-    assert end is not None
+    out_path = _check_out_path(out_file, force)
+    start, end, date_note = _run_dates(from_, to, contract, index_dividend_yield)
     if end <= start:
-        raise InputError("must be after --from", source="--to", value=to, expected=f"after {from_}")
+        raise InputError(
+            "must be after --from", source="--to", value=str(end.date()),
+            expected=f"after {start.date()}",
+        )  # fmt: skip
     if hedge is not None and not (math.isfinite(hedge) and 0.0 <= hedge <= 1.0):
         raise InputError("out of range", source="--hedge", value=hedge, expected="0..1")
     if hedge is not None and policy is not None and policy.lower().startswith("static:"):
@@ -501,11 +659,16 @@ def backtest_cmd(
             "--maintenance-margin needs --initial-margin", source="--maintenance-margin",
             value=maintenance_margin, expected="--initial-margin too",
         )  # fmt: skip
+    if not (math.isfinite(margin_buffer) and margin_buffer >= 1.0):
+        raise InputError(
+            "the margin account must hold at least the initial margin",
+            source="--margin-buffer", value=margin_buffer, expected="a multiple >= 1, e.g. 1.5",
+        )  # fmt: skip
     margin_kwargs: dict[str, Any] = {
         "call_source": call_source,
         "buffer_multiple": margin_buffer,
-        # the excess is swept back above 1.5x initial, or half an initial above the buffer
-        "sweep_multiple": max(1.5, margin_buffer + 0.5),
+        # the excess is swept back half an initial margin above the buffer
+        "sweep_multiple": margin_buffer + 0.5,
     }
     if initial_margin is not None:
         margin_kwargs["initial_usd"] = initial_margin
@@ -530,6 +693,12 @@ def backtest_cmd(
     data = backtest_data(result)
     data["policy"] = pol.to_dict()
     data["contract"] = contract.upper()
+    data["settings"] = backtest_settings(result)
+    data["notes"] = ([date_note] if date_note else []) + data["notes"]
+    if out_path is not None:
+        _write_daily(result, out_path)
+    data["out"] = None if out_path is None else str(out_path)
+    data["daily"] = _frame_records(daily_export(result))
     data.update(_write_report(result, report, png_dir, None))
     if json_:
         out.emit_json("backtest", data)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from hedgekit.margin._account import MarginPath, simulate_margin_account
 from hedgekit.margin._requirements import (
     DEFAULT_BUFFER_MULTIPLES,
+    RECOMMENDED_BUFFER_MULTIPLE,
     BufferRow,
     ContractLookup,
     MarginLine,
@@ -21,6 +22,7 @@ from hedgekit.margin._requirements import (
 
 __all__ = [
     "DEFAULT_BUFFER_MULTIPLES",
+    "RECOMMENDED_BUFFER_MULTIPLE",
     "BufferRow",
     "ContractLookup",
     "MarginLine",

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_BUFFER_MULTIPLES",
+    "RECOMMENDED_BUFFER_MULTIPLE",
     "BufferRow",
     "ContractLookup",
     "MarginLine",
@@ -45,6 +46,11 @@ __all__ = [
 
 #: Cash buffers tabulated by default, as multiples of the initial margin.
 DEFAULT_BUFFER_MULTIPLES: tuple[float, ...] = (1.0, 1.5, 2.0)
+#: The cash kept for a futures hedge, as a multiple of its initial margin, that the plan
+#: recommends and every command defaults to (plan, backtest, sweep, stress): 1.5× initial
+#: leaves half an initial margin of cushion above the call level (Hull 11e §2.4: calls
+#: restore the account to the initial margin).
+RECOMMENDED_BUFFER_MULTIPLE = 1.5
 
 
 class ContractLookup(Protocol):
@@ -245,7 +251,7 @@ def margin_requirements(
     portfolio_value_usd: float,
     *,
     registry: ContractLookup | None = None,
-    buffer_multiple: float = 1.5,
+    buffer_multiple: float = RECOMMENDED_BUFFER_MULTIPLE,
     buffer_multiples: Sequence[float] = DEFAULT_BUFFER_MULTIPLES,
     before_first: Literal["raise", "earliest"] = "raise",
 ) -> MarginSummary:
@@ -372,7 +378,7 @@ def margin_requirements(
         leverage=notional / initial if initial > 0 else None,
         buffer_multiple=chosen,
         buffer=row(chosen),
-        recommended_buffer_usd=1.5 * initial,
+        recommended_buffer_usd=RECOMMENDED_BUFFER_MULTIPLE * initial,
         conservative_buffer_usd=2.0 * initial,
         buffer_table=tuple(row(k) for k in multiples),
     )

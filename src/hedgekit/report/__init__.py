@@ -20,6 +20,7 @@ from hedgekit.report._html import (
     write_html_report,
     write_sweep_report,
 )
+from hedgekit.report._settings import settings_table_rows, spec_settings
 
 __all__ = [
     "CHART_NAMES",
@@ -32,6 +33,8 @@ __all__ = [
     "metrics_table",
     "render_html_report",
     "report_charts",
+    "settings_table_rows",
+    "spec_settings",
     "sweep_section",
     "write_html_report",
     "write_sweep_report",

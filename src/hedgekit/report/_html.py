@@ -19,6 +19,7 @@ import numpy as np
 
 from hedgekit.errors import InputError
 from hedgekit.report._charts import Chart, backtest_charts, heatmap
+from hedgekit.report._settings import settings_table_rows, spec_settings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -171,7 +172,8 @@ def _records_table(frame: pd.DataFrame | None, title: str) -> str:
     numeric = [frame[c].dtype.kind in "fiu" for c in frame.columns]
     more = len(frame) - _ROW_LIMIT
     tail = f'<p class="muted">... and {more} more.</p>' if more > 0 else ""
-    return f"<h3>{_e(title)} ({len(frame)})</h3>" + _table(cols, rows, numeric=numeric) + tail
+    headers = [_label(c) for c in cols]
+    return f"<h3>{_e(title)} ({len(frame)})</h3>" + _table(headers, rows, numeric=numeric) + tail
 
 
 def _claims_table(replay: Any) -> str:
@@ -259,7 +261,19 @@ def _setup_table(result: Any, replay: Any | None) -> str:
     if "contract" in daily.columns:
         held = [str(c) for c in dict.fromkeys(daily["contract"].tolist()) if str(c)]
         rows.append(["Contracts held", ", ".join(held)])
-    return _table(["", ""], rows)
+    if "hedge_ratio_effective" in daily.columns:
+        rows.append(["Hedge ratio, target (average)", f"{daily['hedge_ratio_target'].mean():.1%}"])
+        rows.append(["Hedge ratio, achieved (average)",
+                     f"{daily['hedge_ratio_effective'].mean():.1%}"])  # fmt: skip
+    table = _table(["", ""], rows)
+    if getattr(result, "spec", None) is not None:
+        table += "<h3>Settings</h3>" + _table(
+            ["Setting", "Value"], settings_table_rows(spec_settings(result))
+        )
+    notes = [n for n in getattr(result, "notes", ()) if n]
+    if notes:
+        table += "<ul>" + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>"
+    return table
 
 
 def render_html_report(obj: Any, *, title: str | None = None) -> str:
@@ -456,13 +470,21 @@ def write_sweep_report(
     ascending: bool = False,
     top: int = 10,
     png_dir: str | Path | None = None,
+    settings: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None,
 ) -> Path:
-    """Write a self-contained HTML page with a :func:`sweep_section`; optionally its PNGs."""
+    """Write a self-contained HTML page with a :func:`sweep_section`; optionally its PNGs.
+
+    ``settings``: every setting the sweep ran with (name, value), written as a table.
+    """
     charts: list[Chart] = []
     body = sweep_section(
         frame, x=x, y=y, metrics=metrics, title=title, rank_by=rank_by, ascending=ascending,
         top=top, charts=charts,
     )  # fmt: skip
+    if settings is not None:
+        body = (
+            "<h2>Settings</h2>" + _table(["Setting", "Value"], settings_table_rows(settings)) + body
+        )
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     p.write_text(_page(title, f"<h1>{_e(title)}</h1>{body}"), encoding="utf-8")
