@@ -91,6 +91,20 @@ def test_option_on_another_index_than_the_plan_is_refused(
     assert "--contract" in err
 
 
+@pytest.mark.parametrize(("contract", "small"), [("NQ", "XND"), ("RTY", "MRUT")])
+def test_small_portfolios_on_other_indices_get_the_small_option(
+    capsys: pytest.CaptureFixture[str], contract: str, small: str
+) -> None:
+    # $1,000,000 at beta 1.4 is under one NDX contract (~$1.7M of index): the asked 100 %
+    # is met by the 1/100 (XND) or 1/10 (MRUT) contract, not by a whole NDX/RUT one.
+    d = run_json(
+        capsys, "puts", "--value-usd", "1000000", "--beta", "1.4", "--as-of", AS_OF,
+        "--contract", contract, "--hedge-ratios", "100",
+    )  # fmt: skip
+    assert d["option"]["name"] == small
+    assert abs(d["rows"][0]["effective_hedge_ratio"] - 1.0) < 0.1
+
+
 # ----------------------------------------------------------------------- floors
 
 
@@ -197,7 +211,7 @@ def test_non_sp_options_default_to_the_index_realised_vol(
     assert len(rets) == 63
     expected = float(np.std(rets, ddof=1) * math.sqrt(252))  # Hull 11e §15.4
     assert d["atm_vol"] == pytest.approx(expected, rel=1e-12)
-    assert d["option"]["name"] == index
+    assert d["option"]["index"] == index
     assert "realised" in d["vol_source"]
     assert "63" in d["vol_source"]
     text = run_text(
