@@ -16,6 +16,7 @@ from hedgekit.compare import compare_alternatives, cost_basis_total, fall_probab
 from hedgekit.costs import plan_costs
 from hedgekit.errors import InputError
 from hedgekit.plan import PlanRequest, make_plan
+from hedgekit.protection import option_contract
 
 
 @pytest.fixture(scope="module")
@@ -114,12 +115,18 @@ def test_puts_floor_and_collar_by_hand(plan, spx) -> None:  # type: ignore[no-un
     puts = cmp.alternative("puts")
     d = puts.details
     s0 = plan.market.index_level.value
-    growth = math.expm1(plan.market.rate.value * 91 / 365)
-    # beta 1: floor = 100 x contracts x K - premium - fees - interest on the premium.
-    assert puts.downside_floor_usd == pytest.approx(
-        100.0 * d["contracts"] * 0.95 * s0 - d["premium_usd"] - d["fees_usd"]
-        - d["premium_usd"] * growth
-    )  # fmt: skip
+    r, q, t = plan.market.rate.value, plan.market.dividend_yield.value, 91 / 365
+    v = plan.portfolio_value_usd
+    units = d["contracts"] * (100.0 if d["option"] == "SPX" else 10.0)
+    paid = d["premium_usd"] * math.exp(r * t) + d["fees_usd"]
+
+    def value(x: float) -> float:
+        # beta 1: the stocks are worth V (1 + x + qT) with their dividends (Hull ch. 17
+        # CAPM value), the puts pay units x (K - S_T)+; premium with interest and fees paid.
+        return v * (1 + x + q * t) + units * max(0.95 * s0 - s0 * (1 + x), 0.0) - paid
+
+    # the floor is the lowest value over falls: at -100 %, the strike or 0 %
+    assert puts.downside_floor_usd == pytest.approx(min(value(-1.0), value(-0.05), value(0.0)))
     assert puts.upfront_cash_usd == pytest.approx(d["premium_usd"] + d["fees_usd"])
     collar = cmp.alternative("collar")
     assert abs(collar.details["premium_usd"]) < 1e-6  # zero-cost call by default
@@ -147,7 +154,9 @@ def test_selling_everything_floors_at_proceeds_after_tax_and_costs(
     sell = cmp.alternative("sell")
     v = plan.portfolio_value_usd
     proceeds = v - v * bps / 10_000 - tax * max(v - basis, 0.0)
-    assert sell.downside_floor_usd == pytest.approx(proceeds)
+    # the cash earns the risk-free rate to the horizon
+    growth = math.exp(plan.market.rate.value * 91 / 365)
+    assert sell.downside_floor_usd == pytest.approx(proceeds * growth)
     assert sell.upfront_cash_usd == pytest.approx(-proceeds)
     # All sold: the outcome no longer depends on the index.
     assert max(sell.scenario_pnl_usd) == pytest.approx(min(sell.scenario_pnl_usd))
@@ -169,7 +178,7 @@ def test_no_option_contract_means_no_floor(spx: pd.Series) -> None:
     small = make_plan(
         PlanRequest(value_usd=120_000.0, beta=1.0, contract="ES", as_of=dt.date(2024, 1, 12))
     )
-    cmp = compare_alternatives(small, spx)
+    cmp = compare_alternatives(small, spx, option=option_contract("SPX"))
     puts = next(a for a in cmp.alternatives if a.name == "puts")
     assert puts.details["contracts"] == 0
     assert puts.downside_floor_usd is None

@@ -86,8 +86,13 @@ def test_hull_example_15_6_put_through_the_planner() -> None:
     row = table.rows[0]
     assert row.contracts == 100
     assert row.premium_per_unit == pytest.approx(h["put"], abs=h["tol"])
-    # Floor: 100 shares at the strike, less the premium: 100 (40 - p).
-    assert row.floor_usd == pytest.approx(100 * (h["strike"] - row.premium_per_unit))
+    # Floor: 100 shares at the strike with their dividends (beta 1: the CAPM value of Hull
+    # ch. 17 is V (S_T/S + qT)), less the premium with the interest it would have earned:
+    # 100 (40 + 42 q T - p e^{rT}).
+    q, r, t = h["dividend_yield"], h["rate_annual"], h["t_years"]
+    assert row.floor_usd == pytest.approx(
+        100 * (h["strike"] + h["spot"] * q * t - row.premium_per_unit * math.exp(r * t))
+    )
 
 
 def test_collar_at_one_strike_is_put_call_parity() -> None:
@@ -113,7 +118,10 @@ def test_zero_cost_collar_and_missing_collar_note() -> None:
     assert row.premium_usd == pytest.approx(0.0, abs=1e-6)
     assert row.call_strike is not None
     assert row.call_strike > 300.0
-    assert row.cap_usd == pytest.approx(300_000.0 * row.call_strike / 300.0, rel=1e-9)
+    # beta 1, zero premium: the cap is the stocks at the call strike with their dividends.
+    assert row.cap_usd == pytest.approx(
+        300_000.0 * (row.call_strike / 300.0 + 0.018 * 91 / 365), rel=1e-9
+    )
 
 
 def test_break_even_and_horizon_cost_by_hand() -> None:
@@ -125,8 +133,12 @@ def test_break_even_and_horizon_cost_by_hand() -> None:
     row = t.rows[0]
     assert row.contracts == 2
     assert row.effective_hedge_ratio == pytest.approx(1.0)
-    # Above the strike the portfolio must rise by the premium and fees to break even.
-    assert row.break_even_move == pytest.approx((row.premium_usd + 2.0) / 800_000.0)
+    # Above the strike the stocks (beta 1: V (1 + x + qT)) must recover the premium with
+    # its interest and the fees: x = (P e^{rT} + fees) / V - qT.
+    t60 = 60 / 365
+    assert row.break_even_move == pytest.approx(
+        (row.premium_usd * math.exp(r * t60) + 2.0) / 800_000.0 - q * t60
+    )
     # 150 days with 60-day puts: three purchases, the last sold back with 30 days left.
     residual = bsm_price("put", s, 0.95 * s, 30 / 365, r, q, vol)
     assert row.purchases == 3
@@ -275,17 +287,23 @@ def test_hedge_ratio_seed_numbers_against_bsm() -> None:
     assert atm.premium_pct == pytest.approx(20.0 / 300.0, rel=1e-6)
     assert table.row("put", 300.0, 0.8).premium_usd == pytest.approx(0.8 * atm.premium_usd)
     assert table.row("put", 300.0, 0.5).premium_usd == pytest.approx(0.5 * atm.premium_usd)
-    # Protected from 280 down: floor 280 less the premium per share, as the seed reasons.
+    # Protected from 280 down: floor 280 less the premium per share, as the seed reasons,
+    # plus the dividends over the 91 days and less the interest on the premium.
     k280 = table.row("put", 280.0, 1.0)
-    assert k280.floor_usd == pytest.approx(1000 * (280.0 - k280.premium_per_unit))
+    t91 = 91 / 365
+    assert k280.floor_usd == pytest.approx(
+        1000 * (280.0 - k280.premium_per_unit * math.exp(r * t91)) + 300_000.0 * q * t91
+    )
 
 
 def test_break_even_of_an_over_hedged_put_is_the_rise_that_recovers_the_premium() -> None:
     # beta*V = 0.73 * 1_171_354 = 855k against 549.6k of index per SPX contract: 100 % rounds
     # to 2 contracts (1.10M of index), so below the strike the position gains as the index
     # falls and W(0) > V. The premium is still recovered only by a rise: above the strike
-    # W = V + beta*V*(S_T/S - 1) - P - fees, so the move is (P + fees) / (beta*V).
+    # W = V [1 + beta (x + qT) + (1 - beta) rT] - P e^{rT} - fees (Hull ch. 17 CAPM value),
+    # so the move is (P e^{rT} + fees - V [beta qT + (1 - beta) rT]) / (beta V).
     v, beta, s = 1_171_354.0, 0.73, 5495.52
+    r, q, t91 = 0.0495, 0.0162, 91 / 365
     t = plan_protection(
         v, beta, s, strikes=[1.0], rate_annual=0.0495, dividend_yield=0.0162, vol=0.19,
         option=SPX, fee_per_contract_usd=1.5,
@@ -294,4 +312,7 @@ def test_break_even_of_an_over_hedged_put_is_the_rise_that_recovers_the_premium(
     assert row.contracts == 2
     assert row.effective_hedge_ratio > 1.0
     assert row.break_even_move is not None
-    assert row.break_even_move == pytest.approx((row.premium_usd + 3.0) / (beta * v), rel=1e-9)
+    drift = v * (beta * q * t91 + (1 - beta) * r * t91)
+    assert row.break_even_move == pytest.approx(
+        (row.premium_usd * math.exp(r * t91) + 3.0 - drift) / (beta * v), rel=1e-9
+    )

@@ -45,7 +45,9 @@ from hedgekit.errors import InputError
 from hedgekit.sizing import DEFAULT_NET_SHORT_TOLERANCE
 
 if TYPE_CHECKING:
+    from hedgekit.compare import Comparison
     from hedgekit.plan import HedgePlan
+    from hedgekit.protection import ProtectionTable
 
 
 def _plan_header(plan: HedgePlan) -> dict[str, Any]:
@@ -273,7 +275,6 @@ def puts_cmd(
     """Put protection: strikes x hedge ratios -> option contracts, premium, floor, decay."""
     from hedgekit.protection import (
         StrikeSpec,
-        default_option_for,
         option_contract,
         parse_fractions,
         parse_strike,
@@ -316,7 +317,7 @@ def puts_cmd(
 
     hz_days = days if horizon is None else resolve_horizon(plan.as_of, horizon).days
     opt = (
-        default_option_for(plan.market.index)
+        None
         if option.lower() == "auto" and option_multiplier is None and option_fraction is None
         else option_contract(
             plan.market.index if option.lower() == "auto" else option,
@@ -345,12 +346,24 @@ def puts_cmd(
     c = out.console()
     for line in _market_lines(plan):
         c.print(line, markup=False)
-    c.print(
-        f"Options: {opt.name} (${opt.notional_usd(table.index_level):,.0f} of index each), "
+    for line in _puts_lines(table, chosen=opt is None, days=days):
+        c.print(line, markup=False)
+    c.print(_puts_table(table))
+    for note in table.notes:
+        c.print(f"note: {note}", markup=False)
+
+
+def _puts_lines(table: ProtectionTable, *, chosen: bool, days: int) -> list[str]:
+    opt = table.option
+    how = " (chosen: its whole contracts come closest to the hedge ratios asked)" if chosen else ""
+    return [
+        f"Options: {opt.name}{how}, ${opt.notional_usd(table.index_level):,.0f} of index each; "
         f"{days} days, vol {out.pct(table.atm_vol)} ({table.vol_source})"
         + ("" if table.skew_per_10pct is None else f", skew {table.skew_per_10pct:g}/10%"),
-        markup=False,
-    )
+    ]
+
+
+def _puts_table(table: ProtectionTable) -> Any:
     rows = []
     for r in table.rows:
         strikes_text = f"{out.num(r.strike, 0)} ({out.pct(r.strike_pct, 0)})"
@@ -358,41 +371,43 @@ def puts_cmd(
             strikes_text += f" / call {out.num(r.call_strike, 0)}"
         if r.short_strike is not None:
             strikes_text += f" / short {out.num(r.short_strike, 0)}"
+        none = r.contracts == 0
         rows.append(
             [
                 r.structure,
                 strikes_text,
                 out.pct(r.hedge_ratio, 0),
+                out.pct(r.effective_hedge_ratio, 0),
                 str(r.contracts),
                 out.usd(r.premium_usd),
                 out.pct(r.premium_pct, 2),
-                f"{out.usd(r.floor_usd)} ({out.pct(r.floor_pct)})",
-                "n/a" if r.break_even_move is None else f"{r.break_even_move * 100:+.2f}%",
+                "none (no contract)"
+                if r.floor_usd is None or r.floor_pct is None
+                else f"{out.usd(r.floor_usd)} ({out.pct(r.floor_pct)})",
+                "n/a" if none or r.break_even_move is None else f"{r.break_even_move * 100:+.2f}%",
                 out.usd(r.decay_per_day_usd),
                 f"{out.usd(r.horizon_cost_usd)} ({r.purchases}x)",
             ]
         )
-    c.print(
-        out.table(
-            f"Protection (floor = value at expiry with the index at the put strike; horizon "
-            f"{table.horizon_days} days)",
-            [
-                "structure",
-                "strike",
-                "hedge",
-                "contracts",
-                "premium",
-                "% of portfolio",
-                "floor",
-                "break-even",
-                "decay/day",
-                "horizon cost",
-            ],
-            rows,
-        )
+    return out.table(
+        "Protection (floor = value at expiry with the index at the put strike, stocks by CAPM "
+        f"with dividends and interest, premium and its interest paid; horizon "
+        f"{table.horizon_days:g} days)",
+        [
+            "structure",
+            "strike",
+            "hedge asked",
+            "achieved",
+            "contracts",
+            "premium",
+            "% of portfolio",
+            "floor",
+            "break-even",
+            "decay/day",
+            "horizon cost",
+        ],
+        rows,
     )
-    for note in table.notes:
-        c.print(f"note: {note}", markup=False)
 
 
 # --------------------------------------------------------------------------- compare
@@ -415,12 +430,17 @@ def compare_cmd(
     sell_fraction: Annotated[
         float | None,
         typer.Option(
-            "--sell-fraction", help="Share of the portfolio sold, 0..1 (default the hedge ratio)."
+            "--sell-fraction",
+            help="Share of the portfolio sold, 0..1 (default the futures' achieved hedge ratio).",
         ),
     ] = None,
     tax_rate: Annotated[
-        float, typer.Option("--tax-rate", help="Capital-gains tax rate on a sale (0.20).")
-    ] = 0.0,
+        float | None,
+        typer.Option(
+            "--tax-rate",
+            help="Capital-gains tax rate on a sale (0.20); without it no tax is counted.",
+        ),
+    ] = None,
     cost_basis_usd: Annotated[
         float | None,
         typer.Option(
@@ -465,7 +485,7 @@ def compare_cmd(
     """Futures, puts, collar, selling or nothing, side by side; and the value of hedging."""
     from hedgekit import datasets
     from hedgekit.compare import compare_alternatives, cost_basis_total
-    from hedgekit.protection import default_option_for, option_contract, parse_strike
+    from hedgekit.protection import option_contract, parse_strike
 
     put = parse_strike(put_strike, "--put-strike")
     call = None if call_strike is None else parse_strike(call_strike, "--call-strike")
@@ -495,11 +515,7 @@ def compare_cmd(
     basis = cost_basis_usd
     if basis is None and held is not None:
         basis = cost_basis_total([p.cost_basis_usd for p in held.positions])
-    opt = (
-        default_option_for(plan.market.index)
-        if option.lower() == "auto"
-        else option_contract(option)
-    )
+    opt = None if option.lower() == "auto" else option_contract(option)
     cmp = compare_alternatives(
         plan,
         datasets.load_index(plan.market.index)["close"],
@@ -526,17 +542,33 @@ def compare_cmd(
     c = out.console()
     for line in _market_lines(plan):
         c.print(line, markup=False)
+    c.print(_compare_table(cmp))
+    c.print(_compare_ev_table(cmp))
+    for line in cmp.assumptions:
+        c.print(f"- {line}", markup=False)
+    for line in cmp.warnings:
+        c.print(f"warning: {line}", markup=False)
+
+
+def _compare_table(cmp: Comparison) -> Any:
     alts = cmp.alternatives
+    v = cmp.portfolio_value_usd
     cols = ["", *(a.name for a in alts)]
 
-    def opt_usd(x: float | None) -> str:
-        return "none" if x is None else out.usd(x)
+    def floor(x: float | None) -> str:
+        return "none" if x is None else f"{out.usd(x)} ({out.pct(x / v - 1.0)})"
 
+    f = cmp.fall
     rows: list[list[str]] = [
+        ["achieved hedge", *(out.pct(a.hedge_ratio_achieved, 0) for a in alts)],
+        [
+            f"historical mean vs unhedged ({f.n_windows:,} windows)",
+            *(out.usd(a.historical_mean_vs_unhedged_usd) for a in alts),
+        ],
         ["upfront cash", *(out.usd(a.upfront_cash_usd) for a in alts)],
         ["expected cost", *(out.usd(a.expected_cost_usd) for a in alts)],
         ["  % of portfolio", *(out.pct(a.expected_cost_pct, 2) for a in alts)],
-        ["downside floor", *(opt_usd(a.downside_floor_usd) for a in alts)],
+        ["downside floor", *(floor(a.downside_floor_usd) for a in alts)],
         [
             f"upside kept (+{cmp.upside_move:.0%})",
             *("n/a" if a.upside_kept is None else out.pct(a.upside_kept, 0) for a in alts),
@@ -544,32 +576,32 @@ def compare_cmd(
     ]
     for i, (name, _) in enumerate(cmp.scenarios):
         rows.append([f"P&L {name}", *(out.usd(a.scenario_pnl_usd[i]) for a in alts)])
-    c.print(out.table(f"Alternatives over {cmp.horizon_days} days", cols, rows))
+    return out.table(
+        f"Alternatives over {cmp.horizon_days} days (headline: historical mean vs unhedged, "
+        f"the average over every {cmp.horizon_sessions}-session window of {f.series} "
+        f"{f.start} to {f.end})",
+        cols,
+        rows,
+    )
+
+
+def _compare_ev_table(cmp: Comparison) -> Any:
     f = cmp.fall
     ev_rows = [
         [
             a.name,
+            out.pct(a.hedge_ratio_achieved, 0),
             out.usd(a.value.protection_usd),
             out.usd(a.value.cost_usd),
             out.usd(a.value.ev_usd),
-            out.usd(a.value.historical_mean_vs_unhedged_usd),
         ]
-        for a in alts
+        for a in cmp.alternatives
         if a.value is not None
     ]
-    c.print(
-        out.table(
-            f"Expected value of hedging: P(fall >= {f.threshold:.0%}) = {f.probability:.2%} "
-            f"(back-to-back windows {f.probability_non_overlapping:.2%})",
-            [
-                "alternative",
-                "protection in falls",
-                "cost",
-                "EV = p x protection - cost",
-                "hist. mean vs unhedged",
-            ],
-            ev_rows,
-        )
+    return out.table(
+        f"Secondary: the guide's p x protection - cost, with P(fall >= {f.threshold:.0%}) = "
+        f"{f.probability:.2%} (back-to-back windows {f.probability_non_overlapping:.2%}); it "
+        "leaves out the upside given up in the other windows (docs/guide-notes.md, entry 22)",
+        ["alternative", "achieved hedge", "protection in falls", "cost", "p x protection - cost"],
+        ev_rows,
     )
-    for line in cmp.assumptions:
-        c.print(f"- {line}", markup=False)

@@ -95,7 +95,14 @@ Skew = Annotated[
         help="Skew slope: vol points added per 10% of spot below the money (0.05); default none.",
     ),
 ]
-OptionName = Annotated[str, typer.Option("--option", help="Index option: SPX | XSP | NDX | RUT.")]
+OptionName = Annotated[
+    str,
+    typer.Option(
+        "--option",
+        help="Index option: auto (on the plan's index, closest to the hedge ratio) | SPX | XSP "
+        "| NDX | XND | RUT | MRUT.",
+    ),
+]
 OptionFee = Annotated[
     float, typer.Option("--option-fee", help="Option commission + fees, USD per contract per side.")
 ]

@@ -15,28 +15,43 @@ Derivatives*, 11th ed., Table 3.4):
 * **puts** / **collar** (options expiring at the horizon, :math:`N = n\,u` index units,
   :mod:`hedgekit.protection`): :math:`U(x) + N\,\text{payoff}(S_0(1+x)) - P - \text{fees} -
   P\,(e^{rT}-1)`, the last term the interest the premium would have earned.
-* **sell** a share :math:`s` of the stocks now: proceeds :math:`sV`, transaction costs
+* **sell** a share :math:`s` of the stocks now (default: the futures' achieved hedge ratio,
+  so that the two remove the same beta exposure): proceeds :math:`sV`, transaction costs
   :math:`c\,sV`, tax :math:`\tau\,\max(s(V - B), 0)` at the user's rate on the cost basis
   :math:`B` (pro rata); the cash :math:`K = sV - c\,sV - \text{tax}` earns
   :math:`K(e^{rT}-1)`: :math:`(1-s)\,U(x) + K(e^{rT}-1) - c\,sV - \text{tax}`. Buying back
   later costs transaction costs again and is not counted; the tax is only brought forward
   if the shares would have been sold one day anyway.
 
+Every alternative states the share of the beta exposure it removes, ``hedge_ratio_achieved``
+(futures :math:`-Q\,S_0/(\beta V)`; options :math:`n\,u\,S_0/(\beta V)` with the option
+whose whole contracts come closest to the plan's ratio; selling: :math:`s`), so that
+alternatives are compared at the ratios they really reach.
+
 Columns:
 
+* ``historical_mean_vs_unhedged_usd`` (the headline): the average of
+  :math:`A(x_i) - U(x_i)` over every historical window :math:`x_i` of the horizon's length
+  in the bundled index history: what the alternative did on average against staying
+  unhedged, the upside it gave up in the rises counted with the protection in the falls.
 * ``upfront_cash_usd``: cash out now (negative = cash in): margin posted plus opening costs,
   premium plus fees, or minus the net proceeds of a sale.
 * ``expected_cost_usd``: :math:`U(0) - A(0)`, what the alternative gives up against staying
   unhedged when the index ends where it started.
-* ``downside_floor_usd``: the value at the horizon if the index fell to zero under the linear
-  beta model, price only (no dividends on the stocks, no interest on cash), costs included:
-  :math:`V(1-\beta) + A_{\text{hedge}}(-1)`. Where it is far below :math:`V` there is no real
-  floor; for the unhedged portfolio it is ``None``.
+* ``downside_floor_usd``: the lowest value at the horizon over every index fall,
+  :math:`V + \min_{-1 \le x \le 0} A(x)`, with the stocks by the same CAPM mapping as the
+  scenarios and ``hedgekit puts`` (:func:`hedgekit.protection.capm_portfolio_value`:
+  dividends and interest included) and costs included. The P&L is piecewise linear in
+  :math:`x`, so the minimum is taken over :math:`x = -1`, the strikes and :math:`x = 0`. For
+  puts over-hedging a little it is the value at the put strike, the ``floor_usd`` of
+  ``hedgekit puts`` for the same inputs; with no contract, and for the unhedged portfolio,
+  it is ``None``.
 * ``upside_kept``: :math:`[A(u) - A(0)]/[U(u) - U(0)]` for a rise :math:`u` (default +10 %):
   the share of the *market's* gain kept, so carry, interest and costs (which are the same
   whether or not the market rises) do not count as upside.
 
-Expected value of hedging (per alternative): with :math:`p` the historical probability of a
+Expected value of hedging (per alternative; a secondary figure, the guide's formula, which
+misleads on its own: docs/guide-notes.md entry 22): with :math:`p` the historical probability of a
 fall of at least :math:`X` over the horizon (:func:`fall_probability`) and the protection
 :math:`\bar G` the average, over those historical falls, of what the hedge adds to the
 unhedged outcome before its cost, :math:`\bar G = \overline{A(x_i) - U(x_i)} + C`,
@@ -70,7 +85,9 @@ from hedgekit.protection import (
     OptionContract,
     ProtectionRow,
     StrikeSpec,
-    default_option_for,
+    capm_portfolio_value,
+    check_option_index,
+    choose_option,
     plan_protection,
     plan_vol,
 )
@@ -114,7 +131,7 @@ class HedgeValue:
     ev_usd
         :math:`p\,\bar G - C`.
     historical_mean_vs_unhedged_usd
-        Average of :math:`A(x_i) - U(x_i)` over every historical window.
+        Average of :math:`A(x_i) - U(x_i)` over every historical window (the headline).
     """
 
     threshold: float
@@ -153,13 +170,16 @@ class Alternative:
     scenario_pnl_usd
         P&L at the horizon in each of :attr:`Comparison.scenarios`.
     downside_floor_usd
-        Value if the index fell to zero (linear beta model, price only); ``None`` unhedged.
+        Lowest value at the horizon over every index fall (module notes); ``None`` unhedged
+        or with no option contract.
     upside_kept
         Share of the unhedged gain kept in a rise of :attr:`Comparison.upside_move`.
     value
         Expected value of hedging, ``None`` for the unhedged portfolio.
     details
         Contracts, strikes, premium, taxes... as plain values.
+    hedge_ratio_achieved
+        Share of the beta exposure the alternative removes (0 unhedged).
     """
 
     name: str
@@ -172,12 +192,20 @@ class Alternative:
     upside_kept: float | None
     value: HedgeValue | None
     details: dict[str, Any] = field(default_factory=dict)
+    hedge_ratio_achieved: float = 0.0
+
+    @property
+    def historical_mean_vs_unhedged_usd(self) -> float:
+        """Average of this P&L minus the unhedged one over the history (0 unhedged)."""
+        return 0.0 if self.value is None else self.value.historical_mean_vs_unhedged_usd
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary."""
         return {
             "name": self.name,
             "description": self.description,
+            "hedge_ratio_achieved": self.hedge_ratio_achieved,
+            "historical_mean_vs_unhedged_usd": self.historical_mean_vs_unhedged_usd,
             "upfront_cash_usd": self.upfront_cash_usd,
             "expected_cost_usd": self.expected_cost_usd,
             "expected_cost_pct": self.expected_cost_pct,
@@ -209,6 +237,8 @@ class Comparison:
         Historical probability of the fall threshold, with its method and sample.
     assumptions
         What the numbers rest on, in words.
+    warnings
+        Inputs the user should look at (e.g. a sale at a gain with no tax rate given).
     """
 
     as_of: dt.date
@@ -225,6 +255,7 @@ class Comparison:
     alternatives: tuple[Alternative, ...]
     fall: FallProbability
     assumptions: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
 
     def alternative(self, name: str) -> Alternative:
         """The alternative called ``name``."""
@@ -255,6 +286,7 @@ class Comparison:
             "alternatives": [a.to_dict() for a in self.alternatives],
             "fall_probability": self.fall.to_dict(),
             "assumptions": list(self.assumptions),
+            "warnings": list(self.warnings),
         }
 
     def to_frame(self) -> pd.DataFrame:
@@ -313,7 +345,7 @@ def compare_alternatives(
     option: OptionContract | None = None,
     option_fee_per_contract_usd: float = DEFAULT_OPTION_FEE_USD,
     sell_fraction: float | None = None,
-    tax_rate: float = 0.0,
+    tax_rate: float | None = None,
     cost_basis_usd: float | None = None,
     stock_cost_bps: float = DEFAULT_STOCK_COST_BPS,
     fall_threshold: float = 0.10,
@@ -338,14 +370,17 @@ def compare_alternatives(
     call_strike
         Collar call strike; ``None`` = zero-cost.
     vol, skew_per_10pct, option
-        As in :func:`hedgekit.protection.protection_for_plan` (vol default VIX/100).
+        As in :func:`hedgekit.protection.protection_for_plan` (vol default VIX/100 for the
+        S&P 500, the index's realised vol otherwise; option default the one on the plan's
+        index whose whole contracts come closest to the plan's ratio).
     option_fee_per_contract_usd
         Option commission and fees per contract per side.
     sell_fraction
-        Share of the portfolio sold; default the plan's hedge ratio (same beta exposure
-        removed), capped at 1.
+        Share of the portfolio sold; default the futures' achieved hedge ratio (the same
+        beta exposure removed; the plan's ratio when the futures buy nothing), capped at 1.
     tax_rate
-        Capital-gains tax rate on the gain realised by the sale, 0..1.
+        Capital-gains tax rate on the gain realised by the sale, 0..1; ``None`` = not
+        given: no tax is computed, and a sale at a gain is flagged in ``warnings``.
     cost_basis_usd
         Total cost basis of the portfolio; required when ``tax_rate > 0``.
     stock_cost_bps
@@ -385,10 +420,12 @@ def compare_alternatives(
             "target beta above the portfolio's for long futures",
         )
     adds_exposure = h < 0
-    tax = _fraction(tax_rate, "tax_rate", 0.0, 1.0)
+    tax = 0.0 if tax_rate is None else _fraction(tax_rate, "tax_rate", 0.0, 1.0)
     bps = _fraction(stock_cost_bps, "stock_cost_bps", 0.0, 10_000.0)
     u_move = _fraction(upside_move, "upside_move", 1e-9, 10.0)
-    s_frac = min(max(h, 0.0), 1.0) if sell_fraction is None else sell_fraction
+    futures_ratio = float(plan.sizing.hedge_ratio_effective)
+    default_sell = futures_ratio if futures_ratio > 0 else max(h, 0.0)
+    s_frac = min(default_sell, 1.0) if sell_fraction is None else sell_fraction
     s_frac = _fraction(s_frac, "sell_fraction", 0.0, 1.0)
     if tax > 0 and cost_basis_usd is None:
         raise InputError(
@@ -404,7 +441,7 @@ def compare_alternatives(
     )
 
     def stocks(x: Float64Array) -> Float64Array:
-        return np.asarray(v * (beta * (x + q * t) + (1.0 - beta) * r * t), dtype=np.float64)
+        return np.asarray(capm_portfolio_value(v, beta, x, r, q, t) - v, dtype=np.float64)
 
     # futures
     proj = plan_costs(
@@ -424,23 +461,6 @@ def compare_alternatives(
     def futures(x: Float64Array) -> Float64Array:
         return np.asarray(stocks(x) + qm * s0 * x - proj.total_usd, dtype=np.float64)
 
-    # options, expiring at the horizon
-    atm, vol_source = plan_vol(plan, vol)
-    opt = default_option_for(m.index) if option is None else option
-    put_spec = put_strike if isinstance(put_strike, StrikeSpec) else StrikeSpec.pct(put_strike)
-    common: dict[str, Any] = {
-        "strikes": (put_spec,),
-        "rate_annual": r,
-        "dividend_yield": q,
-        "vol": atm,
-        "hedge_ratios": (h,),
-        "option_days": days,
-        "vol_source": vol_source,
-        "skew_per_10pct": skew_per_10pct,
-        "option": opt,
-        "horizon_days": days,
-        "fee_per_contract_usd": option_fee_per_contract_usd,
-    }
     growth = math.expm1(r * t)
 
     def option_alt(row: ProtectionRow) -> PnlFn:
@@ -490,6 +510,11 @@ def compare_alternatives(
     zero = np.zeros(1, dtype=np.float64)
     up = np.array([u_move], dtype=np.float64)
 
+    def lowest_value(fn: PnlFn, *strikes: float | None) -> float:
+        """V + min of the piecewise-linear P&L over falls: at -100 %, the strikes and 0 %."""
+        kinks = [k / s0 - 1.0 for k in strikes if k is not None and 0.0 < k < s0]
+        return v + float(np.min(fn(np.array([-1.0, *kinks, 0.0], dtype=np.float64))))
+
     def build(
         name_: str,
         description: str,
@@ -497,6 +522,7 @@ def compare_alternatives(
         upfront: float,
         floor: float | None,
         details: dict[str, Any],
+        achieved: float,
     ) -> Alternative:
         cost = float(stocks(zero)[0] - fn(zero)[0])
         value: HedgeValue | None = None
@@ -522,18 +548,19 @@ def compare_alternatives(
             upside_kept=_upside_kept(fn, stocks, up),
             value=value,
             details=details,
+            hedge_ratio_achieved=achieved,
         )
 
     legs_text = ", ".join(f"{p.quantity:+d} {p.root}" for p in proj.positions) or "none"
-    side = "Long" if qm > 0 else "Short"
     alts: list[Alternative] = [
-        build("unhedged", "Keep the stocks, no hedge.", stocks, 0.0, None, {}),
+        build("unhedged", "Keep the stocks, no hedge.", stocks, 0.0, None, {}, 0.0),
         build(
             "futures",
-            f"{side} index futures as planned ({legs_text}), rolled on the CME calendar.",
+            f"{'Long' if qm > 0 else 'Short'} index futures as planned ({legs_text}), rolled "
+            "on the CME calendar.",
             futures,
             proj.margin_posted_usd + opening,
-            v * (1.0 - beta) - qm * s0 - proj.total_usd,
+            lowest_value(futures),
             {
                 "positions": [p.to_dict() for p in proj.positions],
                 "margin_posted_usd": proj.margin_posted_usd,
@@ -543,6 +570,7 @@ def compare_alternatives(
                 "frictions_usd": proj.frictions_usd,
                 "cost_projection_total_usd": proj.total_usd,
             },
+            futures_ratio,
         ),
     ]
 
@@ -554,6 +582,24 @@ def compare_alternatives(
             "they are left out; the futures column shows the leverage against the stocks alone."
         )
     else:
+        # options, expiring at the horizon
+        atm, vol_source = plan_vol(plan, vol)
+        opt = choose_option(plan, (h,)) if option is None else option
+        check_option_index(plan, opt)
+        put_spec = put_strike if isinstance(put_strike, StrikeSpec) else StrikeSpec.pct(put_strike)
+        common: dict[str, Any] = {
+            "strikes": (put_spec,),
+            "rate_annual": r,
+            "dividend_yield": q,
+            "vol": atm,
+            "hedge_ratios": (h,),
+            "option_days": days,
+            "vol_source": vol_source,
+            "skew_per_10pct": skew_per_10pct,
+            "option": opt,
+            "horizon_days": days,
+            "fee_per_contract_usd": option_fee_per_contract_usd,
+        }
         put_table = plan_protection(v, beta, s0, structures=("put",), **common)
         put_row = put_table.rows[0]
         collar_table = plan_protection(
@@ -578,14 +624,7 @@ def compare_alternatives(
         def option_floor(row: ProtectionRow) -> float | None:
             if row.contracts == 0:  # no option bought: no floor, as for the unhedged portfolio
                 return None
-            units = row.contracts * opt.units_per_contract
-            return (
-                v * (1.0 - beta)
-                + units * row.strike
-                - row.premium_usd
-                - row.fees_usd
-                - row.premium_usd * growth
-            )
+            return lowest_value(option_alt(row), row.strike, row.call_strike)
 
         alts.append(
             build(
@@ -596,6 +635,7 @@ def compare_alternatives(
                 put_row.premium_usd + put_row.fees_usd,
                 option_floor(put_row),
                 option_details(put_row),
+                put_row.effective_hedge_ratio,
             )
         )
         notes.extend(n for n in put_table.notes if n.startswith("Whole"))
@@ -615,6 +655,7 @@ def compare_alternatives(
                     collar_row.premium_usd + collar_row.fees_usd,
                     option_floor(collar_row),
                     option_details(collar_row),
+                    collar_row.effective_hedge_ratio,
                 )
             )
         else:
@@ -625,28 +666,36 @@ def compare_alternatives(
                 f"Sell {s_frac:.0%} of the portfolio now and hold the cash.",
                 sell,
                 -cash,
-                (1.0 - s_frac) * v * (1.0 - beta) + cash,
+                lowest_value(sell),
                 {
                     "sell_fraction": s_frac,
                     "proceeds_usd": proceeds,
                     "transaction_costs_usd": tc,
                     "stock_cost_bps": bps,
                     "realised_gain_usd": gain,
-                    "tax_rate": tax,
+                    "tax_rate": tax_rate,
                     "tax_usd": tax_usd,
                     "cash_usd": cash,
                     "cost_basis_usd": basis_usd,
                 },
+                s_frac,
             )
         )
     options_line = (
-        f"Options: Black–Scholes–Merton at vol {atm:.1%} ({vol_source}), expiring at the "
+        ""
+        if adds_exposure
+        else f"Options: Black–Scholes–Merton at vol {atm:.1%} ({vol_source}), expiring at the "
         f"horizon, fees ${option_fee_per_contract_usd:,.2f} per contract; premium financed at "
         "the risk-free rate."
     )
     sale_line = (
-        f"Sale: {bps:g} bp transaction costs, tax {tax:.0%} on the realised gain"
-        + ("" if basis_usd is not None else " (no cost basis given: no tax computed)")
+        f"Sale: {s_frac:.0%} of the portfolio, {bps:g} bp transaction costs, "
+        + (
+            "no tax computed (no --tax-rate given)"
+            if tax_rate is None
+            else f"tax {tax:.0%} on the realised gain"
+            + ("" if basis_usd is not None else " (no cost basis given: no tax computed)")
+        )
         + "; buying back later is not counted."
     )
     assumptions = (
@@ -657,10 +706,18 @@ def compare_alternatives(
         "Futures: price P&L plus the carry and costs projected at an unchanged index "
         "(hedgekit cost).",
         *(() if adds_exposure else (options_line, sale_line)),
-        "Floors: value if the index fell to zero, price only, linear in beta.",
+        "Floors: the lowest value at the horizon over every index fall (0% to -100%), stocks "
+        "by CAPM with dividends and interest (as the scenarios and hedgekit puts), costs "
+        "included; a floor above today's value means no fall loses money in this model.",
         f"Fall probability: {fall.method}.",
         *notes,
     )
+    warnings: list[str] = []
+    if tax_rate is None and s_frac > 0 and gain > 0:
+        warnings.append(
+            f"The sale realises a gain of ${gain:,.0f} (cost basis below value) and no tax is "
+            "counted: give --tax-rate (e.g. 0.20) to price the capital-gains tax."
+        )
     return Comparison(
         as_of=plan.as_of,
         horizon_days=days,
@@ -676,6 +733,7 @@ def compare_alternatives(
         alternatives=tuple(alts),
         fall=fall,
         assumptions=assumptions,
+        warnings=tuple(warnings),
     )
 
 

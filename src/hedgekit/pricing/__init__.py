@@ -52,10 +52,19 @@ from hedgekit.pricing._strategies import (
     put_spread,
     zero_cost_collar_call_strike,
 )
-from hedgekit.pricing._vol import DEFAULT_SKEW_PER_10PCT, skew_adjusted_vol, vol_from_vix
+from hedgekit.pricing._vol import (
+    DEFAULT_SKEW_PER_10PCT,
+    REALISED_VOL_WINDOW,
+    TRADING_DAYS_PER_YEAR,
+    realised_vol,
+    skew_adjusted_vol,
+    vol_from_vix,
+)
 
 __all__ = [
     "DEFAULT_SKEW_PER_10PCT",
+    "REALISED_VOL_WINDOW",
+    "TRADING_DAYS_PER_YEAR",
     "Basis",
     "BsmGreeks",
     "HedgeStructure",
@@ -86,6 +95,7 @@ __all__ = [
     "implied_vol",
     "protective_put",
     "put_spread",
+    "realised_vol",
     "rich_cheap",
     "roll_cost_usd",
     "short_hedge_carry_pnl_usd",

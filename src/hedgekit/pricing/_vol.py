@@ -1,4 +1,4 @@
-r"""Volatility inputs for option pricing: VIX as a vol level, and a labelled skew heuristic."""
+r"""Volatility inputs for option pricing: VIX, realised volatility and a labelled skew heuristic."""
 
 from __future__ import annotations
 
@@ -17,7 +17,19 @@ from hedgekit.pricing._validation import (
     require,
 )
 
-__all__ = ["DEFAULT_SKEW_PER_10PCT", "skew_adjusted_vol", "vol_from_vix"]
+__all__ = [
+    "DEFAULT_SKEW_PER_10PCT",
+    "REALISED_VOL_WINDOW",
+    "TRADING_DAYS_PER_YEAR",
+    "realised_vol",
+    "skew_adjusted_vol",
+    "vol_from_vix",
+]
+
+#: Daily log returns in the default realised-vol window: 63 sessions, about three months.
+REALISED_VOL_WINDOW: Final = 63
+#: Trading days per year used to annualise a daily standard deviation (Hull 11e §15.4).
+TRADING_DAYS_PER_YEAR: Final = 252
 
 #: Default slope of :func:`skew_adjusted_vol`: +5 vol points (0.05) for each 10 % of spot
 #: that the strike sits below spot. This is an **assumption** of this library to make the
@@ -119,3 +131,49 @@ def skew_adjusted_vol(
         "a moneyness where the linear skew still gives a positive vol",
     )
     return finish(out)
+
+
+def realised_vol(
+    closes: npt.ArrayLike,
+    window: int = REALISED_VOL_WINDOW,
+    periods_per_year: float = TRADING_DAYS_PER_YEAR,
+) -> float:
+    r"""Annualised historical volatility from the last ``window`` daily log returns.
+
+    With :math:`u_i = \ln(S_i / S_{i-1})` the last :math:`n` daily log returns and
+    :math:`s` their sample standard deviation (divisor :math:`n - 1`),
+
+    .. math:: \hat\sigma = s\,\sqrt{\tau}, \qquad \tau = 252 \text{ trading days a year}
+
+    (Hull, *Options, Futures and Other Derivatives*, 11th ed., §15.4 "Estimating volatility
+    from historical data", eqs. 15.2–15.4, trading days only). A backward-looking estimate:
+    it is not the implied volatility the options trade at, which is usually higher, above
+    all for out-of-the-money puts.
+
+    Parameters
+    ----------
+    closes
+        Daily closes in date order, the last one the day the estimate is made (> 0). Only
+        the last ``window + 1`` are used.
+    window
+        Number of daily returns :math:`n` (>= 2); default 63, about three months.
+    periods_per_year
+        Sessions a year used to annualise (default 252).
+
+    Returns
+    -------
+    float
+        Volatility as a fraction per year.
+    """
+    c = positive(closes, "closes")
+    c = np.atleast_1d(np.asarray(c, dtype=np.float64))
+    n = int(window)
+    require(np.asarray(n >= 2), np.asarray(n), "window", "at least 2 returns")
+    require(
+        np.asarray(len(c) >= n + 1),
+        np.asarray(len(c)),
+        "closes",
+        f"at least {n + 1} closes for {n} daily returns",
+    )
+    u = np.diff(np.log(c[-(n + 1) :]))
+    return float(np.std(u, ddof=1) * np.sqrt(float(periods_per_year)))

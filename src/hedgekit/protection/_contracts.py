@@ -76,7 +76,8 @@ class OptionContract:
 
 #: Builtin index options. SPX is the default: the standard, most traded S&P 500 index
 #: option. XSP covers a tenth of the exposure per contract and suits portfolios below a
-#: few million dollars, where whole SPX contracts miss the hedge ratio asked for by a lot.
+#: few million dollars, where whole SPX contracts miss the hedge ratio asked for by a lot;
+#: XND (1/100 of NDX) and MRUT (1/10 of RUT) do the same for the other two indices.
 OPTION_CONTRACTS: Final[dict[str, OptionContract]] = {
     "SPX": OptionContract(
         "SPX",
@@ -101,6 +102,14 @@ OPTION_CONTRACTS: Final[dict[str, OptionContract]] = {
         "Cboe Nasdaq-100 Index Options (NDX) specifications: multiplier $100, European, "
         "cash-settled",
     ),
+    "XND": OptionContract(
+        "XND",
+        "NDX",
+        100.0,
+        0.01,
+        "Cboe Nasdaq-100 Micro Index Options (XND) specifications: 1/100 of the Nasdaq-100, "
+        "multiplier $100, European, cash-settled",
+    ),
     "RUT": OptionContract(
         "RUT",
         "RUT",
@@ -108,6 +117,14 @@ OPTION_CONTRACTS: Final[dict[str, OptionContract]] = {
         1.0,
         "Cboe Russell 2000 Index Options (RUT) specifications: multiplier $100, European, "
         "cash-settled",
+    ),
+    "MRUT": OptionContract(
+        "MRUT",
+        "RUT",
+        100.0,
+        0.1,
+        "Cboe Mini-Russell 2000 Index Options (MRUT) specifications: 1/10 of the Russell 2000, "
+        "multiplier $100, European, cash-settled",
     ),
 }
 
@@ -123,8 +140,8 @@ def option_contract(
     Parameters
     ----------
     name
-        ``SPX`` (default), ``XSP``, ``NDX`` or ``RUT`` (case-insensitive); any other name
-        needs both ``multiplier_usd`` and ``index_fraction``.
+        ``SPX`` (default), ``XSP``, ``NDX``, ``XND``, ``RUT`` or ``MRUT`` (case-insensitive);
+        any other name needs both ``multiplier_usd`` and ``index_fraction``.
     multiplier_usd, index_fraction
         Replace the builtin figures (e.g. a broker's contract on 1/100 of the index).
 

@@ -14,21 +14,24 @@ Black–Scholes–Merton with the index dividend yield (Hull ch. 17, eqs. 17.4�
 user, optionally bent by the labelled skew heuristic
 :func:`hedgekit.pricing.skew_adjusted_vol`).
 
-At the options' expiry, with the stocks moving :math:`\beta` times the index (price only:
-no dividends, no interest on the premium), the position is worth
+At the options' expiry :math:`T`, with the stocks valued by the CAPM mapping of Hull ch. 17
+(:func:`hedgekit.protection.capm_portfolio_value`: dividends received and the risk-free
+rate included, the same mapping as ``compare`` and the scenario tables), the position is
+worth
 
 .. math::
 
-    W(S_T) = V\left[1 + \beta\left(\frac{S_T}{S} - 1\right)\right]
-    + n\,u \sum_j a_j\,\text{payoff}_j(S_T) - P - \text{fees},
+    W(S_T) = V\left[1 + \beta\left(\frac{S_T}{S} - 1 + qT\right) + (1-\beta)\,rT\right]
+    + n\,u \sum_j a_j\,\text{payoff}_j(S_T) - P\,e^{rT} - \text{fees},
 
-with :math:`a_j = \pm 1` per leg and :math:`P = n\,u\sum_j a_j\,p_j` the net premium.
+with :math:`a_j = \pm 1` per leg, :math:`P = n\,u\sum_j a_j\,p_j` the net premium and
+:math:`P(e^{rT} - 1)` the interest it would have earned.
 
 * ``floor_usd`` is :math:`W(K)` at the (long) put strike :math:`K`: the value once the
-  index is at or below the strike. With an effective hedge ratio of 100 % it is the floor
-  for every lower level; with less, each further 1 % fall still costs
-  ``exposure_below_strike_usd_per_pct`` :math:`= 0.01\,(\beta V - n\,u\,S)`. A put spread
-  protects only down to its short strike.
+  index is at or below the strike; ``None`` with no contract (nothing protects). With an
+  effective hedge ratio of 100 % or more it is the lowest value in any fall; with less,
+  each further 1 % fall still costs ``exposure_below_strike_usd_per_pct``
+  :math:`= 0.01\,(\beta V - n\,u\,S)`. A put spread protects only down to its short strike.
 * ``break_even_move`` is the index move at expiry above which :math:`W(S_T) \ge V` (the
   premium recovered by a rise; an over-hedged put is also above :math:`V` near a zero
   index, which is not counted); ``None`` when there is none (a collar whose cap lies below
@@ -65,6 +68,7 @@ from hedgekit.pricing import (
     skew_adjusted_vol,
     zero_cost_collar_call_strike,
 )
+from hedgekit.protection._capm import capm_portfolio_value
 from hedgekit.protection._contracts import OptionContract, option_contract
 from hedgekit.protection._strikes import StrikeSpec
 
@@ -167,8 +171,9 @@ class ProtectionRow:
     fees_usd
         Commissions on all legs (one side).
     floor_usd, floor_pct
-        Value at expiry with the index at the put strike, and its change from :math:`V`
-        (fraction).
+        Value at expiry with the index at the put strike (CAPM mapping, premium, its
+        interest and fees included), and its change from :math:`V` (fraction); ``None``
+        with no contract.
     floor_move
         Index move where the protection starts, ``strike / spot − 1``.
     exposure_below_strike_usd_per_pct
@@ -202,8 +207,8 @@ class ProtectionRow:
     premium_usd: float
     premium_pct: float
     fees_usd: float
-    floor_usd: float
-    floor_pct: float
+    floor_usd: float | None
+    floor_pct: float | None
     floor_move: float
     exposure_below_strike_usd_per_pct: float
     protection_ends_move: float | None
@@ -424,17 +429,18 @@ def _row(
     fees = n * len(hs.legs) * fee
     k = hs.legs[0].strike
 
+    r, q, t = hs.rate_annual, hs.dividend_yield, hs.t_years
+    financing = premium * math.expm1(r * t)
+
     def wealth(levels: Float64Array) -> Float64Array:
         pay = sum((leg.payoff(levels) for leg in hs.legs), np.zeros_like(levels))
-        return np.asarray(
-            value * (1.0 + beta * (levels / s - 1.0)) + units * pay - premium - fees,
-            dtype=np.float64,
-        )
+        stocks = capm_portfolio_value(value, beta, levels / s - 1.0, r, q, t)
+        return np.asarray(stocks + units * pay - premium - financing - fees, dtype=np.float64)
 
     def value_at(level: float) -> float:
         return float(wealth(np.array([level], dtype=np.float64))[0])
 
-    floor = value_at(k)
+    floor = None if n == 0 else value_at(k)
     calls = [leg for leg in hs.legs if leg.kind == "call"]
     slope_above = beta * value / s + units * sum(leg.quantity for leg in calls)
     be = _break_even(lambda lv: wealth(lv) - value, [leg.strike for leg in hs.legs], slope_above)
@@ -469,7 +475,7 @@ def _row(
         premium_pct=premium / value,
         fees_usd=fees,
         floor_usd=floor,
-        floor_pct=floor / value - 1.0,
+        floor_pct=None if floor is None else floor / value - 1.0,
         floor_move=k / s - 1.0,
         exposure_below_strike_usd_per_pct=0.01 * (beta * value - units * s),
         protection_ends_move=None if short_put is None else short_put.strike / s - 1.0,
@@ -626,8 +632,12 @@ def plan_protection(
         notes.append(
             f"Whole {opt.name} contracts miss the hedge ratio asked for by up to "
             f"{abs(worst.effective_hedge_ratio - worst.hedge_ratio):.0%} (one contract covers "
-            f"${opt.notional_usd(s):,.0f} of index); a smaller contract (XSP is 1/10 of SPX) "
-            "gets closer."
+            f"${opt.notional_usd(s):,.0f} of index)"
+            + (
+                "; a smaller contract (XSP is 1/10 of SPX) gets closer."
+                if opt.name == "SPX"
+                else "."
+            )
         )
     notes.append(
         "Premiums are Black–Scholes–Merton values, not quotes: real prices include the "
