@@ -117,6 +117,49 @@ MarginTbills = Annotated[
 ]
 
 
+PositionFile = Annotated[
+    str | None,
+    typer.Option(
+        "--position",
+        metavar="FILE",
+        help="Hedge position file (JSON, from plan --save-position): evaluate these contracts "
+        "instead of sizing a new hedge.",
+    ),
+]
+LegsText = Annotated[
+    str | None,
+    typer.Option(
+        "--legs",
+        metavar="ROOT:QTY,...",
+        help="Contracts by hand, negative = short: ES:-2,MES:-5 (ESZ2024:-2 for a month, "
+        "ES:-2@5500 for an entry price).",
+    ),
+]
+
+
+def position_from_options(
+    position: str | None, legs: str | None, registry: ContractRegistry | None = None
+) -> Any:
+    """The :class:`~hedgekit.position.HedgePosition` named by ``--position`` or ``--legs``.
+
+    ``None`` when neither is given; both together are refused (one position per command).
+    """
+    from hedgekit.position import HedgePosition
+
+    if position is not None and legs is not None:
+        raise InputError(
+            "give --position or --legs, not both",
+            source="--legs",
+            value=legs,
+            expected="one of --position FILE or --legs ROOT:QTY,...",
+        )
+    if position is not None:
+        return HedgePosition.load(position, registry)
+    if legs is not None:
+        return HedgePosition.from_legs_text(legs, registry)
+    return None
+
+
 def make_plan_from_options(
     *,
     horizon: str | None,
