@@ -236,10 +236,13 @@ def test_compare_headline_is_the_historical_mean_and_achieved_ratio_on_every_col
     sell = next(a for a in d["alternatives"] if a["name"] == "sell")
     assert sell["hedge_ratio_achieved"] == pytest.approx(fut["hedge_ratio_achieved"])
     # upside kept = share of the market's gain kept, [A(u) - A(0)] / [U(u) - U(0)]: for the
-    # futures 1 + Q S0 / (beta V) with Q the USD per index point of the position.
+    # futures 1 + Q (S0 + b_h) / (beta V) with Q the USD per index point of the position and
+    # b_h the basis left at the horizon (the futures then still trade above the index, and
+    # that basis moves with it).
     q_usd = sum(p["quantity"] * p["multiplier_usd"] for p in fut["details"]["positions"])
+    level = d["index_level"] + fut["details"]["basis_at_horizon_points"]
     assert fut["upside_kept"] == pytest.approx(
-        1.0 + q_usd * d["index_level"] / (d["beta"] * d["portfolio_value_usd"])
+        1.0 + q_usd * level / (d["beta"] * d["portfolio_value_usd"])
     )
     assert sell["upside_kept"] == pytest.approx(1.0 - sell["hedge_ratio_achieved"])
     text = run_text(capsys, *argv)

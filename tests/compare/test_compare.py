@@ -93,13 +93,18 @@ def test_alternatives_against_the_plan_and_the_cost_projection(plan, spx) -> Non
     # The futures' expected cost is the cost projection over the same horizon.
     fut = cmp.alternative("futures")
     assert fut.expected_cost_usd == pytest.approx(plan_costs(plan, 91).total_usd)
-    # Scenario P&L = stocks + price P&L of the futures - projected cost, per scenario.
+    # Scenario P&L = stocks + price P&L of the futures - projected cost, per scenario; the
+    # futures gain per move is qm (S0 + basis left at the horizon): the basis of the contract
+    # then held moves with the index. It is the plan's own scenario row, to the cent.
     qm = sum(leg.quantity * leg.multiplier_usd for leg in plan.sizing.legs)
     s0 = plan.market.index_level.value
-    for (_, move), u, f in zip(
+    basis_h = -plan_costs(plan, 91).exit_basis_usd / qm
+    hedged = {row.name: row.net_pnl_usd for row in plan.scenarios.table("hedge").rows}
+    for (name, move), u, f in zip(
         cmp.scenarios, un.scenario_pnl_usd, fut.scenario_pnl_usd, strict=True
     ):
-        assert f == pytest.approx(u + qm * s0 * move - fut.expected_cost_usd)
+        assert f == pytest.approx(u + qm * (s0 + basis_h) * move - fut.expected_cost_usd)
+        assert f == pytest.approx(hedged[name], abs=0.01)
     # EV = p x protection - cost, with its assumptions stated.
     for a in cmp.alternatives[1:]:
         assert a.value is not None

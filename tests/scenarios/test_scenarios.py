@@ -121,9 +121,10 @@ def test_beta_model_and_margin_cost() -> None:
     )  # fmt: skip
     row = table.rows[0]
     assert row.portfolio_pnl_usd == pytest.approx(-230_000)
-    # margin: 10 x 12,000 x 4% x 0.25 = 1,200 forgone
-    assert row.margin_interest_usd == pytest.approx(-1_200)
-    assert row.carry_and_costs_usd == pytest.approx(-1_200)
+    # margin: 10 x 12,000 x (e^{4% x 0.25} - 1) = 1,206.02 forgone (continuous rate, as the
+    # cost ledger books it; simple interest would say 1,200)
+    assert row.margin_interest_usd == pytest.approx(-120_000 * math.expm1(0.04 * 0.25))
+    assert row.carry_and_costs_usd == pytest.approx(row.margin_interest_usd)
 
 
 def test_expired_contract_settles_at_the_index() -> None:

@@ -25,12 +25,14 @@ from hedgekit.cli._plan_options import (
     Holdings,
     HorizonOpt,
     IndexLevel,
+    LegsText,
     MarginRate,
     MarginTbills,
     NetShortTolerance,
     NoMicro,
     OptionFee,
     OptionName,
+    PositionFile,
     Prices,
     Rate,
     Rounding,
@@ -110,6 +112,8 @@ def cost_cmd(
     commission: Commission = 2.5,
     slippage_ticks: SlippageTicks = 1.0,
     contracts_file: ContractsFile = None,
+    position: PositionFile = None,
+    legs: LegsText = None,
     json_: JsonFlag = False,
 ) -> None:
     """What a futures hedge costs over a horizon: carry, rolls, trading, margin interest."""
@@ -145,6 +149,8 @@ def cost_cmd(
         commission=commission,
         slippage_ticks=slippage_ticks,
         contracts_file=contracts_file,
+        position=position,
+        legs=legs,
     )
     proj = plan_costs(
         plan,
@@ -270,6 +276,8 @@ def puts_cmd(
     rate: Rate = None,
     dividend_yield: DividendYield = None,
     contracts_file: ContractsFile = None,
+    position: PositionFile = None,
+    legs: LegsText = None,
     json_: JsonFlag = False,
 ) -> None:
     """Put protection: strikes x hedge ratios -> option contracts, premium, floor, decay."""
@@ -312,6 +320,8 @@ def puts_cmd(
         slippage_ticks=1.0,
         contracts_file=contracts_file,
         net_short_tolerance=net_short_tolerance,
+        position=position,
+        legs=legs,
     )
     from hedgekit.costs import resolve_horizon
 
@@ -480,6 +490,8 @@ def compare_cmd(
     commission: Commission = 2.5,
     slippage_ticks: SlippageTicks = 1.0,
     contracts_file: ContractsFile = None,
+    position: PositionFile = None,
+    legs: LegsText = None,
     json_: JsonFlag = False,
 ) -> None:
     """Futures, puts, collar, selling or nothing, side by side; and the value of hedging."""
@@ -511,6 +523,8 @@ def compare_cmd(
         commission=commission,
         slippage_ticks=slippage_ticks,
         contracts_file=contracts_file,
+        position=position,
+        legs=legs,
     )
     basis = cost_basis_usd
     if basis is None and held is not None:

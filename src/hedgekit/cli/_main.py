@@ -9,7 +9,15 @@ from typing import Annotated, Any
 import typer
 
 from hedgekit.cli import _output as out
-from hedgekit.cli._app import JsonFlag, app, choice, parse_date, parse_moves, today
+from hedgekit.cli._app import (
+    JsonFlag,
+    app,
+    check_output_path,
+    choice,
+    parse_date,
+    parse_moves,
+    today,
+)
 from hedgekit.cli._plan_options import (
     AllowNetShort,
     AsOf,
@@ -22,8 +30,10 @@ from hedgekit.cli._plan_options import (
     Hedge,
     Holdings,
     IndexLevel,
+    LegsText,
     NetShortTolerance,
     NoMicro,
+    PositionFile,
     Prices,
     Rate,
     Rounding,
@@ -31,6 +41,8 @@ from hedgekit.cli._plan_options import (
     TargetBeta,
     ValueUsd,
     load_inputs,
+    position_from_options,
+    with_position_portfolio,
 )
 from hedgekit.errors import HedgekitError, InputError
 from hedgekit.sizing import DEFAULT_NET_SHORT_TOLERANCE
@@ -169,10 +181,26 @@ def plan_cmd(
         float | None, typer.Option("--cash-buffer", help="Cash for margin, USD.")
     ] = None,
     contracts_file: ContractsFile = None,
+    position: PositionFile = None,
+    legs: LegsText = None,
+    save_position: Annotated[
+        str | None,
+        typer.Option(
+            "--save-position",
+            metavar="FILE",
+            help="Save the recommended position (JSON) for cost, compare, backtest, stress "
+            "and sweep --position.",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing --save-position file.")
+    ] = False,
     json_: JsonFlag = False,
 ) -> None:
     """Plan a hedge: beta, best contract, how many contracts, margin, scenarios, warnings."""
     from hedgekit.plan import PlanRequest, make_plan
+
+    save_path = check_output_path(save_position, "--save-position", (".json",), force=force)
 
     kwargs: dict[str, Any] = {}
     parsed_moves = parse_moves(moves)
@@ -208,7 +236,12 @@ def plan_cmd(
         **kwargs,
     )
     held, px, registry = load_inputs(holdings, prices, contracts_file)
-    plan = make_plan(request, holdings=held, prices=px, registry=registry)
+    given = position_from_options(position, legs, registry)
+    request = with_position_portfolio(request, given, held)
+    plan = make_plan(request, holdings=held, prices=px, registry=registry, position=given)
+    if save_path is not None:
+        saved = plan.saved_position()
+        saved.save(save_path, overwrite=force)
     if json_:
         out.emit_json("plan", plan.to_dict())
     else:

@@ -160,6 +160,27 @@ def position_from_options(
     return None
 
 
+def with_position_portfolio(request: Any, given: Any, held: Any) -> Any:
+    """The request with the saved plan's portfolio when the command names no portfolio.
+
+    ``cost --position FILE`` then needs nothing retyped: the value and beta the position
+    was sized for are the ones it is evaluated with.
+    """
+    if (
+        given is not None
+        and given.portfolio is not None
+        and given.portfolio.value_usd is not None
+        and given.portfolio.beta is not None
+        and held is None
+        and request.value_usd is None
+        and request.beta is None
+    ):
+        return dataclasses.replace(
+            request, value_usd=given.portfolio.value_usd, beta=given.portfolio.beta
+        )
+    return request
+
+
 def make_plan_from_options(
     *,
     horizon: str | None,
@@ -182,8 +203,15 @@ def make_plan_from_options(
     contracts_file: str | None,
     allow_net_short: bool = False,
     net_short_tolerance: float | None = None,
+    position: str | None = None,
+    legs: str | None = None,
 ) -> tuple[HedgePlan, Any, Any, Horizon | None]:
-    """The plan behind a command, its registry and holdings, and the horizon resolved."""
+    """The plan behind a command, its registry and holdings, and the horizon resolved.
+
+    With ``--position FILE`` or ``--legs``, the plan evaluates that hedge instead of sizing
+    one, on the position's date unless ``--as-of`` is given, and for the position's portfolio
+    (value and beta) unless ``--holdings`` or ``--value-usd``/``--beta`` are given.
+    """
     from hedgekit.costs import resolve_horizon
     from hedgekit.plan import PlanRequest, make_plan
     from hedgekit.sizing import DEFAULT_NET_SHORT_TOLERANCE
@@ -213,12 +241,14 @@ def make_plan_from_options(
     if hz is not None:
         request = dataclasses.replace(request, horizon_days=hz.days)
     held, px, registry = load_inputs(holdings, prices, contracts_file)
-    plan = make_plan(request, holdings=held, prices=px, registry=registry)
+    given = position_from_options(position, legs, registry)
+    request = with_position_portfolio(request, given, held)
+    plan = make_plan(request, holdings=held, prices=px, registry=registry, position=given)
     if horizon is not None and hz is None:
         hz = resolve_horizon(plan.as_of, horizon)
         if hz.days != plan.request.horizon_days:
             request = dataclasses.replace(request, as_of=plan.as_of, horizon_days=hz.days)
-            plan = make_plan(request, holdings=held, prices=px, registry=registry)
+            plan = make_plan(request, holdings=held, prices=px, registry=registry, position=given)
     return plan, registry, held, hz
 
 
@@ -230,7 +260,7 @@ def load_inputs(
     from hedgekit.data import load_holdings, load_prices
 
     registry = load_registry(contracts_file)
-    held = load_holdings(holdings) if holdings is not None else None
+    held = load_holdings(holdings, registry=registry) if holdings is not None else None
     px = load_prices(prices) if prices is not None else None
     if px is not None and held is None:
         raise InputError(

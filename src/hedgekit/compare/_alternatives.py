@@ -458,8 +458,13 @@ def compare_alternatives(
     }
     opening = sum(abs(p.quantity) * per_side[p.root] for p in proj.positions)
 
+    # at the horizon the contract then held still trades at a basis to the index that moves
+    # with it, F_h = S_h e^{(r-q)tau_h} (Hull 11e §5.4): the futures gain per index move is
+    # qm (S0 + basis_h) x, exactly as in the plan's scenarios
+    basis_h = -proj.exit_basis_usd / qm if qm else 0.0
+
     def futures(x: Float64Array) -> Float64Array:
-        return np.asarray(stocks(x) + qm * s0 * x - proj.total_usd, dtype=np.float64)
+        return np.asarray(stocks(x) + qm * (s0 + basis_h) * x - proj.total_usd, dtype=np.float64)
 
     growth = math.expm1(r * t)
 
@@ -569,6 +574,7 @@ def compare_alternatives(
                 "carry_usd": proj.carry_usd,
                 "frictions_usd": proj.frictions_usd,
                 "cost_projection_total_usd": proj.total_usd,
+                "basis_at_horizon_points": basis_h,
             },
             futures_ratio,
         ),

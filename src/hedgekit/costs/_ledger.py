@@ -53,6 +53,7 @@ above it is what a hedge really costs, and no carry formula forecasts it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Sequence
@@ -477,6 +478,23 @@ def project_costs(
         )
         for i, p in enumerate(periods)
     )
+    if (
+        entry_contract is not None
+        and len(schedule) > 1
+        and entry_contract == schedule[1].contract
+        and entry_contract != schedule[0].contract
+    ):
+        # the hedge opens in the contract it will hold (its roll is days away): the first
+        # contract of the calendar is never traded, and there is one roll fewer
+        notes.append(
+            f"The hedge opens directly in {entry_contract}: {schedule[0].contract} rolls on "
+            f"{periods[0].roll_date.date()}, within days of the start, so it is not traded."
+        )
+        schedule = (
+            dataclasses.replace(schedule[1], held_from=schedule[0].held_from),
+            *schedule[2:],
+        )
+        periods = periods[1:]
     h = horizon.years
     qm = sum(leg.quantity * leg.multiplier_usd for leg in legs)  # signed USD per point
     abs_qm = sum(abs(leg.quantity) * leg.multiplier_usd for leg in legs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,7 @@ from hedgekit.margin import MarginSummary, margin_requirements
 from hedgekit.plan._request import PlanRequest
 from hedgekit.portfolio import PortfolioSnapshot, portfolio_values, value_holdings
 from hedgekit.position import HedgePosition
+from hedgekit.pricing import calendar_spread
 from hedgekit.scenarios import Scenario, ScenarioComparison, compare_hedges
 from hedgekit.sizing import HedgeFraction, HedgeSizing, Leg, TargetBeta, size_hedge, tail_factor
 from hedgekit.snapshot import (
@@ -192,6 +194,21 @@ class HedgePlan:
         out["beta_dollars_usd"] = sum(known) if known else None
         return out
 
+    def saved_position(self) -> HedgePosition:
+        """The recommended position as ``--save-position`` writes it.
+
+        Legs with their contract month and entry price, the plan date, and the portfolio
+        (value, beta, index).
+        """
+        return HedgePosition.from_sizing(
+            self.sizing,
+            self.market.contract,
+            self.as_of,
+            index=self.market.index,
+            with_prices=True,
+            source=f"plan {self.as_of}",
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON schema of ``hedgekit plan --json`` (see the README)."""
         chosen = self.scenarios.table("hedge")
@@ -226,6 +243,7 @@ class HedgePlan:
                 None if self.existing_hedge is None else self.existing_hedge.to_dict()["data"]
             ),
             "trade": None if self.trade is None else self.trade.to_dict()["data"],
+            "position": self.saved_position().to_dict(),
             "warnings": [a.to_dict() for a in self.advice],
             "notes": list(self.notes),
             "request": self.request.to_dict(),
@@ -260,8 +278,71 @@ def _overrides(request: PlanRequest) -> MarketOverrides:
     )
 
 
-def _date_indices(request: PlanRequest, registry: ContractRegistry) -> tuple[str, ...]:
+def _requested_date(request: PlanRequest, position: HedgePosition | None) -> dt.date | None:
+    """``--as-of``, else the date of a position given (the plan that made it)."""
+    if request.as_of is not None or position is None:
+        return request.as_of
+    return position.as_of
+
+
+def _given_quantities(
+    position: HedgePosition, request: PlanRequest, registry: ContractRegistry
+) -> tuple[ContractSpec, ContractSpec | None, dict[str, int]]:
+    """The main contract, the Micro and ``{root: quantity}`` of a position to evaluate."""
+    position.validate(registry)
+    if not position.legs:
+        raise InputError(
+            "the position has no contracts", source=position.source, expected="at least one leg"
+        )
+    exposures = position.by_index(registry)
+    if len(exposures) != 1:
+        raise InputError(
+            "a position to evaluate must be on one index",
+            source=position.source,
+            value=[e.index for e in exposures],
+            expected="legs on one index (ES and MES, or NQ and MNQ, ...)",
+        )
+    main = registry.get(exposures[0].main_root)
+    if request.contract.lower() != "auto" and registry.get(request.contract).index != main.index:
+        raise InputError(
+            f"--contract {request.contract} is not on the index of the position",
+            source="--contract",
+            value=request.contract,
+            expected=f"a contract on {main.index} ({main.root}), or no --contract",
+        )
+    quantities: dict[str, int] = {}
+    for leg in position.legs:
+        quantities[leg.root] = quantities.get(leg.root, 0) + leg.quantity
+    micro_roots = [r for r in quantities if r != main.root]
+    micro = registry.get(micro_roots[0]) if micro_roots else None
+    return main, micro, quantities
+
+
+def _check_position_months(
+    position: HedgePosition, market: MarketInputs, registry: ContractRegistry
+) -> None:
+    """A leg's month, when given, must be the contract the hedge is in at the date."""
+    for leg in position.legs:
+        if leg.contract is None:
+            continue
+        want = ContractCode(leg.root, market.contract.year, market.contract.month)
+        if leg.contract != want:
+            raise InputError(
+                f"the position holds {leg.contract}, but on {market.as_of} a {leg.root} hedge "
+                f"is in {want}",
+                source=position.source,
+                value=str(leg.contract),
+                expected=f"{want}, a leg without a month ({leg.root}:{leg.quantity}), or the "
+                "--as-of of the position's plan",
+            )
+
+
+def _date_indices(
+    request: PlanRequest, registry: ContractRegistry, position: HedgePosition | None = None
+) -> tuple[str, ...]:
     """Indices whose inputs the plan date needs: the contract's, or all for ``auto``."""
+    if position is not None and position.legs:
+        return tuple(e.index for e in position.by_index(registry))
     if request.contract.lower() != "auto":
         return (registry.get(request.contract).index,)
     return INDEX_KEYS
@@ -492,6 +573,7 @@ def make_plan(
     prices: pd.DataFrame | None = None,
     registry: ContractRegistry | None = None,
     existing_hedge: HedgePosition | None = None,
+    position: HedgePosition | None = None,
 ) -> HedgePlan:
     r"""Make a hedge plan: beta, best contract, contracts, margin, scenarios and warnings.
 
@@ -509,6 +591,11 @@ def make_plan(
     existing_hedge
         Futures already held (e.g. from ``--position``); the plan's ``trade`` is its
         recommended position minus these. Not with futures rows in ``holdings``.
+    position
+        A hedge to evaluate instead of sizing one (``--position FILE`` or ``--legs``): the
+        plan's contract is the position's, its legs are the sizing's (``size_hedge(...,
+        given=...)``), and its date, without ``request.as_of``, is the position's. Every
+        margin, scenario and warning is then about exactly this hedge.
 
     Returns
     -------
@@ -548,8 +635,8 @@ def make_plan(
                 expected="prices of every ticker on at least one common date",
             )
         as_of, date_notes = resolve_as_of(
-            request.as_of,
-            _date_indices(request, registry),
+            _requested_date(request, position),
+            _date_indices(request, registry, position),
             _overrides(request),
             extra=(("portfolio prices", _as_date(priced.index[-1])),),
         )
@@ -597,13 +684,22 @@ def make_plan(
             )
         value = request.value_usd
         index_of_date = (
-            ("SPX",) if request.contract.lower() == "auto" else _date_indices(request, registry)
+            ("SPX",)
+            if request.contract.lower() == "auto" and position is None
+            else _date_indices(request, registry, position)
         )
-        as_of, date_notes = resolve_as_of(request.as_of, index_of_date, _overrides(request))
+        as_of, date_notes = resolve_as_of(
+            _requested_date(request, position), index_of_date, _overrides(request)
+        )
         notes.extend(date_notes)
 
     # the contract
-    if request.contract.lower() == "auto":
+    given = _given_quantities(position, request, registry) if position is not None else None
+    if given is not None:
+        contract, micro_given = given[0], given[1]
+        index = contract.index
+        reason = f"{contract.root}: the contract of the position given."
+    elif request.contract.lower() == "auto":
         index = fits.best if fits is not None else "SPX"
         contract = _main_contract(registry, index)
         reason = (
@@ -615,9 +711,14 @@ def make_plan(
         contract = registry.get(request.contract)
         index = contract.index
         reason = f"{contract.root} as asked."
-    micro = (
-        registry.micro_for(contract.root) if request.use_micro and not contract.is_micro else None
-    )
+    if given is not None:
+        micro = micro_given
+    else:
+        micro = (
+            registry.micro_for(contract.root)
+            if request.use_micro and not contract.is_micro
+            else None
+        )
 
     # beta
     if request.beta is not None:
@@ -679,6 +780,7 @@ def make_plan(
                 allow_net_short=request.allow_net_short,
                 tail_discount=tail,
                 net_short_tolerance=request.net_short_tolerance,
+                given=None if given is None or t is not target else given[2],
             )
         except InputError as exc:
             if exc.source != "target" or not isinstance(t, TargetBeta):
@@ -693,6 +795,8 @@ def make_plan(
             ) from None
 
     sizing = size(target)
+    if position is not None:
+        _check_position_months(position, market, registry)
     target_position, existing_hedge, trade = _positions(
         sizing, market, registry, holdings, existing_hedge, index, as_of, notes
     )
@@ -728,6 +832,9 @@ def make_plan(
         for spec in (contract, micro)
         if spec is not None
     }
+    margin_per_contract = {line.root: line.initial_per_contract_usd for line in margin.lines} | {
+        spec.root: _initial_margin(spec, as_of) for spec in (contract, micro) if spec is not None
+    }
     comparison = compare_hedges(
         value,
         beta.beta,
@@ -739,6 +846,8 @@ def make_plan(
         rate_annual=market.rate.value,
         dividend_yield=market.dividend_yield.value,
         cost_per_contract_side_usd=per_side,
+        # the interest the margin cash forgoes, as hedgekit cost and compare book it
+        margin_usd_per_contract=margin_per_contract,
     )
 
     main_leg = next((leg for leg in sizing.legs if leg.root == contract.root), None)
@@ -825,31 +934,35 @@ def _rolled_to_horizon(
     r"""Legs for the scenario table when the hedge must be rolled before the horizon.
 
     A hedge kept to the horizon is rolled at each roll date into the next contract. Rolled at
-    fair value, a short position then carries like one position in the contract held at the
-    horizon, entered today at the current price shifted by the fair calendar spread:
-    :math:`F_0' = F_0\,e^{(r-q)(\tau_2-\tau_1)}` (Hull 11e §5.4, eq. 5.3, applied to both
-    expiries), so the scenario's carry covers the whole horizon instead of stopping at the first
-    expiry. Returns the legs by label, the days to the expiry of the contract held at the
-    horizon, and the number of rolls (each costs a round trip, added by the caller).
+    fair value, a position then carries like one position in the contract held at the
+    horizon, entered today at the current price plus the fair calendar spread of each roll,
+    :math:`F_0' = F_0 + \sum_i S_0\,(e^{(r-q)\tau_{far,i}} - e^{(r-q)\tau_{near,i}})` with the
+    times to expiry counted from the roll date (Hull 11e §5.4, eq. 5.3, at each expiry), the
+    same spread ``hedgekit cost`` books for an unchanged index, so the scenario's carry
+    covers the whole horizon and equals the cost ledger's. Returns the legs by label, the
+    days to the expiry of the contract held at the horizon, and the number of rolls (each
+    costs a round trip, added by the caller).
     """
     code = held_contract(contract.root, horizon_end, CmeRollRule(), months=contract.months)
     if code == market.contract:
         return dict(hedges), market.days_to_expiry, 0
-    rolls = (
-        len(
-            contract_schedule(
-                contract.root, market.as_of, horizon_end, CmeRollRule(), contract.months
-            )
-        )
-        - 1
+    periods = list(
+        contract_schedule(contract.root, market.as_of, horizon_end, CmeRollRule(), contract.months)
     )
+    if len(periods) > 1 and periods[1].contract == market.contract != periods[0].contract:
+        periods = periods[1:]  # opened in the contract it will hold: one roll fewer
+    rolls = len(periods) - 1
+    r, q, s0 = market.rate.value, market.dividend_yield.value, market.index_level.value
+    spread = 0.0
+    for near, far in itertools.pairwise(periods):
+        day = near.roll_date.date()
+        t_near = max((near.last_trading_day.date() - day).days, 0) / CALENDAR_DAYS_PER_YEAR
+        t_far = max((far.last_trading_day.date() - day).days, 0) / CALENDAR_DAYS_PER_YEAR
+        spread += float(calendar_spread(s0, r, q, t_near, t_far))
     ltd = last_trading_day(code).date()
-    tau1 = market.days_to_expiry / CALENDAR_DAYS_PER_YEAR
-    tau2 = (ltd - market.as_of).days / CALENDAR_DAYS_PER_YEAR
-    shift = math.exp((market.rate.value - market.dividend_yield.value) * (tau2 - tau1))
     out: dict[str, HedgeSizing | tuple[Leg, ...]] = {
         label: tuple(
-            Leg.of(leg.root, leg.quantity, leg.multiplier_usd, leg.price * shift)
+            Leg.of(leg.root, leg.quantity, leg.multiplier_usd, leg.price + spread)
             for leg in sizing.legs
         )
         for label, sizing in hedges.items()
@@ -857,8 +970,8 @@ def _rolled_to_horizon(
     notes.append(
         f"The scenarios keep the hedge to {horizon_end}: it is rolled "
         f"{'once' if rolls == 1 else f'{rolls} times'} "
-        f"(first on {market.roll_date}) and ends in {code}; rolls are taken at the fair "
-        "calendar spread, and each roll adds a round trip of commission and slippage."
+        f"(first on {periods[0].roll_date.date()}) and ends in {code}; rolls are taken at the "
+        "fair calendar spread, and each roll adds a round trip of commission and slippage."
     )
     return out, (ltd - market.as_of).days, rolls
 
@@ -902,6 +1015,11 @@ def _joint_legs(
         if rest and micro is not None:
             legs.append(Leg.of(micro.root, rest, micro.multiplier_usd, price))
     return tuple(legs)
+
+
+def _initial_margin(spec: ContractSpec, as_of: dt.date) -> float:
+    """Initial margin per contract of ``spec`` at ``as_of`` (registry; earliest before it)."""
+    return spec.margin_on(as_of, before_first="earliest").initial_usd
 
 
 def _move_label(move: float) -> str:

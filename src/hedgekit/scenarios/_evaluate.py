@@ -41,7 +41,9 @@ Carry and costs, all :math:`\le 0`:
 * trading costs, a round trip (open now, close or settle at the horizon):
   :math:`-2\sum_i |q_i|\,c_i` with :math:`c_i` the commission + slippage per contract per side;
 * optional margin opportunity cost: cash posted as initial margin forgoes interest,
-  :math:`-\sum_i |q_i|\,M_i\,r_m T` (off by default; zero if the broker accepts T-bills).
+  :math:`-\sum_i |q_i|\,M_i\,(e^{r_m T} - 1)` (off by default; zero if the broker accepts
+  T-bills): continuous compounding, as ``hedgekit cost`` books it, so the scenario and the
+  cost ledger give the same figure.
 
 Net P&L is stocks + futures + carry and costs. Versus the unhedged portfolio
 :math:`U = \Pi_{\text{stocks}}`: for a fall (:math:`x<0`, :math:`U<0`), the share of the loss
@@ -405,7 +407,7 @@ def evaluate_scenarios(
                 fut += usd_per_point * (f_t - leg.price)
                 basis += usd_per_point * ((f_t - s_t) - (leg.price - s0))
         trading = -2.0 * gross
-        margin_cost = -margin_posted * r_margin * t
+        margin_cost = -margin_posted * math.expm1(r_margin * t)
         carry = trading + margin_cost
         net = stocks + fut + carry
         protected = (net - stocks) / (-stocks) if x < 0 and stocks < 0 else None

@@ -28,6 +28,7 @@ Sign conventions, used by every field of :class:`HedgeSizing`:
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -444,6 +445,7 @@ def size_hedge(
     allow_net_short: bool = False,
     tail_discount: float | None = None,
     net_short_tolerance: float = DEFAULT_NET_SHORT_TOLERANCE,
+    given: Mapping[str, int] | None = None,
 ) -> HedgeSizing:
     r"""Size a stock index futures hedge in whole contracts.
 
@@ -465,6 +467,12 @@ def size_hedge(
     plus the rest in micros, which is the fewest contracts for that exposure. ``"nearest"``
     picks the closest achievable exposure (a tie goes to the one with fewer contracts, then
     to the smaller hedge); ``"down"`` never hedges more than the target, ``"up"`` never less.
+
+    Given contracts. With ``given`` (``{root: quantity}`` of ``contract`` and ``micro``, e.g.
+    a saved plan position or ``--legs``) nothing is rounded: the legs are those quantities and
+    every exposure, ratio and residual is computed for them exactly as for a sized hedge, so
+    a position is evaluated by the same arithmetic that sized it. The net-short guard does
+    not apply (the advice warns about a net-short position instead).
 
     Net short only within a tolerance. A short hedge larger than the portfolio's beta-dollars
     (:math:`|H| > \beta V_A`, residual :math:`B + H < 0`) turns the position net short the
@@ -607,12 +615,22 @@ def size_hedge(
 
     notes: list[str] = []
     guard: NetShortGuard | None = None
+    if given is not None:
+        allowed = {contract.root, *(() if micro is None else (micro.root,))}
+        unknown = sorted(set(given) - allowed)
+        if unknown:
+            raise InputError(
+                "a position leg is not on the hedge's contract or its Micro",
+                source="--legs",
+                value=unknown,
+                expected=" or ".join(sorted(allowed)),
+            )
     # Work in micro units (k per full-size contract) on the magnitude of the count.
     sign = -1 if exact < 0 else 1
     units_exact = _snap(abs(exact) * k)
     units = _round_units(units_exact, k, rounding)
     # Largest short (in micro units) that keeps the position from going net short.
-    if sign < 0 and not allow_net_short:
+    if sign < 0 and not allow_net_short and given is None:
         full_units = _snap(max(portfolio_bd, 0.0) / (mult * price) * k)
         cap_units = math.floor(full_units)
         if units_exact > full_units + _SNAP_RTOL * max(1.0, full_units):
@@ -636,6 +654,18 @@ def size_hedge(
     full_qty, micro_qty = divmod(units, k) if micro is not None else (units, 0)
     full_qty *= sign
     micro_qty *= sign
+    if given is not None:
+        full_qty = int(given.get(contract.root, 0))
+        micro_qty = 0 if micro is None else int(given.get(micro.root, 0))
+        text = " + ".join(
+            f"{q:+d} {root}"
+            for root, q in ((contract.root, full_qty), (micro_root, micro_qty))
+            if root is not None and q != 0
+        )
+        notes.append(
+            f"The position is given ({text or 'no contracts'}), not sized: the exact count "
+            f"for the target is {exact:+.3f} {contract.root}."
+        )
 
     legs = [
         Leg(
