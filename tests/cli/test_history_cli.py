@@ -108,7 +108,9 @@ def test_backtest_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
         "settings",
         "out",
         "daily",
+        "position",
     } == set(d)
+    assert d["position"] is None  # no --position/--legs
     assert d["start"] == "2022-01-03"
     assert d["end"] == "2022-06-30"
     closes = load_sp500()["close"].loc["2022-01-03":"2022-06-30"]
@@ -288,7 +290,11 @@ def test_backtest_static_full_hedge_averages_near_its_target(
     assert d["hedge_ratio_target"] == pytest.approx(1.0)
     daily = pd.DataFrame(d["daily"])
     assert d["hedge_ratio_achieved"] == pytest.approx(daily["hedge_ratio"].mean())
-    assert abs(d["hedge_ratio_achieved"] - 1.0) <= 0.10
+    # A full hedge here is 1-3 ES: rounding 1.6 up to 2 would leave the position 25% net
+    # short, past the plan's 1% tolerance, so the net-short guard holds 1 and the command
+    # says why (whole contracts, try a Micro) instead of going net short.
+    assert d["hedge_ratio_achieved"] < 1.0
+    assert any("Micro contract" in note for note in d["notes"])
     assert main(["backtest", "--from", "2020-01-02", "--to", "2020-12-31", "--value-usd",
                  "1000000"]) == 0  # fmt: skip
     text = capsys.readouterr().out
@@ -378,3 +384,71 @@ def test_backtest_words_not_field_names(capsys: pytest.CaptureFixture[str]) -> N
     assert "time(s)" not in text
     assert "-0.00" not in text
     assert "-$0 " not in text
+
+
+def test_backtest_never_rounds_past_the_net_short_tolerance(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Nearest rounding used to take a full hedge of e.g. 19.6 contracts to 20 (2% net short)
+    # on every trade; the engine now applies the plan's net-short guard (size_hedge).
+    from hedgekit.contracts import get_contract
+    from hedgekit.sizing import size_hedge
+
+    argv = ["--value-usd", "1000000", "--from", "2019-06-03", "--to", "2019-12-31",
+            "--contract", "ES", "--rebalance", "always"]  # fmt: skip
+    for tol in ("0", "0.01"):
+        d = _backtest_json([*argv, "--net-short-tolerance", tol], capsys)
+        daily = pd.DataFrame(d["daily"])
+        es = get_contract("ES")
+        for _, row in daily.iterrows():
+            full = row["beta"] * row["stocks_usd"] / (es.multiplier_usd * row["futures_price"])
+            # contracts never exceed the full hedge by more than the tolerance (the stocks
+            # here are after the day's margin flows, hence the small slack)
+            assert -row["contracts_ES"] <= full * (1 + float(tol)) + 0.35
+        first = daily.iloc[0]
+        assert d["settings"] is not None
+        want = size_hedge(1_000_000.0, 1.0, first["futures_price"], es, 1.0,
+                          net_short_tolerance=float(tol)).legs[0].quantity  # fmt: skip
+        assert first["contracts_ES"] == want
+    assert main(["backtest", *argv, "--net-short-tolerance", "0.5"]) == 2
+
+
+def test_backtest_holds_a_position_given_by_legs(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--holdings", "examples/portfolio.csv", "--from", "2019-06-01", "--to",
+            "2019-12-31", "--contract", "MES"]  # fmt: skip
+    d = _backtest_json([*argv, "--legs", "ES:-2,MES:-5"], capsys)
+    daily = pd.DataFrame(d["daily"])
+    assert (daily["contracts_MES"] == -25).all()  # 2 ES + 5 MES in Micro units
+    assert d["position"]["units"] == -25
+    assert d["position"]["micro_units"]
+    assert len(d["rolls"]) >= 2
+    assert d["metrics"]["hedged"]["n_trades"] == 1 + 2 * len(d["rolls"])
+    assert d["hedge_ratio_achieved"] == pytest.approx(daily["hedge_ratio"].mean())
+    # E-mini alone runs on ES
+    d = _backtest_json([*argv[:-2], "--legs", "ES:-3"], capsys)
+    assert (pd.DataFrame(d["daily"])["contracts_ES"] == -3).all()
+    assert main(["backtest", *argv, "--legs", "ES:-2", "--json"]) == 0
+    capsys.readouterr()
+    assert main(["backtest", *argv]) == 0
+    text = capsys.readouterr().out
+    assert main(["backtest", *argv, "--legs", "ES:-2,MES:-5"]) == 0
+    text = capsys.readouterr().out
+    assert "ES:-2,MES:-5 held as -25 MES" in text
+    assert re.search(r"achieved \d+\.\d% on average", text)
+
+
+@pytest.mark.parametrize(
+    ("extra", "flag"),
+    [
+        (["--legs", "ES:-2,NQ:-1"], "--legs"),
+        (["--legs", "NQ:-1"], "--legs"),
+        (["--legs", "ES:-2", "--hedge", "0.5"], "--hedge"),
+    ],
+)
+def test_backtest_refuses_a_position_it_cannot_hold(
+    extra: list[str], flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["backtest", "--value-usd", "1000000", "--from", "2019-06-03", "--to",
+                 "2019-12-31", *extra])  # fmt: skip
+    assert code == 2
+    assert flag in capsys.readouterr().err

@@ -132,7 +132,9 @@ def test_hand_ledger_beta_change_rule() -> None:
     #   day 2  β 1.09: |Δ| 0.09 < 0.10, N* -22, hold -20
     #   day 3  β 1.12: |Δ| 0.12 >= 0.10 -> trade to -22 (22.4 rounds to 22; β_last = 1.12)
     #   day 4  β 1.03: |Δ| 0.09 < 0.10, N* -21, hold -22
-    #   day 5  β 0.98: |Δ| 0.14 >= 0.10 -> trade to -20 (19.6 rounds to 20)
+    #   day 5  β 0.98: |Δ| 0.14 >= 0.10 -> trade to -19: 19.6 rounds to 20, which would
+    #          leave the position net short by 0.4/19.6 = 2.0% of the beta exposure, past the
+    #          plan's 1% tolerance, so the net-short guard holds 19
     n = 6
     beta = np.array([1.00, 1.04, 1.09, 1.12, 1.03, 0.98])
     f = np.full(n, 1_000.0)
@@ -140,7 +142,7 @@ def test_hand_ledger_beta_change_rule() -> None:
     terms = HedgeTerms(initial_value_usd=1_000_000.0, beta=1.0, multiplier_usd=50.0,
                        rounding="nearest", rule="beta")  # fmt: skip
     ledger = simulate_hedge_ledger(paths, np.ones(n), terms, rule_parameter=0.10)
-    assert ledger.contracts.tolist() == [-20.0, -20.0, -20.0, -22.0, -22.0, -20.0]
+    assert ledger.contracts.tolist() == [-20.0, -20.0, -20.0, -22.0, -22.0, -19.0]
     assert ledger.rebalanced.tolist() == [False, False, False, True, False, True]
     # effective ratio -N m F / (β_t S): 20 * 50,000 / (1.09 * 1,000,000) on day 2
     assert ledger.hedge_ratio_effective[2] == pytest.approx(1_000_000.0 / 1.09e6, rel=1e-15)

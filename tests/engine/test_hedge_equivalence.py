@@ -68,7 +68,10 @@ def random_terms(rng: np.random.Generator, **over: Any) -> HedgeTerms:
         "rounding": str(rng.choice(["down", "nearest", "none"])),
         "rule": str(rng.choice(["always", "band", "value", "calendar", "never"])),
         "ratio_change": float(rng.choice([0.0, 0.1])),
+        "net_short_tolerance": float(rng.choice([0.0, 0.01, 0.05])),
     }
+    if rng.random() < 0.2:
+        terms["hold_contracts"] = float(rng.integers(-30, 1))
     terms.update(over)
     return HedgeTerms(**terms)
 
@@ -223,7 +226,7 @@ def test_no_money_created_or_lost(seed: int) -> None:
 def test_zero_hedge_is_the_unhedged_portfolio_exactly(seed: int) -> None:
     rng = np.random.default_rng(seed)
     paths = random_paths(rng, 50, 3)
-    terms = random_terms(rng)
+    terms = random_terms(rng, hold_contracts=None)
     for engine in ("interpreted", "numpy"):
         out = simulate_paths(paths, np.zeros(50), terms, n_runs=3, engine=engine)  # type: ignore[arg-type]
         np.testing.assert_array_equal(out.total_value_usd, unhedged_values(paths, terms))

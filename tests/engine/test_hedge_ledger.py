@@ -45,6 +45,9 @@ TERMS = HedgeTerms(
     deposit_on_increase=True,
     rounding="nearest",
     rule="band",
+    # Day 2 rounds 10.77 up to 11, net short 2.2% of the beta exposure: the largest tolerance
+    # (10%) keeps this ledger on plain nearest rounding; the guard is tested on its own.
+    net_short_tolerance=0.10,
 )
 PATHS = PathSet(GROWTH, np.full(6, 0.252), F_SETTLE, F_HOLD, ROLL)
 

@@ -292,8 +292,10 @@ def _terms(spec: BacktestSpec, hist: HistoricalMarket, value: float, beta: float
         deposit_on_increase=True,
         margin_rate_haircut_annual=m.interest_haircut_annual,
         rounding=spec.rounding,
-        rule=rule.kind,  # type: ignore[arg-type]
+        rule="never" if spec.hold_contracts is not None else rule.kind,  # type: ignore[arg-type]
         ratio_change=rule.ratio_change,
+        net_short_tolerance=spec.net_short_tolerance,
+        hold_contracts=None if spec.hold_contracts is None else float(spec.hold_contracts),
     )  # fmt: skip
 
 
@@ -560,6 +562,13 @@ def run_backtest(
     if isinstance(spec.policy, StatefulPolicy):
         targets = np.zeros(hist.n_days)
         decide = _stateful_callback(spec.policy, hist, terms)
+    elif spec.hold_contracts is not None:
+        # A held position has no target of its own: its ratio on the first session is
+        # reported as the target, so the achieved average shows how far it drifted.
+        beta0 = terms.beta if paths.beta is None else float(np.asarray(paths.beta)[0])
+        ratio0 = (-spec.hold_contracts * terms.multiplier_usd * hist.futures_price_hold[0]
+                  / (beta0 * terms.initial_value_usd))  # fmt: skip
+        targets = np.full(hist.n_days, ratio0)
     else:
         vector, cppi = split_cppi(spec.policy)
         targets = _policy_targets(vector, hist)
@@ -629,7 +638,7 @@ def _batch_key(spec: BacktestSpec, calendar: dict[Any, tuple[bool, ...]]) -> tup
     return (
         *_history_key(spec), repr(spec.portfolio), rule.kind, rule.ratio_change,
         repr(spec.costs), repr(spec.margin), spec.rounding, spec.cash_usd, cal,
-        getattr(rule, "every", None),
+        getattr(rule, "every", None), spec.net_short_tolerance, spec.hold_contracts,
     )  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from hedgekit.calendar import CmeRollRule, RollRule
 from hedgekit.errors import InputError
 from hedgekit.margin import RECOMMENDED_BUFFER_MULTIPLE
 from hedgekit.policies import Band, HedgePolicy, RebalanceRule, StatefulPolicy, StaticHedge
+from hedgekit.sizing import DEFAULT_NET_SHORT_TOLERANCE, MAX_NET_SHORT_TOLERANCE
 
 __all__ = [
     "DEFAULT_INITIAL_MARGIN_FRACTION",
@@ -395,6 +396,15 @@ class BacktestSpec:
         Cash held next to the portfolio at the start.
     warmup_sessions
         Sessions of history before ``start`` given to policies (moving averages, highs).
+    net_short_tolerance
+        The plan's net-short guard on whole contracts (:func:`hedgekit.sizing.size_hedge`):
+        a count rounded past a full hedge is kept only if net short by at most this share
+        of the beta exposure (default 1 %, range 0 to 10 %).
+    hold_contracts
+        Backtest a given position: hold this signed count of ``contract`` (negative =
+        short) from the first session, rolled at each roll and never rebalanced; the
+        policy and rebalance rule are then not used for sizing. ``None`` sizes from the
+        policy.
     """
 
     start: DateLike
@@ -411,6 +421,8 @@ class BacktestSpec:
     index_dividend_yield: float | None = None
     cash_usd: float = 0.0
     warmup_sessions: int = 260
+    net_short_tolerance: float = DEFAULT_NET_SHORT_TOLERANCE
+    hold_contracts: int | None = None
 
     def __post_init__(self) -> None:
         try:
@@ -470,6 +482,19 @@ class BacktestSpec:
                 "must be an integer >= 0", source="warmup_sessions", value=self.warmup_sessions
             )
         object.__setattr__(self, "contract", str(self.contract).upper())
+        object.__setattr__(
+            self,
+            "net_short_tolerance",
+            _number(self.net_short_tolerance, "net_short_tolerance", 0, MAX_NET_SHORT_TOLERANCE),
+        )
+        held = self.hold_contracts
+        if held is not None and (isinstance(held, bool) or not isinstance(held, int)):
+            raise InputError(
+                "held contracts must be a whole number",
+                source="hold_contracts",
+                value=held,
+                expected="a signed integer (negative = short) or None",
+            )
 
     @property
     def start_date(self) -> pd.Timestamp:
@@ -498,4 +523,6 @@ class BacktestSpec:
             "index_dividend_yield": self.index_dividend_yield,
             "cash_usd": self.cash_usd,
             "warmup_sessions": self.warmup_sessions,
+            "net_short_tolerance": self.net_short_tolerance,
+            "hold_contracts": self.hold_contracts,
         }

@@ -16,7 +16,14 @@ import typer
 
 from hedgekit.cli import _output as out
 from hedgekit.cli._app import JsonFlag, app, choice, parse_date
+from hedgekit.cli._plan_options import (
+    LegsText,
+    NetShortTolerance,
+    PositionFile,
+    position_from_options,
+)
 from hedgekit.errors import InputError
+from hedgekit.sizing._sizing import DEFAULT_NET_SHORT_TOLERANCE, MAX_NET_SHORT_TOLERANCE
 
 if TYPE_CHECKING:
     from hedgekit.policies import HedgePolicy, RebalanceRule
@@ -394,6 +401,8 @@ def _render_backtest(data: dict[str, Any], title: str) -> None:
     c = out.console()
     h, u = data["metrics"]["hedged"], data["metrics"]["unhedged"]
     c.print(f"{title}: {data['start']} to {data['end']}, {data['n_sessions']:,} sessions")
+    if data.get("position"):
+        c.print(f"Position held: {data['position']['description']}")
     if "hedge_ratio_achieved" in data:
         c.print(
             f"Hedge ratio: target {data['hedge_ratio_target']:.1%}, achieved "
@@ -573,6 +582,9 @@ def backtest_cmd(
             "--futures-prices", help="settlement (bundled ES settlements, else fair) | fair."
         ),
     ] = "settlement",
+    net_short_tolerance: NetShortTolerance = DEFAULT_NET_SHORT_TOLERANCE,
+    position: PositionFile = None,
+    legs: LegsText = None,
     engine: EngineOpt = "auto",
     report: ReportOpt = None,
     png_dir: PngDirOpt = None,
@@ -610,6 +622,17 @@ def backtest_cmd(
     prices_mode = choice(futures_prices, "futures-prices", ("settlement", "fair"))
     eng = choice(engine, "engine", ("auto", "numba", "numpy", "interpreted", "python"))
     _check_report_path(report)
+    if not (math.isfinite(net_short_tolerance)
+            and 0.0 <= net_short_tolerance <= MAX_NET_SHORT_TOLERANCE):  # fmt: skip
+        raise InputError(
+            "net-short tolerance is outside its range", source="--net-short-tolerance",
+            value=net_short_tolerance,
+            expected=f"a share of the beta exposure from 0 to {MAX_NET_SHORT_TOLERANCE:g}",
+        )  # fmt: skip
+    hold = _held_position(position, legs, contract, commission, hedge, policy, band, rebalance)
+    if hold is not None:
+        contract = hold["run_root"]
+        commission = hold["commission_per_unit_usd"]
     pol = parse_policy(policy, hedge)
     portfolio: Any
     if holdings is not None:
@@ -687,6 +710,8 @@ def backtest_cmd(
         margin=bt.MarginSpec(**margin_kwargs),
         rounding=rounding_mode,  # type: ignore[arg-type]
         futures_prices="settlement_then_fair" if prices_mode == "settlement" else "fair",
+        net_short_tolerance=net_short_tolerance,
+        hold_contracts=None if hold is None else hold["units"],
     )
     with progress_bar(_sessions_between(start, end), "backtest") as prog:
         result = bt.run_backtest(spec, engine=eng, progress=prog)  # type: ignore[arg-type]
@@ -695,6 +720,10 @@ def backtest_cmd(
     data["contract"] = contract.upper()
     data["settings"] = backtest_settings(result)
     data["notes"] = ([date_note] if date_note else []) + data["notes"]
+    data["position"] = None
+    if hold is not None:
+        data["position"] = {k: v for k, v in hold.items() if k != "commission_per_unit_usd"}
+        data["policy"] = {"name": "hold", "contracts": hold["units"], "root": hold["run_root"]}
     if out_path is not None:
         _write_daily(result, out_path)
     data["out"] = None if out_path is None else str(out_path)
@@ -703,7 +732,84 @@ def backtest_cmd(
     if json_:
         out.emit_json("backtest", data)
     else:
-        _render_backtest(data, f"Backtest ({pol.name})")
+        _render_backtest(data, "Backtest (position held)" if hold else f"Backtest ({pol.name})")
+
+
+def _held_position(
+    position: str | None,
+    legs: str | None,
+    contract: str,
+    commission_usd: float,
+    hedge: float | None,
+    policy: str | None,
+    band: float | None,
+    rebalance: str | None,
+) -> dict[str, Any] | None:
+    """The ``--position``/``--legs`` hedge as one held count, in Micro units when mixed.
+
+    E-mini and Micro legs on one index are one exposure: a CME Micro is 1/10 of the E-mini
+    (multiplier $5 vs $50 on ES/MES), so ``ES:-2,MES:-5`` is -25 MES held; the registry's
+    Micro margins are 1/10 of the E-mini's, slippage in ticks scales with the multiplier, and
+    the commission is blended to keep the position's total per side (CME contract specs).
+    """
+    from hedgekit.contracts import default_registry, get_contract
+
+    pos = position_from_options(position, legs)
+    if pos is None:
+        return None
+    flag = "--position" if position is not None else "--legs"
+    given = position if position is not None else legs
+    for name, value in (("--hedge", hedge), ("--policy", policy), ("--band", band),
+                        ("--rebalance", rebalance)):  # fmt: skip
+        if value is not None:
+            raise InputError(
+                f"{flag} backtests the position as held (no rebalancing): {name} does not apply",
+                source=name, value=value, expected=f"{flag} alone, or {name} without {flag}",
+            )  # fmt: skip
+    reg = default_registry()
+    groups = pos.by_index(reg)
+    if len(groups) != 1:
+        raise InputError(
+            "a backtest holds one index; the position has legs on "
+            + ", ".join(g.index for g in groups),
+            source=flag, value=given, expected="legs on one index, e.g. ES:-2,MES:-5",
+        )  # fmt: skip
+    group = groups[0]
+    asked = get_contract(contract)
+    if asked.index != group.index:
+        raise InputError(
+            f"the position is on {group.index} but --contract {asked.root} is on {asked.index}",
+            source=flag, value=given,
+            expected=f"--contract {group.main_root} (or another {group.index} contract)",
+        )  # fmt: skip
+    specs = {leg.root: get_contract(leg.root) for leg in pos.legs}
+    run = min(specs.values(), key=lambda c: c.multiplier_usd)
+    units_f = sum(leg.quantity * specs[leg.root].multiplier_usd for leg in pos.legs)
+    units_f /= run.multiplier_usd
+    units = round(units_f)
+    n_contracts = sum(abs(leg.quantity) for leg in pos.legs)
+    per_unit = commission_usd * n_contracts / abs(units) if units != 0 else commission_usd
+    text = pos.to_legs_text()
+    mixed = len(specs) > 1
+    description = f"{text} held as {units:+d} {run.root}, rolled at each roll, no rebalancing"
+    if mixed:
+        description += (
+            f" (run in {run.root} units: 1 {group.main_root} = "
+            f"{specs[group.main_root].multiplier_usd / run.multiplier_usd:g} {run.root} by "
+            f"multiplier; {run.root} margin per unit; commission ${per_unit:,.4g} per unit "
+            f"per side, the position's ${commission_usd:g} x {n_contracts} contracts)"
+            if group.main_root in specs
+            else ""
+        )
+    description += "."
+    return {
+        "legs": text,
+        "run_root": run.root,
+        "units": units,
+        "micro_units": mixed,
+        "commission_per_unit_usd": per_unit,
+        "description": description,
+    }
 
 
 # --------------------------------------------------------------------------- replay

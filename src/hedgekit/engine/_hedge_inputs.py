@@ -27,6 +27,7 @@ from hedgekit._constants import TRADING_DAYS_PER_YEAR
 from hedgekit._typing import BoolArray, Float64Array
 from hedgekit.engine._inputs import MIN_DAYS, AccountSpec, MarketPath
 from hedgekit.errors import InputError
+from hedgekit.sizing._sizing import DEFAULT_NET_SHORT_TOLERANCE, MAX_NET_SHORT_TOLERANCE
 
 __all__ = ["CallSource", "HedgeTerms", "PathSet", "Rounding", "RuleKind"]
 
@@ -248,6 +249,16 @@ class HedgeTerms:
     ratio_change
         For ``"value"``, ``"calendar"`` and ``"beta"`` rules: a change of the target ratio
         since the last trade that also triggers one (0 = off).
+    net_short_tolerance
+        The plan's net-short guard on whole contracts (:func:`hedgekit.sizing.size_hedge`): a
+        short count rounded past a full hedge is kept only if it leaves the position net
+        short by at most this share of the beta exposure and is closer to the target;
+        otherwise the largest count at or below 100 % is held. In ``[0, 0.10]``, default
+        1 % (``hedgekit.sizing.DEFAULT_NET_SHORT_TOLERANCE``).
+    hold_contracts
+        Hold exactly this signed count (negative = short) from day 0, rolled at each roll,
+        whatever the targets say (a position backtested as it is); ``None`` sizes from the
+        targets. Use with ``rule="never"`` for no rebalancing.
     """
 
     initial_value_usd: float
@@ -267,6 +278,8 @@ class HedgeTerms:
     rounding: Rounding = "down"
     rule: RuleKind = "band"
     ratio_change: float = 0.0
+    net_short_tolerance: float = DEFAULT_NET_SHORT_TOLERANCE
+    hold_contracts: float | None = None
 
     def __post_init__(self) -> None:
         inf = float("inf")
@@ -284,6 +297,7 @@ class HedgeTerms:
             "sweep_multiple": (1.0, inf),
             "margin_rate_haircut_annual": (-inf, inf),
             "ratio_change": (0.0, inf),
+            "net_short_tolerance": (0.0, MAX_NET_SHORT_TOLERANCE),
         }
         for name, (lo, hi) in ranges.items():
             value = getattr(self, name)
@@ -308,6 +322,17 @@ class HedgeTerms:
                 raise InputError("unknown option", source=name, value=getattr(self, name),
                                  expected=" or ".join(map(repr, allowed)))  # fmt: skip
         object.__setattr__(self, "deposit_on_increase", bool(self.deposit_on_increase))
+        held = self.hold_contracts
+        if held is not None:
+            number = isinstance(held, int | float) and not isinstance(held, bool)
+            if not number or not np.isfinite(held):
+                raise InputError(
+                    "invalid held contracts",
+                    source="hold_contracts",
+                    value=held,
+                    expected="a finite signed count (negative = short) or None",
+                )
+            object.__setattr__(self, "hold_contracts", float(held))
 
     @classmethod
     def from_account(cls, account: AccountSpec, *, rule: RuleKind = "band") -> HedgeTerms:

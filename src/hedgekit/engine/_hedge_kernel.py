@@ -43,8 +43,10 @@ COUNTERS = (
 # Scalar terms, in the order of the ``sc`` array (``_BETA`` is informative only: the kernel
 # sizes with the per-day ``beta_path``, filled with the terms' beta when constant).
 (_V0, _C0, _BETA, _MULT, _COMM, _SLIP, _IMF, _IMFRAC, _MAINT, _BUF, _SWEEP, _CASH, _DEP,
- _HAIR, _ROUND, _RULE, _RCHG, _DAYS) = range(18)  # fmt: skip
-N_SCALARS = 18
+ _HAIR, _ROUND, _RULE, _RCHG, _DAYS, _TOL, _HOLD, _HOLDN) = range(21)  # fmt: skip
+N_SCALARS = 21
+#: Relative snap of a count to a whole number (``_hedge_python.SNAP_RTOL``, ``size_hedge``'s).
+_SNAP = 1e-9
 
 # Fields of the full paths (order of _hedge_python.LEDGER_FIELDS).
 (_F_STOCKS, _F_CASH, _F_MARGIN, _F_TOTAL, _F_N, _F_HT, _F_HE, _F_FS, _F_FH, _F_TRADED,
@@ -97,6 +99,9 @@ def hedge_chunk(
     mode = sc[_ROUND]
     rule = sc[_RULE]
     ratio_change = sc[_RCHG]
+    tol = sc[_TOL]
+    hold = sc[_HOLD] != 0.0
+    hold_n = sc[_HOLDN]
 
     stocks = np.empty(w)
     cash = np.empty(w)
@@ -124,12 +129,37 @@ def hedge_chunk(
             cushion = 1.0 - cppi_mult[j] * ((s0 + c0 + 0.0) - floor_usd[j]) / (beta * s0)
             h_c = 0.0 if cushion < 0.0 else (1.0 if cushion > 1.0 else cushion)
             h = h if h < h_c else h_c
-        x = h * beta * s0 / (mult * fh0)
-        if mode == 0.0:
-            x = np.floor(x) if x >= 0.0 else np.ceil(x)
-        elif mode == 1.0:
-            x = np.floor(x + 0.5) if x >= 0.0 else -np.floor(-x + 0.5)
-        n0 = -x
+        # size (hedge_contracts of _hedge_python, inlined for numba)
+        if hold:
+            n0 = hold_n
+        else:
+            bd = beta * s0
+            x = h * bd / (mult * fh0)
+            if mode == 2.0:
+                n0 = -x
+            else:
+                ax = abs(x)
+                r = np.floor(ax + 0.5)
+                if abs(ax - r) <= _SNAP * (1.0 if ax < 1.0 else ax):
+                    ax = r
+                u_lo = np.floor(ax)
+                u_hi = np.ceil(ax)
+                u = u_lo
+                if mode == 1.0 and u_hi != u_lo and abs(ax - u_hi) < abs(ax - u_lo):
+                    u = u_hi
+                if x > 0.0 and bd > 0.0:
+                    u_full = bd / (mult * fh0)
+                    r = np.floor(u_full + 0.5)
+                    if abs(u_full - r) <= _SNAP * (1.0 if u_full < 1.0 else u_full):
+                        u_full = r
+                    cap = np.floor(u_full)
+                    slack = _SNAP * (1.0 if u_full < 1.0 else u_full)
+                    if u > cap and ax <= u_full + slack:
+                        over_ok = u - u_full <= tol * u_full + slack
+                        closer = abs(u - ax) / u_full < abs(cap - ax) / u_full
+                        if not (over_ok and closer):
+                            u = cap
+                n0 = -u if x >= 0.0 else u
         im = im_fixed + im_frac * (mult * fh0)
         deposit = buffer * im * abs(n0)
         traded = abs(n0)
@@ -211,12 +241,37 @@ def hedge_chunk(
                 cushion = 1.0 - cppi_mult[j] * ((s + c + m) - floor_usd[j]) / (beta * s)
                 h_c = 0.0 if cushion < 0.0 else (1.0 if cushion > 1.0 else cushion)
                 h = h if h < h_c else h_c
-            x = h * beta * s / (mult * fh)
-            if mode == 0.0:
-                x = np.floor(x) if x >= 0.0 else np.ceil(x)
-            elif mode == 1.0:
-                x = np.floor(x + 0.5) if x >= 0.0 else -np.floor(-x + 0.5)
-            target = -x
+            # size (hedge_contracts of _hedge_python, inlined for numba)
+            if hold:
+                target = hold_n
+            else:
+                bd = beta * s
+                x = h * bd / (mult * fh)
+                if mode == 2.0:
+                    target = -x
+                else:
+                    ax = abs(x)
+                    r = np.floor(ax + 0.5)
+                    if abs(ax - r) <= _SNAP * (1.0 if ax < 1.0 else ax):
+                        ax = r
+                    u_lo = np.floor(ax)
+                    u_hi = np.ceil(ax)
+                    u = u_lo
+                    if mode == 1.0 and u_hi != u_lo and abs(ax - u_hi) < abs(ax - u_lo):
+                        u = u_hi
+                    if x > 0.0 and bd > 0.0:
+                        u_full = bd / (mult * fh)
+                        r = np.floor(u_full + 0.5)
+                        if abs(u_full - r) <= _SNAP * (1.0 if u_full < 1.0 else u_full):
+                            u_full = r
+                        cap = np.floor(u_full)
+                        slack = _SNAP * (1.0 if u_full < 1.0 else u_full)
+                        if u > cap and ax <= u_full + slack:
+                            over_ok = u - u_full <= tol * u_full + slack
+                            closer = abs(u - ax) / u_full < abs(cap - ax) / u_full
+                            if not (over_ok and closer):
+                                u = cap
+                    target = -u if x >= 0.0 else u
             # trade
             trades = 0.0
             reb = 0.0

@@ -49,6 +49,8 @@ from hedgekit.engine._hedge_kernel import (
     _F_TRADED,
     _F_TRADES,
     _HAIR,
+    _HOLD,
+    _HOLDN,
     _IMF,
     _IMFRAC,
     _K_CALLS,
@@ -73,7 +75,9 @@ from hedgekit.engine._hedge_kernel import (
     _ROUND,
     _RULE,
     _SLIP,
+    _SNAP,
     _SWEEP,
+    _TOL,
     _V0,
 )
 
@@ -83,15 +87,39 @@ __all__ = ["hedge_chunk_numpy"]
 _Value = Float64Array | np.float64
 
 
-def _round(x: Float64Array, mode: float) -> Float64Array:
-    """Whole contracts toward zero (0), half away from zero (1), or fractional (2)."""
-    if mode == 0.0:
-        out: Float64Array = np.where(x >= 0.0, np.floor(x), np.ceil(x))
-        return out
+def _snap(x: Float64Array) -> Float64Array:
+    """Counts within ``_SNAP`` (relative) of a whole number taken as that number."""
+    r = np.floor(x + 0.5)
+    out: Float64Array = np.where(np.abs(x - r) <= _SNAP * np.where(x < 1.0, 1.0, x), r, x)
+    return out
+
+
+def _size(
+    h: Float64Array, beta: _Value, s: Float64Array | float, mult: float, price: _Value,
+    mode: float, tol: float,
+) -> Float64Array:  # fmt: skip
+    """Signed contracts: ``hedge_contracts`` of :mod:`~hedgekit.engine._hedge_python`, by run."""
+    bd = beta * s
+    x = h * bd / (mult * price)
+    if mode == 2.0:
+        neg: Float64Array = -x
+        return neg
+    ax = _snap(np.abs(x))
+    u_lo = np.floor(ax)
+    u_hi = np.ceil(ax)
     if mode == 1.0:
-        out = np.where(x >= 0.0, np.floor(x + 0.5), -np.floor(-x + 0.5))
-        return out
-    return x
+        u = np.where((u_hi != u_lo) & (np.abs(ax - u_hi) < np.abs(ax - u_lo)), u_hi, u_lo)
+    else:
+        u = u_lo
+    u_full = _snap(np.broadcast_to(bd / (mult * price), x.shape).astype(np.float64))
+    cap = np.floor(u_full)
+    slack = _SNAP * np.where(u_full < 1.0, 1.0, u_full)
+    guarded = (x > 0.0) & (bd > 0.0) & (u > cap) & (ax <= u_full + slack)
+    over_ok = u - u_full <= tol * u_full + slack
+    closer = np.abs(u - ax) / u_full < np.abs(cap - ax) / u_full
+    u = np.where(guarded & ~(over_ok & closer), cap, u)
+    out: Float64Array = np.where(x >= 0.0, -u, u)
+    return out
 
 
 def _cppi_cap(
@@ -182,6 +210,9 @@ def _run(
     mode = sc[_ROUND]
     rule = sc[_RULE]
     ratio_change = sc[_RCHG]
+    tol = float(sc[_TOL])
+    hold = sc[_HOLD] != 0.0
+    hold_n = float(sc[_HOLDN])
     use_ratio_change = ratio_change > 0.0
     cppi_on = cppi_mult > 0.0
     any_cppi = bool(cppi_on.any())
@@ -196,7 +227,7 @@ def _run(
     s = np.full(w, v0)
     h = _cppi_cap(targets[0].copy(), cppi_on, any_cppi, cppi_mult,
                   np.full(w, (v0 + c0) + 0.0), floor_usd, beta, s)  # fmt: skip
-    n0 = -_round(h * beta * v0 / (mult * fh0), mode)
+    n0 = np.full(w, hold_n) if hold else _size(h, beta, v0, mult, fh0, mode, tol)
     im = im_fixed + im_frac * (mult * fh0)
     deposit = buffer * im * np.abs(n0)
     traded = np.abs(n0)
@@ -270,7 +301,7 @@ def _run(
         m = m_old * gross_margin + (-n_prev) * settle_per_short
         # target
         h = _cppi_cap(targets[t], cppi_on, any_cppi, cppi_mult, s + c + m, floor_usd, beta, s)
-        target = -_round(h * beta * s / (mult * fh), mode)
+        target = np.full(w, hold_n) if hold else _size(h, beta, s, mult, fh, mode, tol)
         # trade
         if is_roll[t] != 0:
             traded = np.abs(n_prev) + np.abs(target)

@@ -178,6 +178,52 @@ def round_contracts(x: float, mode: int) -> float:
     return x
 
 
+#: A count within this relative distance of a whole number is that number (as in
+#: :func:`hedgekit.sizing.size_hedge`: float noise such as 30.000000000000004 contracts).
+SNAP_RTOL = 1e-9
+
+
+def _snap(x: float) -> float:
+    r = math.floor(x + 0.5)
+    return float(r) if abs(x - r) <= SNAP_RTOL * (1.0 if x < 1.0 else x) else x
+
+
+def hedge_contracts(
+    h: float, beta: float, stocks: float, mult: float, price: float, mode: int, tol: float
+) -> float:
+    r"""Signed contracts (negative = short) for hedge ratio ``h``: the plan's rule, one contract.
+
+    The exact count is :math:`x = h\,(\beta S)/(m F)` (Hull 11e §3.5, :math:`V_F = mF` as in
+    §3.4), short when positive. Fractional (mode 2) it is held as is. Whole contracts (mode
+    0: down, 1: nearest, a tie to the fewer contracts) are counted on the snapped magnitude,
+    and a short count past a full hedge :math:`u_{full} = \beta S/(mF)` is weighed by the
+    net-short guard of :func:`hedgekit.sizing.size_hedge` (its ``_weigh_net_short``): the
+    over-hedge is kept only if :math:`u - u_{full} \le t\,u_{full}` and it is strictly closer
+    to the exact count than the largest count at or below the full hedge, which is taken
+    otherwise. A target itself past 100 % (``h > 1``) is not guarded: the tolerance is for
+    rounding only. The same expressions in the same order as ``size_hedge`` with no Micro, so
+    both give the same count.
+    """
+    bd = beta * stocks
+    x = h * bd / (mult * price)
+    if mode == 2:
+        return -x
+    ax = _snap(abs(x))
+    lo = math.floor(ax)
+    hi = math.ceil(ax)
+    u = float(hi) if mode == 1 and hi != lo and abs(ax - hi) < abs(ax - lo) else float(lo)
+    if x > 0.0 and bd > 0.0:
+        full = _snap(bd / (mult * price))
+        cap = float(math.floor(full))
+        slack = SNAP_RTOL * (1.0 if full < 1.0 else full)
+        if u > cap and ax <= full + slack:
+            over_ok = u - full <= tol * full + slack
+            closer = abs(u - ax) / full < abs(cap - ax) / full
+            if not (over_ok and closer):
+                u = cap
+    return -u if x >= 0.0 else u
+
+
 def column(arr: Float64Array, run: int) -> list[float]:
     """Column ``run`` of a shared ``(n,)`` or per-run ``(n, k)`` array, as Python floats."""
     out: list[float] = (arr if arr.ndim == 1 else arr[:, run]).tolist()
@@ -259,6 +305,14 @@ def simulate_hedge_ledger(
     rec: dict[str, list[float]] = {name: [0.0] * n for name in LEDGER_FIELDS}
     rebalanced = [False] * n
 
+    tol = terms.net_short_tolerance
+    hold = terms.hold_contracts
+
+    def contracts_for(h: float, beta: float, stocks: float, price: float) -> float:
+        if hold is not None:
+            return hold
+        return hedge_contracts(h, beta, stocks, mult, price, mode, tol)
+
     def margin_per_contract(t: int) -> float:
         return im_fixed + im_frac * (mult * f_hold[t])
 
@@ -284,7 +338,7 @@ def simulate_hedge_ledger(
     margin = 0.0
     floor_usd = 0.0 if cppi is None else cppi[1] * (stocks + cash)
     h = target_ratio(0, stocks, cash, margin, 0.0, math.nan)
-    held = -round_contracts(h * betas[0] * stocks / (mult * f_hold[0]), mode)
+    held = contracts_for(h, betas[0], stocks, f_hold[0])
     im = margin_per_contract(0)
     deposit = buffer * im * abs(held)
     traded = abs(held)
@@ -332,7 +386,7 @@ def simulate_hedge_ledger(
         margin = margin * gross_margin + (-held) * settle_per_short
         # 2. target
         h = target_ratio(t, stocks, cash, margin, held, h)
-        target = -round_contracts(h * betas[t] * stocks / (mult * f_hold[t]), mode)
+        target = contracts_for(h, betas[t], stocks, f_hold[t])
         # 3. trade
         before = held
         if is_roll[t]:

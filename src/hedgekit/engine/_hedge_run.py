@@ -167,6 +167,9 @@ def _scalars(terms: HedgeTerms) -> Float64Array:
         RULE_CODE[terms.rule],
         terms.ratio_change,
         TRADING_DAYS_PER_YEAR,
+        terms.net_short_tolerance,
+        0.0 if terms.hold_contracts is None else 1.0,
+        0.0 if terms.hold_contracts is None else terms.hold_contracts,
     )
     return sc
 
