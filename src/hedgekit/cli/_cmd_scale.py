@@ -242,6 +242,12 @@ def stress_data(
         "notes": notes,
     }
 
+    months = [leg.label for leg in (held.legs if held is not None else ()) if leg.contract]
+    if months:
+        notes.append(
+            f"The stress holds the front contract on {day} and rolls it by the CME roll rule; "
+            f"the months named in {flag} ({', '.join(months)}) are not kept."
+        )
     sizing = None
     target = 1.0 if hedge is None else hedge
     if held is None:
