@@ -22,7 +22,12 @@ from hedgekit.montecarlo import (
     value_at_risk,
 )
 from hedgekit.montecarlo._stress import _chunk_levels
-from hedgekit.montecarlo._stress_kernel import KernelTerms, StressDays, simulate_stress_numpy
+from hedgekit.montecarlo._stress_kernel import (
+    KernelTerms,
+    StressDays,
+    market_arrays,
+    simulate_stress_numpy,
+)
 from hedgekit.montecarlo._stress_python import stress_ledger
 
 FIELDS = (
@@ -134,7 +139,12 @@ VARIANTS = [
     {"call_source": "stock", "sweep_multiple": 1.5},
     {"call_source": "cash", "sweep_multiple": 2.0, "buffer_multiple": 1.5, "band": 0.1},
     {"call_source": "stock", "band": 0.2, "hedge_ratio": 0.6, "beta": 1.3},
-]
+    # a position held from roll to roll, re-sized to the nearest contract at each roll
+    {"contracts_start": 12, "rounding": "nearest", "band": None},
+    {"contracts_start": 14, "rounding": "nearest", "band": 0.1, "call_source": "stock",
+     "sweep_multiple": 1.5},
+    {"contracts_start": 9, "band": None, "buffer_multiple": 1.2},
+]  # fmt: skip
 
 
 def spec_for(**changes: object) -> StressSpec:
@@ -189,6 +199,35 @@ def test_numba_kernel_equals_numpy_kernel(chunk, variant) -> None:  # type: igno
     )  # fmt: skip
     for name in (*FIELDS, "fan_hedged_usd", "fan_unhedged_usd"):
         np.testing.assert_allclose(getattr(b, name), getattr(a, name), rtol=1e-12, err_msg=name)
+
+
+def test_a_position_is_held_from_roll_to_roll(chunk) -> None:  # type: ignore[no-untyped-def]
+    # contracts_start is day 0's position, whatever floor(h beta V / (m F)) says; without a
+    # band it changes on roll days only, to the nearest whole contract of h beta V_t / (m F_t).
+    paths, days = chunk
+    spec = spec_for(contracts_start=17, rounding="nearest", band=None, hedge_ratio=0.9)
+    levels, rates = _chunk_levels(
+        paths.index_return, paths.rate_annual, spec.index_level, spec.rate_annual
+    )
+    terms = spec.kernel_terms()
+    _, hold = market_arrays(levels, rates, days, spec.dividend_yield)
+    rolls = np.flatnonzero(days.is_roll)
+    for j in range(0, paths.n_paths, 5):
+        ref = stress_ledger(levels[:, j].tolist(), rates[:, j].tolist(), days, terms)
+        held = np.array(ref["ledger"]["contracts"])
+        stocks = np.array(ref["ledger"]["stocks_usd"])
+        assert held[0] == 17
+        assert ref["contracts_start"] == 17
+        changes = np.flatnonzero(np.diff(held)) + 1
+        assert set(changes) <= set(rolls)
+        for t in rolls:
+            exact = 0.9 * spec.beta * stocks[t] / (spec.multiplier_usd * hold[t, j])
+            assert held[t] == np.floor(exact + 0.5)
+        # trades: the opening, then two per roll (close the old contract, open the new one)
+        assert ref["n_trades"] == 1 + 2 * rolls.size
+    out = simulate_stress_numpy(levels, rates, days, terms)
+    np.testing.assert_array_equal(out.contracts_start, 17.0)
+    assert spec.to_dict()["contracts_start"] == 17
 
 
 def test_stock_source_equals_the_engine_on_each_path(chunk) -> None:  # type: ignore[no-untyped-def]
@@ -327,6 +366,16 @@ def test_spec_validation_names_the_field() -> None:
     with pytest.raises(InputError) as err:
         spec_for(maintenance_margin_per_contract_usd=13_000.0)
     assert err.value.source == "maintenance_margin_per_contract_usd"
+    for bad in (-1, 2.5, True):
+        with pytest.raises(InputError) as err:
+            spec_for(contracts_start=bad)
+        assert err.value.source == "contracts_start"
+    with pytest.raises(InputError) as err:
+        spec_for(rounding="up")
+    assert err.value.source == "rounding"
+    with pytest.raises(InputError) as err:
+        spec_for(band=-0.1)
+    assert err.value.source == "band"
 
 
 def test_for_contract_takes_the_registry_terms() -> None:
@@ -351,7 +400,6 @@ def test_equals_the_engines_general_kernel_on_per_run_paths(
     # the deposit funded from a cash reserve of the same size for "cash".
     from hedgekit.engine import HedgeTerms, PathSet, simulate_paths
     from hedgekit.montecarlo import Gbm
-    from hedgekit.montecarlo._stress_kernel import market_arrays
 
     spec = spec_for(call_source=source, sweep_multiple=sweep, band=0.1, rate_annual=0.05)
     paths = Gbm(0.07, 0.3, 0.05).simulate(50, 130, np.random.default_rng(1))

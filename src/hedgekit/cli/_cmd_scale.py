@@ -17,6 +17,7 @@ import typer
 
 from hedgekit.cli import _output as out
 from hedgekit.cli._app import JsonFlag, app, choice, parse_date
+from hedgekit.cli._plan_options import LegsText, PositionFile
 from hedgekit.errors import InputError
 
 #: Default number of Monte Carlo paths of ``hedgekit stress``.
@@ -82,6 +83,72 @@ def _check_report(path: str | None) -> Path | None:
 # --------------------------------------------------------------------------- stress
 
 
+def _stress_position(
+    position: str | None,
+    legs: str | None,
+    contract: str | None,
+    hedge: float | None,
+    registry: Any,
+) -> tuple[Any, Any, str]:
+    """The position named by ``--position``/``--legs`` (or ``None``), its units and its flag."""
+    from hedgekit.cli._plan_options import position_from_options
+    from hedgekit.montecarlo import stress_start
+
+    held = position_from_options(position, legs, registry)
+    if held is None:
+        return None, None, ""
+    flag = "--legs" if legs is not None else "--position"
+    if hedge is not None:
+        raise InputError(
+            f"--hedge sizes a new hedge; the position of {flag} is stressed as it is",
+            source="--hedge",
+            value=hedge,
+            expected=f"--hedge without {flag}, or {flag} alone",
+        )
+    start = stress_start(held, registry, source=flag, fallback_root=contract or "ES")
+    if contract is not None and start.legs:
+        root = registry.get(contract).root
+        roots = [r for r, _ in start.legs]
+        if root not in roots:
+            raise InputError(
+                f"--contract {root} is not a contract of the position ({start.label()})",
+                source="--contract",
+                value=contract,
+                expected=f"no --contract (the legs name it), or one of {', '.join(roots)}",
+            )
+    return held, start, flag
+
+
+def _rebalance_rule(spec: Any, start: Any) -> dict[str, Any]:
+    """The rule the stress trades by, in words and fields."""
+    unit = spec.contract
+    units = "" if start.units_per_contract == ((unit, 1),) else (
+        " (counted in " + unit + " units: " + ", ".join(
+            f"1 {r} = {k}" for r, k in start.units_per_contract if k != 1) + ")"
+    )  # fmt: skip
+    at_rolls = (
+        f"at each roll the expiring contract is closed and the nearest whole number of {unit} "
+        f"to h x beta x V / (m x F) opened{units}, h = {spec.hedge_ratio:.4f} (the start's "
+        "achieved hedge ratio)"
+    )
+    if spec.band is None:
+        between = (
+            "The position is held from roll to roll (no trades between rolls; --band B rebalances)"
+        )
+    else:
+        between = (
+            "Between rolls the position is traded back to that count when |N - N*| >= "
+            f"max(1, {spec.band:g} x N*) {unit}"
+        )
+    return {
+        "at_rolls": "nearest",
+        "between_rolls": "hold" if spec.band is None else "band",
+        "band": spec.band,
+        "hedge_ratio": spec.hedge_ratio,
+        "rule": f"{between}; {at_rolls}.",
+    }
+
+
 def stress_data(
     *,
     model: str,
@@ -92,11 +159,11 @@ def stress_data(
     rates: str,
     sample_start: str | None,
     sample_end: str | None,
-    value_usd: float,
-    beta: float,
-    hedge: float,
-    band: float,
-    contract: str,
+    value_usd: float | None,
+    beta: float | None,
+    hedge: float | None,
+    band: float | None,
+    contract: str | None,
     as_of: str | None,
     index_level: float | None,
     rate: float | None,
@@ -113,26 +180,52 @@ def stress_data(
     buffers: list[float],
     workers: int,
     engine: str,
+    position: str | None = None,
+    legs: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[dict[str, Any], Any, dict[str, Any]]:
-    """Run the stress; return the JSON data, the result and its summary."""
-    from hedgekit.contracts import get_contract
+    """Run the stress; return the JSON data, the result and its summary.
+
+    The stress starts from ``--position``/``--legs`` as given, or else from the contracts
+    ``hedgekit plan`` recommends for the same value, beta, hedge ratio and date
+    (:func:`hedgekit.montecarlo.sized_position`).
+    """
+    from hedgekit.contracts import default_registry
     from hedgekit.montecarlo import (
         DEFAULT_BUFFER_MULTIPLES,
         Garch11,
         Gbm,
         StationaryBootstrap,
-        StressSpec,
         historical_sample,
+        position_spec,
         run_stress,
+        sized_position,
+        start_futures_price,
+        stress_start,
     )
     from hedgekit.snapshot import MarketOverrides, resolve_as_of, resolve_market
 
-    spec_contract = get_contract(contract)
+    registry = default_registry()
+    held, start, flag = _stress_position(position, legs, contract, hedge, registry)
+    portfolio = None if held is None else held.portfolio
+    if value_usd is None:
+        value_usd = 1e6 if portfolio is None or portfolio.value_usd is None else portfolio.value_usd
+    if beta is None:
+        beta = 1.0 if portfolio is None or portfolio.beta is None else portfolio.beta
+    if not beta > 0:
+        raise InputError("a short hedge needs a portfolio beta > 0", source="--beta",
+                         value=beta, expected="> 0")  # fmt: skip
+    if value_usd <= 0:
+        raise InputError("must be > 0", source="--value-usd", value=value_usd, expected="> 0")
+    main_root = start.main_root if start is not None else (contract or "ES")
+    spec_contract = registry.get(main_root)
     overrides = MarketOverrides(
         index_level=index_level, rate_annual=rate, dividend_yield=dividend_yield
     )
-    day, notes = resolve_as_of(parse_date(as_of, "--as-of"), (spec_contract.index,), overrides)
+    day_asked = parse_date(as_of, "--as-of")
+    if day_asked is None and held is not None:
+        day_asked = held.as_of
+    day, notes = resolve_as_of(day_asked, (spec_contract.index,), overrides)
     market = resolve_market(spec_contract, day, overrides)
     notes.extend(market.notes)
     start_sample = parse_date(sample_start, "--sample-start")
@@ -149,6 +242,30 @@ def stress_data(
         "notes": notes,
     }
 
+    months = [leg.label for leg in (held.legs if held is not None else ()) if leg.contract]
+    if months:
+        notes.append(
+            f"The stress holds the front contract on {day} and rolls it by the CME roll rule; "
+            f"the months named in {flag} ({', '.join(months)}) are not kept."
+        )
+    sizing = None
+    target = 1.0 if hedge is None else hedge
+    if held is None:
+        if not 0 <= target <= 1:
+            raise InputError("hedge ratio out of range", source="--hedge", value=hedge,
+                             expected="0 <= h <= 1")  # fmt: skip
+        held, sizing = sized_position(
+            value_usd=value_usd, beta=beta, hedge_ratio=target, contract=spec_contract, day=day,
+            futures_price=market.futures_price, index_level=s0, registry=registry,
+        )  # fmt: skip
+        start = stress_start(held, registry, source="--contract", fallback_root=main_root)
+        notes.extend(sizing.notes)
+        micro = None if spec_contract.is_micro else registry.micro_for(spec_contract.root)
+        if micro is not None and sizing.micro_root is None:
+            notes.append(
+                f"No {micro.root} top-up: {micro.root} was listed on {micro.listed}, after the "
+                f"start; the hedge is in whole {spec_contract.root} contracts (as plan sizes it)."
+            )
     name = choice(model, "model", ("bootstrap", "gbm", "garch"))
     if name == "bootstrap":
         path_model: Any = StationaryBootstrap(
@@ -161,22 +278,26 @@ def stress_data(
         path_model = Gbm.from_sample(sample, rate_annual=r0)
     else:
         path_model = Garch11.fit(sample, rate_annual=r0)
-    margin: dict[str, float] = {}
-    if initial_margin is not None:
-        margin["initial_margin_per_contract_usd"] = initial_margin
-        if maintenance_margin is None:
-            raise InputError("give the maintenance margin with the initial margin",
-                             source="--maintenance-margin",
-                             expected="USD per contract, <= --initial-margin")  # fmt: skip
-    if maintenance_margin is not None:
-        margin["maintenance_margin_per_contract_usd"] = maintenance_margin
-    spec = StressSpec.for_contract(
-        contract, value_usd=value_usd, start=day, index_level=s0, rate_annual=r0, beta=beta,
-        hedge_ratio=hedge, band=band, dividend_yield=q, horizon_days=horizon_days,
-        commission_per_contract_usd=commission, slippage_ticks=slippage_ticks,
-        buffer_multiple=buffer, call_source=choice(call_source, "call-source", ("cash", "stock")),
-        sweep_multiple=sweep_multiple, **margin,
+    if initial_margin is not None and maintenance_margin is None:
+        raise InputError("give the maintenance margin with the initial margin",
+                         source="--maintenance-margin",
+                         expected="USD per contract, <= --initial-margin")  # fmt: skip
+    if band is not None and band < 0:
+        raise InputError("must be >= 0", source="--band", value=band, expected="e.g. 0.1")
+    spec = position_spec(
+        start, value_usd=value_usd, beta=beta, day=day, index_level=s0, rate_annual=r0,
+        dividend_yield=q, commission_per_contract_usd=commission, registry=registry,
+        initial_margin_per_contract_usd=initial_margin,
+        maintenance_margin_per_contract_usd=maintenance_margin, band=band,
+        horizon_days=horizon_days, slippage_ticks=slippage_ticks, buffer_multiple=buffer,
+        call_source=choice(call_source, "call-source", ("cash", "stock")),
+        sweep_multiple=sweep_multiple,
     )  # fmt: skip
+    if spec.hedge_ratio > 1:
+        notes.append(
+            f"The position hedges {spec.hedge_ratio:.1%} of the beta exposure: above 100% the "
+            "portfolio is net short the index (it loses on a rise)."
+        )
     if paths < 1:
         raise InputError("must be at least 1", source="--paths", value=paths)
     t0 = time.perf_counter()
@@ -190,6 +311,27 @@ def stress_data(
         options["target_call_probabilities"] = targets
     data = result.to_dict(**options)
     summary = data["summary"]
+    initial, maintenance = start.margin_usd(day, registry)
+    data["position"] = {
+        **start.to_dict(),
+        "source": flag or "plan",
+        "file": position,
+        "hedge_ratio_target": None if sizing is None else sizing.hedge_ratio_target,
+        "hedge_ratio_achieved": spec.hedge_ratio,
+        "futures_price_start": start_futures_price(day, s0, r0, q, spec.contract),
+        "sizing": None
+        if sizing is None
+        else {
+            "rounding": sizing.rounding,
+            "micro_root": sizing.micro_root,
+            "futures_price": sizing.futures_price,
+            "net_short_tolerance": sizing.net_short_tolerance,
+            "hedge_ratio_effective": sizing.hedge_ratio_effective,
+        },
+        "initial_margin_usd": initial,
+        "maintenance_margin_usd": maintenance,
+    }
+    data["rebalance"] = _rebalance_rule(spec, start)
     data["inputs"] = inputs
     data["elapsed_s"] = elapsed
     data["path_days_per_s"] = paths * horizon_days / elapsed if elapsed > 0 else None
@@ -207,20 +349,30 @@ def _render_stress(data: dict[str, Any]) -> None:
         f"({data['horizon']['start']} .. {data['horizon']['end']}), {model['model']}, "
         f"seed {data['seed']}; {data['elapsed_s']:.2f} s"
     )
+    pos = data["position"]
+    band = "held from roll to roll" if spec["band"] is None else f"band {spec['band']:g}"
     c.print(
-        f"Portfolio {out.usd(spec['value_usd'])}, beta {spec['beta']:g}; hedge "
-        f"{spec['hedge_ratio']:g} in {spec['contract']} (band {spec['band']:g}); buffer "
-        f"{spec['buffer_multiple']:g}x initial margin, calls from {spec['call_source']}."
+        f"Portfolio {out.usd(spec['value_usd'])}, beta {spec['beta']:g}; buffer "
+        f"{spec['buffer_multiple']:g}x initial margin, calls from {spec['call_source']}; {band}."
     )
-    im = spec["initial_margin_per_contract_usd"]
-    n0 = round(s["margin"]["initial_margin_start_usd"] / im) if im else 0
-    exposure = spec["beta"] * spec["value_usd"]
-    covered = n0 * spec["multiplier_usd"] * spec["index_level"] / exposure if exposure else 0.0
+    sized = pos["sizing"]
+    origin = {
+        "plan": "sized as hedgekit plan sizes it (nearest"
+        + ("" if sized is None or sized["micro_root"] is None
+           else f", {sized['micro_root']} top-up") + ")",
+        "--legs": "from --legs",
+        "--position": f"from {pos['file']}",
+    }[pos["source"]]  # fmt: skip
+    target = pos["hedge_ratio_target"]
+    units = f" = {pos['units']} {pos['unit_root']} units" if len(pos["legs"]) > 1 else ""
     c.print(
-        f"Starts short {n0} {spec['contract']}: whole contracts, floor(h x beta x V / (m x F)), "
-        f"cover about {out.pct(covered)} of the beta exposure at the index level "
-        f"{out.num(spec['index_level'])}; a smaller contract gets closer to h."
+        f"Starts short {pos['label']}{units}, {origin}: hedge ratio "
+        f"{out.pct(pos['hedge_ratio_achieved'])} of the beta exposure"
+        + ("" if target is None else f" (target {out.pct(target)})")
+        + f" at the futures fair value {out.num(pos['futures_price_start'])}; initial margin "
+        f"{out.usd(s['margin']['initial_margin_start_usd'])}."
     )
+    c.print(data["rebalance"]["rule"])
     rows = []
     for label, key in (("P&L 1st pct", "p01"), ("P&L 5th pct", "p05"), ("P&L median", "p50"),
                        ("P&L 95th pct", "p95")):  # fmt: skip
@@ -280,13 +432,42 @@ def stress_cmd(
     sample_end: Annotated[
         str | None, typer.Option("--sample-end", help="Last session of the sample.")
     ] = None,
-    value_usd: Annotated[float, typer.Option("--value-usd", help="Portfolio value.")] = 1e6,
-    beta: Annotated[float, typer.Option("--beta", help="Portfolio beta.")] = 1.0,
-    hedge: Annotated[float, typer.Option("--hedge", help="Hedge ratio h.")] = 1.0,
-    band: Annotated[float, typer.Option("--band", help="Rebalance band (contracts).")] = 0.0,
-    contract: Annotated[str, typer.Option("--contract", help="Futures root.")] = "ES",
+    value_usd: Annotated[
+        float | None,
+        typer.Option("--value-usd", help="Portfolio value (default the position file's, or 1e6)."),
+    ] = None,
+    beta: Annotated[
+        float | None,
+        typer.Option("--beta", help="Portfolio beta (default the position file's, or 1)."),
+    ] = None,
+    hedge: Annotated[
+        float | None,
+        typer.Option("--hedge", help="Hedge ratio h the start is sized to, as plan (default 1)."),
+    ] = None,
+    band: Annotated[
+        float | None,
+        typer.Option(
+            "--band",
+            help="Rebalance between rolls when |N - N*| >= max(1, band x N*) (default: hold "
+            "the position from roll to roll).",
+        ),
+    ] = None,
+    contract: Annotated[
+        str | None,
+        typer.Option(
+            "--contract",
+            help="Futures root sized as plan (default ES; the legs' own with a position).",
+        ),
+    ] = None,
+    position: PositionFile = None,
+    legs: LegsText = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Start date (default the sample's end).")
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Start date (default the position file's date, else the "
+            "latest usable date, as plan).",
+        ),
     ] = None,
     index_level: Annotated[float | None, typer.Option("--index-level")] = None,
     rate: Annotated[float | None, typer.Option("--rate", help="Rate, continuous.")] = None,
@@ -296,7 +477,10 @@ def stress_cmd(
     commission: Annotated[float, typer.Option("--commission", help="USD/contract/side.")] = 2.5,
     slippage_ticks: Annotated[float, typer.Option("--slippage-ticks")] = 1.0,
     initial_margin: Annotated[
-        float | None, typer.Option("--initial-margin", help="USD per contract (registry).")
+        float | None,
+        typer.Option(
+            "--initial-margin", help="USD per contract of the largest contract (registry)."
+        ),
     ] = None,
     maintenance_margin: Annotated[
         float | None, typer.Option("--maintenance-margin", help="USD per contract.")
@@ -330,7 +514,11 @@ def stress_cmd(
     ] = None,
     json_: JsonFlag = False,
 ) -> None:
-    """Simulate the hedged and unhedged portfolio over many futures (Monte Carlo)."""
+    """Simulate the hedged and unhedged portfolio over many futures (Monte Carlo).
+
+    The stress starts with the contracts of --position/--legs, or else with those
+    hedgekit plan recommends for the same value, beta and date.
+    """
     report_path = _check_report(report)
     n_workers = _default_workers() if workers is None else workers
     with _progress(paths, "simulating", "paths") as bar:
@@ -339,6 +527,7 @@ def stress_cmd(
             block_length=block_length, rates=rates, sample_start=sample_start,
             sample_end=sample_end,
             value_usd=value_usd, beta=beta, hedge=hedge, band=band, contract=contract,
+            position=position, legs=legs,
             as_of=as_of, index_level=index_level, rate=rate, dividend_yield=dividend_yield,
             commission=commission, slippage_ticks=slippage_ticks, initial_margin=initial_margin,
             maintenance_margin=maintenance_margin, buffer=buffer, call_source=call_source,

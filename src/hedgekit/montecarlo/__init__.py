@@ -18,7 +18,10 @@ Stress: :func:`run_stress` runs the hedged and the unhedged portfolio of a
 rolls, band rebalancing, costs, margin calls) and returns a :class:`StressResult`: outcome
 percentiles, VaR and CVaR (:func:`value_at_risk`, :func:`expected_shortfall`), probability of
 a margin call and of one above a size, the buffer that keeps the call probability under a
-target (:func:`buffer_search`) and the drawdown distribution.
+target (:func:`buffer_search`) and the drawdown distribution. A stress starts from a
+position: :func:`stress_start` counts short legs on one index (2 ES + 8 MES) in the smallest
+contract's units, :func:`sized_position` gives the one ``hedgekit plan`` recommends
+(:func:`hedgekit.sizing.size_hedge`), and :func:`position_spec` builds the spec that holds it.
 
 Examples
 --------
@@ -48,6 +51,13 @@ from hedgekit.montecarlo._models import (
     SimulatedPaths,
     StationaryBootstrap,
 )
+from hedgekit.montecarlo._position import (
+    StressStart,
+    position_spec,
+    sized_position,
+    start_futures_price,
+    stress_start,
+)
 from hedgekit.montecarlo._report import render_stress_html, stress_charts
 from hedgekit.montecarlo._risk import (
     expected_shortfall,
@@ -62,6 +72,7 @@ from hedgekit.montecarlo._stress import (
     CallSource,
     StressEngine,
     StressResult,
+    StressRounding,
     StressSpec,
     call_probability_curve,
     run_stress,
@@ -86,7 +97,9 @@ __all__ = [
     "StationaryBootstrap",
     "StressEngine",
     "StressResult",
+    "StressRounding",
     "StressSpec",
+    "StressStart",
     "align_sample",
     "as_generator",
     "buffer_search",
@@ -95,12 +108,16 @@ __all__ = [
     "historical_sample",
     "iter_path_chunks",
     "percentiles",
+    "position_spec",
     "render_stress_html",
     "run_stress",
+    "sized_position",
     "smallest_buffer_multiple",
+    "start_futures_price",
     "stationary_bootstrap_indices",
     "stress_calendar",
     "stress_charts",
+    "stress_start",
     "tail_count",
     "value_at_risk",
 ]

@@ -196,8 +196,11 @@ def render_stress_html(
     model = result.model
     setup = [
         ["portfolio", f"${spec.value_usd:,.0f}, beta {spec.beta:g}"],
-        ["hedge", f"{spec.hedge_ratio:g} of the beta exposure in {spec.contract}, "
-                  f"band {spec.band:g}"],
+        ["hedge", f"{spec.hedge_ratio:.4g} of the beta exposure in {spec.contract}"
+                  + ("" if spec.contracts_start is None
+                     else f", {spec.contracts_start} {spec.contract} short at the start")
+                  + ("; held from roll to roll" if spec.band is None
+                     else f"; band {spec.band:g} between rolls")],
         ["start", f"{result.dates[0]} (index {spec.index_level:,.2f}, "
                   f"rate {spec.rate_annual:.2%})"],
         ["horizon", f"{result.n_days} sessions to {result.dates[-1]}"],

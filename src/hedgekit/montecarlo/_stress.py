@@ -49,6 +49,7 @@ __all__ = [
     "CallSource",
     "StressEngine",
     "StressResult",
+    "StressRounding",
     "StressSpec",
     "call_probability_curve",
     "run_stress",
@@ -57,6 +58,7 @@ __all__ = [
 ]
 
 CallSource = Literal["cash", "stock"]
+StressRounding = Literal["down", "nearest"]
 StressEngine = Literal["auto", "numba", "numpy"]
 
 #: Paths whose daily values are kept for fan charts (the first ones drawn).
@@ -102,9 +104,11 @@ class StressSpec:
     beta
         Portfolio beta: daily return ``beta * index return + q/252``.
     hedge_ratio
-        ``h``: target ``floor(h beta V / (m F))`` contracts short.
+        ``h``: target ``floor(h beta V / (m F))`` contracts short (``rounding="down"``) or
+        the nearest whole number (``"nearest"``), at every roll and, with a band, between.
     band
-        Rebalance band ``b``: trade when ``|N - N*| >= max(1, b N*)``.
+        Rebalance band ``b``: between rolls, trade when ``|N - N*| >= max(1, b N*)``;
+        ``None``: hold the position from roll to roll.
     dividend_yield
         Index dividend yield ``q`` (continuous, per year).
     horizon_days
@@ -119,6 +123,14 @@ class StressSpec:
         ``"cash"`` (calls paid from cash, stocks never sold) or ``"stock"`` (the engine's rule).
     sweep_multiple
         Excess above ``sweep_multiple × IM × N`` leaves the margin account; ``None``: never.
+    contracts_start
+        Contracts short at day 0 (whole, >= 0), e.g. a position held or sized by
+        :func:`hedgekit.sizing.size_hedge`; ``None``: ``floor(h beta V0 / (m F0))``. With an
+        E-mini and its Micro held together the stress counts Micro units (one E-mini = 10),
+        so every per-contract term is per unit.
+    rounding
+        Rounding of the target count: ``"down"`` (floor, the engine's rule) or ``"nearest"``
+        (as the plan sizes).
     """
 
     value_usd: float
@@ -131,7 +143,7 @@ class StressSpec:
     maintenance_margin_per_contract_usd: float
     beta: float = 1.0
     hedge_ratio: float = 1.0
-    band: float = 0.0
+    band: float | None = 0.0
     dividend_yield: float = 0.0
     horizon_days: int = TRADING_DAYS_PER_YEAR
     contract: str = "ES"
@@ -140,6 +152,8 @@ class StressSpec:
     buffer_multiple: float = 1.0
     call_source: CallSource = "cash"
     sweep_multiple: float | None = None
+    contracts_start: int | None = None
+    rounding: StressRounding = "down"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "start", pd.Timestamp(self.start).date())
@@ -159,7 +173,7 @@ class StressSpec:
             ),
             ("beta", True, "a finite number"),
             ("hedge_ratio", self.hedge_ratio >= 0, ">= 0"),
-            ("band", self.band >= 0, ">= 0"),
+            ("band", self.band is None or self.band >= 0, ">= 0 or None"),
             ("dividend_yield", True, "a finite number"),
             ("commission_per_contract_usd", self.commission_per_contract_usd >= 0, ">= 0"),
             ("slippage_ticks", self.slippage_ticks >= 0, ">= 0"),
@@ -167,6 +181,8 @@ class StressSpec:
         )
         for name, ok, expected in checks:
             value = getattr(self, name)
+            if name == "band" and value is None:
+                continue
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise InputError("must be a number", source=name, value=value, expected=expected)
             if not (ok and math.isfinite(value)):
@@ -177,6 +193,21 @@ class StressSpec:
             raise InputError(
                 "invalid horizon", source="horizon_days", value=days, expected="whole number >= 2"
             )
+        n0 = self.contracts_start
+        if n0 is not None and (
+            isinstance(n0, bool) or not isinstance(n0, int | np.integer) or n0 < 0
+        ):
+            raise InputError(
+                "invalid starting position", source="contracts_start", value=n0,
+                expected="None or a whole number of contracts >= 0",
+            )  # fmt: skip
+        if n0 is not None:
+            object.__setattr__(self, "contracts_start", int(n0))
+        if self.rounding not in ("down", "nearest"):
+            raise InputError(
+                "unknown rounding", source="rounding", value=self.rounding,
+                expected="'down' or 'nearest'",
+            )  # fmt: skip
         if self.call_source not in ("cash", "stock"):
             raise InputError(
                 "unknown call source", source="call_source", value=self.call_source,
@@ -249,7 +280,7 @@ class StressSpec:
             value_usd=self.value_usd,
             beta=self.beta,
             h_beta=self.hedge_ratio * self.beta,
-            band=self.band,
+            band=0.0 if self.band is None else self.band,
             dividend_yield=self.dividend_yield,
             multiplier_usd=self.multiplier_usd,
             cost_per_contract_usd=self.cost_per_contract_usd,
@@ -258,6 +289,9 @@ class StressSpec:
             deposit_multiple=self.buffer_multiple if buffer_multiple is None else buffer_multiple,
             sweep_multiple=self.sweep_multiple,
             calls_from_stock=self.call_source == "stock",
+            contracts_start=None if self.contracts_start is None else float(self.contracts_start),
+            hold_between_rolls=self.band is None,
+            round_nearest=self.rounding == "nearest",
         )
 
     def to_dict(self) -> dict[str, Any]:

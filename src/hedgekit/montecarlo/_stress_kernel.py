@@ -9,8 +9,11 @@ the roll days) is common to all paths. A day ``t >= 1`` follows the engine's ord
    balance; the margin account takes the settlement
    :math:`-N_{t-1} m (F^{settle}_t - F^{hold}_{t-1})` of the short position;
 3. trades: on a roll day the old contract is closed and
-   :math:`N^*_t = \lfloor h \beta V_t / (m F^{hold}_t) \rfloor` of the next opened; otherwise
-   the position moves to :math:`N^*_t` when :math:`|N - N^*_t| \ge \max(1, b N^*_t)`;
+   :math:`N^*_t = \lfloor h \beta V_t / (m F^{hold}_t) \rfloor` of the next opened
+   (``round_nearest``: :math:`\lfloor h \beta V_t / (m F^{hold}_t) + 1/2 \rfloor`, the
+   nearest whole contract as :func:`hedgekit.sizing.size_hedge` rounds); otherwise the
+   position moves to :math:`N^*_t` when :math:`|N - N^*_t| \ge \max(1, b N^*_t)`, or is held
+   until the next roll (``hold_between_rolls``);
 4. costs (contracts traded × cost per contract) are paid from the margin account;
 5. margin check on the post-trade position: below maintenance × N the account is topped up to
    initial × N (a margin call); with a sweep level, the excess above it is taken out. The money
@@ -21,7 +24,8 @@ the roll days) is common to all paths. A day ``t >= 1`` follows the engine's ord
 Futures are priced at carry fair value :math:`F = S e^{(r-q)\tau}` (Hull, 11th ed., §5.4),
 with ``τ`` in calendar days / 365 to the held contract's last trading day.
 
-Day 0: :math:`N_0 = \lfloor h \beta V_0 / (m F_0) \rfloor`; the margin account receives
+Day 0: :math:`N_0 = \lfloor h \beta V_0 / (m F_0) \rfloor`, or the given
+``contracts_start`` (a position held, or sized by the plan's engine); the margin account receives
 :math:`B \cdot IM \cdot N_0` (``B`` = buffer multiple) from the stocks (``"stock"``) or from a
 cash reserve set aside beside the stocks (``"cash"``), and pays the opening costs.
 
@@ -35,6 +39,7 @@ No call ever happens iff :math:`B \ge B^* = \max_{t \ge 1} (mm\,N_t - X_t)/(G_t\
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -54,7 +59,12 @@ class StressDays(NamedTuple):
 
 
 class KernelTerms(NamedTuple):
-    """Account terms as the kernel uses them."""
+    """Account terms as the kernel uses them.
+
+    ``contracts_start``: contracts short at day 0 (``None``: the floor of the target);
+    ``hold_between_rolls``: trade only on roll days; ``round_nearest``: targets rounded to
+    the nearest whole contract instead of down.
+    """
 
     value_usd: float
     beta: float
@@ -68,6 +78,19 @@ class KernelTerms(NamedTuple):
     deposit_multiple: float
     sweep_multiple: float | None
     calls_from_stock: bool
+    contracts_start: float | None = None
+    hold_between_rolls: bool = False
+    round_nearest: bool = False
+
+
+def start_contracts(terms: KernelTerms, notional0: float) -> float:
+    """Contracts short at day 0: ``terms.contracts_start`` or ``floor(h beta V0 / (m F0))``.
+
+    ``notional0`` is one contract's value at day 0, ``m F_0``.
+    """
+    if terms.contracts_start is not None:
+        return float(terms.contracts_start)
+    return float(math.floor(terms.h_beta * terms.value_usd / notional0))
 
 
 class StressOutput(NamedTuple):
@@ -156,7 +179,14 @@ def simulate_stress_numpy(
     band = terms.band
     v0 = terms.value_usd
 
-    held = np.floor(h_beta * v0 / notional[0])
+    held = (
+        np.floor(h_beta * v0 / notional[0])
+        if terms.contracts_start is None
+        else np.full(k, float(terms.contracts_start))
+    )
+    n0 = held.copy()
+    nearest = terms.round_nearest
+    hold = terms.hold_between_rolls
     deposit = terms.deposit_multiple * im * held
     v = np.full(k, v0) - deposit if terms.calls_from_stock else np.full(k, v0)
     reserve = np.zeros(k) if terms.calls_from_stock else deposit.copy()
@@ -205,12 +235,16 @@ def simulate_stress_numpy(
         growth_cash *= gi
         np.multiply(h_beta, v, out=target)
         np.divide(target, notional[t], out=target)
+        if nearest:
+            target += 0.5
         np.floor(target, out=target)
         if is_roll[t]:
             np.add(held, target, out=traded)
             trades += held > 0
             trades += target > 0
             held[:] = target
+        elif hold:
+            traded.fill(0.0)
         else:
             np.subtract(held, target, out=traded)
             np.abs(traded, out=traded)
@@ -280,7 +314,7 @@ def simulate_stress_numpy(
         margin_calls_usd=total_calls,
         trading_costs_usd=cost,
         n_trades=trades,
-        contracts_start=np.floor(h_beta * v0 / notional[0]),
+        contracts_start=n0,
         required_buffer_multiple=required,
         fan_hedged_usd=fan_w,
         fan_unhedged_usd=fan_u,

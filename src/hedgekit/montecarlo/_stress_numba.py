@@ -49,6 +49,10 @@ def _kernel(
     sweep_level: float,
     has_sweep: bool,
     from_stock: bool,
+    has_start: bool,
+    start_units: float,
+    hold: bool,
+    shift: float,
     days_per_year: float,
     out: Float64Array,
     fan_w: Float64Array,
@@ -75,7 +79,7 @@ def _kernel(
     min_ratio_u = np.ones(k)
     b_req = np.full(k, -np.inf)
     f0 = s0 * math.exp((r0 - q) * tau_h[0])
-    n0 = math.floor(h_beta * value / (mult * f0))
+    n0 = start_units if has_start else math.floor(h_beta * value / (mult * f0))
     deposit = deposit_mult * im * n0
     for j in range(k):
         held[j] = n0
@@ -126,11 +130,13 @@ def _kernel(
             c[j] = c[j] * gi
             g_cash[j] = g_cash[j] * gi
             hj = held[j]
-            target = math.floor(h_beta * vj / (mult * f_hold))
+            target = math.floor(h_beta * vj / (mult * f_hold) + shift)
             if is_roll:
                 traded = hj + target
                 out[8, j] += (1.0 if hj > 0 else 0.0) + (1.0 if target > 0 else 0.0)
                 hj = target
+            elif hold:
+                traded = 0.0
             else:
                 traded = abs(hj - target)
                 if traded >= max(1.0, band * target):
@@ -235,6 +241,10 @@ def simulate_stress_numba(
         0.0 if sweep is None else sweep * terms.initial_margin_usd,
         sweep is not None,
         terms.calls_from_stock,
+        terms.contracts_start is not None,
+        0.0 if terms.contracts_start is None else float(terms.contracts_start),
+        terms.hold_between_rolls,
+        0.5 if terms.round_nearest else 0.0,
         _DAYS_PER_YEAR,
         out,
         fan_w,

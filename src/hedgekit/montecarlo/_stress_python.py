@@ -11,7 +11,7 @@ import math
 from typing import Any
 
 from hedgekit._constants import TRADING_DAYS_PER_YEAR
-from hedgekit.montecarlo._stress_kernel import KernelTerms, StressDays
+from hedgekit.montecarlo._stress_kernel import KernelTerms, StressDays, start_contracts
 
 __all__ = ["stress_ledger"]
 
@@ -49,7 +49,8 @@ def stress_ledger(
     im = terms.initial_margin_usd
     mm = terms.maintenance_margin_usd
 
-    held = float(math.floor(terms.h_beta * terms.value_usd / (mult * f_hold[0])))
+    held = start_contracts(terms, mult * f_hold[0])
+    shift = 0.5 if terms.round_nearest else 0.0
     n0 = held
     deposit = terms.deposit_multiple * im * held
     stocks = terms.value_usd - deposit if terms.calls_from_stock else terms.value_usd
@@ -84,11 +85,13 @@ def stress_ledger(
         shadow = shadow * gi + settlement
         cash *= gi
         g_cash *= gi
-        target = float(math.floor(terms.h_beta * stocks / (mult * f_hold[t])))
+        target = float(math.floor(terms.h_beta * stocks / (mult * f_hold[t]) + shift))
         if roll[t]:
             traded = held + target
             trades += int(held > 0) + int(target > 0)
             held = target
+        elif terms.hold_between_rolls:
+            traded = 0.0
         elif abs(held - target) >= max(1.0, terms.band * target):
             traded = abs(held - target)
             trades += 1
