@@ -304,8 +304,9 @@ def test_backtest_static_full_hedge_averages_near_its_target(
 def test_backtest_warns_when_whole_contracts_miss_the_target(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    # $150,000 against one ES of about $160,000 in 2007: whole contracts cannot get close
-    d = _backtest_json(["--from", "2007-01-03", "--to", "2007-12-31", "--value-usd", "150000",
+    # $100,000 against one ES of about $72,000 in 2007 (index ~1,450 x $50): a full hedge is
+    # 1.4 ES, rounded down to 1; whole contracts cannot get close
+    d = _backtest_json(["--from", "2007-01-03", "--to", "2007-12-31", "--value-usd", "100000",
                         "--rounding", "down"], capsys)  # fmt: skip
     gap = d["hedge_ratio_achieved"] - d["hedge_ratio_target"]
     assert abs(gap) > 0.10

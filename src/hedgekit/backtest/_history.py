@@ -202,26 +202,17 @@ def _settlements(
 
 
 def last_available_date(contract_root: str, index_dividend_yield: float | None) -> pd.Timestamp:
-    """The last session on which every bundled input a backtest of this contract needs exists.
+    """The latest usable date of the contract's index: the one default date of every command.
 
-    The index close, the T-bill rate (carried forward at most ``MAX_RATE_STALENESS_DAYS``),
-    and, without a constant ``index_dividend_yield``, the dividend yield implied by the
-    S&P 500 total-return index (:func:`_dividend_yield_on`'s rule).
+    :func:`hedgekit.snapshot.latest_usable_date`: the last NYSE session on which the index
+    close, the T-bill rate and (without a constant ``index_dividend_yield``) the dividend
+    yield are all observed.
     """
-    from hedgekit.datasets import load_tbill_3m
+    from hedgekit.snapshot import MarketOverrides, latest_usable_date
 
     index_key = get_contract(contract_root).index
-    close = _index_close(index_key)
-    last = pd.Timestamp(close.index[-1])
-    tb = load_tbill_3m()["discount_pct"].dropna()
-    last = min(last, pd.Timestamp(tb.index[-1]) + pd.Timedelta(days=MAX_RATE_STALENESS_DAYS))
-    if index_dividend_yield is None and index_key == "SPX":
-        from hedgekit.datasets import load_sp500, load_sp500_tr
-        from hedgekit.market import dividend_yield_from_total_return
-
-        q = dividend_yield_from_total_return(load_sp500_tr()["close"], load_sp500()["close"])
-        last = min(last, pd.Timestamp(q.dropna().index[-1]))
-    return pd.Timestamp(close.index[close.index <= last][-1])
+    usable = latest_usable_date((index_key,), MarketOverrides(dividend_yield=index_dividend_yield))
+    return pd.Timestamp(usable.date)
 
 
 def load_history(spec: BacktestSpec) -> HistoricalMarket:

@@ -294,17 +294,22 @@ def _run_dates(
 
     start = parse_date(from_, "--from") if from_ is not None else None
     end = parse_date(to, "--to") if to is not None else None
+    last = pd.Timestamp(last_available_date(contract.upper(), index_dividend_yield))
     if end is None:
-        end = last_available_date(contract.upper(), index_dividend_yield)
+        end = last
+        if start is not None and pd.Timestamp(start) + pd.DateOffset(years=1) < last:
+            end = pd.Timestamp(start) + pd.DateOffset(years=1)
     end = pd.Timestamp(end)
     if start is None:
         start = end - pd.DateOffset(years=1)
     start = pd.Timestamp(start)
     said = []
-    if to is None:
+    if to is None and end < last:
+        said.append(f"--to defaults to one year after --from, {end.date()}")
+    elif to is None:
         said.append(
-            f"--to defaults to {end.date()}, the last date with every input the backtest "
-            "needs (index close, T-bill rate"
+            f"--to defaults to {end.date()}, the latest usable date (the last session with "
+            "every input the backtest needs: index close, T-bill rate"
             + (", dividend yield" if index_dividend_yield is None else "") + ")"
         )  # fmt: skip
     if from_ is None:
@@ -567,9 +572,11 @@ def backtest_cmd(
     margin_source: Annotated[
         str,
         typer.Option(
-            "--margin-source", help="Pay margin calls from: stock (sold at the close) | cash."
+            "--margin-source",
+            help="Pay margin calls from: cash (default: a cash account beside the stocks, as "
+            "the plan advises and stress assumes) | stock (sold at the close).",
         ),
-    ] = "stock",
+    ] = "cash",
     rounding: Annotated[
         str,
         typer.Option(
@@ -605,6 +612,21 @@ def backtest_cmd(
     from hedgekit import backtest as bt
 
     out_path = _check_out_path(out_file, force)
+    saved = position_from_options(position, legs)
+    if saved is not None:
+        # the saved plan's date and portfolio, so `backtest --position FILE` evaluates the
+        # hedge the plan recommended, from the day it recommended it
+        if from_ is None and saved.as_of is not None:
+            from_ = saved.as_of.isoformat()
+        if (
+            holdings is None
+            and value_usd is None
+            and beta is None
+            and saved.portfolio is not None
+            and saved.portfolio.value_usd is not None
+            and saved.portfolio.beta is not None
+        ):
+            value_usd, beta = saved.portfolio.value_usd, saved.portfolio.beta
     start, end, date_note = _run_dates(from_, to, contract, index_dividend_yield)
     if end <= start:
         raise InputError(

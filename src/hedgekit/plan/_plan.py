@@ -200,7 +200,7 @@ class HedgePlan:
         Legs with their contract month and entry price, the plan date, and the portfolio
         (value, beta, index).
         """
-        return HedgePosition.from_sizing(
+        position = HedgePosition.from_sizing(
             self.sizing,
             self.market.contract,
             self.as_of,
@@ -208,6 +208,14 @@ class HedgePlan:
             with_prices=True,
             source=f"plan {self.as_of}",
         )
+        # an entry price to the cent (a carry fair value has more digits than any quote)
+        legs = tuple(
+            dataclasses.replace(
+                leg, entry_price=None if leg.entry_price is None else round(leg.entry_price, 2)
+            )
+            for leg in position.legs
+        )
+        return dataclasses.replace(position, legs=legs)
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON schema of ``hedgekit plan --json`` (see the README)."""
