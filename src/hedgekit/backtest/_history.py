@@ -32,7 +32,7 @@ import pandas as pd
 from hedgekit._constants import CALENDAR_DAYS_PER_YEAR
 from hedgekit._typing import Float64Array
 from hedgekit.backtest._spec import BacktestSpec, FuturesPrices
-from hedgekit.calendar import RollRule, held_by_session, next_session
+from hedgekit.calendar import RollRule, contract_to_open, held_by_session, next_session
 from hedgekit.contracts import get_contract
 from hedgekit.errors import InputError
 from hedgekit.policies import PolicyMarket
@@ -154,6 +154,15 @@ def _held_contracts(
     """Contract carried into / held after each session and their years to last trading day."""
     after_last = next_session(sessions[-1])
     frame = held_by_session(root, sessions[0], after_last, rule)
+    first = str(frame["contract"].iloc[0])
+    opened = contract_to_open(root, sessions[0], rule, get_contract(root).months)
+    later = frame.loc[frame["contract"] != first]
+    if opened.long != first and len(later):
+        # a hedge opened within days of its contract's roll opens in the contract it will
+        # hold (the plan's rule, hedgekit.calendar.contract_to_open)
+        early = frame["contract"] == first
+        for column in ("contract", "last_trading_day", "roll_date"):
+            frame.loc[early, column] = later[column].iloc[0]
     missing = sessions.difference(pd.DatetimeIndex(frame.index))
     if len(missing):
         raise InputError("a data date is not an NYSE session", source="sessions",

@@ -30,8 +30,10 @@ from hedgekit.calendar._roll import (
     SessionsBeforeExpiry,
 )
 from hedgekit.calendar._schedule import (
+    ROLL_AHEAD_SESSIONS,
     HeldPeriod,
     contract_schedule,
+    contract_to_open,
     held_by_session,
     held_contract,
     schedule_frame,
@@ -50,6 +52,7 @@ from hedgekit.calendar._sessions import (
 __all__ = [
     "MONTH_CODES",
     "QUARTERLY_MONTHS",
+    "ROLL_AHEAD_SESSIONS",
     "CalendarDaysBeforeExpiry",
     "CmeRollRule",
     "ContractCode",
@@ -58,6 +61,7 @@ __all__ = [
     "SessionsBeforeExpiry",
     "calendar_bounds",
     "contract_schedule",
+    "contract_to_open",
     "front_contract",
     "held_by_session",
     "held_contract",

@@ -149,6 +149,39 @@ def held_contract(
     return _held_code(root, to_date(date, "date").toordinal(), rule, months)
 
 
+#: A hedge opened within this many sessions of its contract's roll date opens in the next
+#: contract directly: it would be rolled within days, paying a round trip for nothing.
+ROLL_AHEAD_SESSIONS = 3
+
+
+def contract_to_open(
+    root: str,
+    session: DateLike,
+    rule: RollRule,
+    months: str = QUARTERLY_MONTHS,
+    sessions_ahead: int = ROLL_AHEAD_SESSIONS,
+) -> ContractCode:
+    """The contract a hedge opened on ``session`` should be in: the one it will hold.
+
+    :func:`held_contract` of the session ``sessions_ahead`` NYSE sessions later: the held
+    contract itself, or the next one when the held contract's roll date is that close. Every
+    command that opens a hedge (plan, cost, backtest, stress) uses this rule.
+
+    Parameters
+    ----------
+    root, rule, months
+        As for :func:`held_contract`.
+    session
+        An NYSE session.
+    sessions_ahead
+        Sessions within which the roll is taken at the opening (>= 0).
+    """
+    from hedgekit.calendar._sessions import offset_session
+
+    ahead = offset_session(session, sessions_ahead)
+    return held_contract(root, ahead, rule, months)
+
+
 def contract_schedule(
     root: str,
     start: DateLike,

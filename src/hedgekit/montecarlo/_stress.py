@@ -328,6 +328,7 @@ def stress_calendar(
     from hedgekit.calendar import (
         CmeRollRule,
         contract_schedule,
+        contract_to_open,
         offset_session,
         session_on_or_before,
         sessions,
@@ -340,6 +341,8 @@ def stress_calendar(
     periods = contract_schedule(
         root, day0, last + pd.Timedelta(days=_CHAIN_MARGIN_DAYS), CmeRollRule()
     )
+    if len(periods) > 1 and contract_to_open(root, day0, CmeRollRule()) == periods[1].contract:
+        periods = periods[1:]  # opened in the contract it will hold (its roll is days away)
     schedule = held_contract_schedule(
         days,
         [p.last_trading_day.to_datetime64() for p in periods],

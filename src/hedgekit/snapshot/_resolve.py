@@ -39,12 +39,13 @@ import pandas as pd
 
 from hedgekit._constants import CALENDAR_DAYS_PER_YEAR
 from hedgekit.calendar import (
+    ROLL_AHEAD_SESSIONS,
     CmeRollRule,
     ContractCode,
+    contract_to_open,
     held_contract,
     is_session,
     last_trading_day,
-    offset_session,
     session_on_or_before,
 )
 from hedgekit.contracts import ContractSpec
@@ -84,8 +85,6 @@ FUTURES_SERIES: dict[str, Literal["ES", "NQ", "RTY"]] = {"SPX": "ES", "NDX": "NQ
 MAX_STALE_DAILY = 5
 #: How old the T-bill rate may be (its bond-market calendar skips some NYSE sessions).
 MAX_STALE_RATE = 10
-#: Sessions before the held contract's roll date within which the next contract is traded.
-ROLL_AHEAD_SESSIONS = 3
 #: A user futures price farther than this from its carry fair value is flagged.
 BASIS_WARNING = 0.01
 
@@ -388,8 +387,7 @@ def resolve_market(
     notes: list[str] = []
     code = held
     if is_session(as_of):
-        ahead = offset_session(as_of, ROLL_AHEAD_SESSIONS).date()
-        code = held_contract(spec.root, ahead, rule, months=spec.months)
+        code = contract_to_open(spec.root, as_of, rule, spec.months, ROLL_AHEAD_SESSIONS)
         if code != held:
             notes.append(
                 f"{held} rolls on {rule.roll_date(held).date()}, within "
