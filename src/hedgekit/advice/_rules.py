@@ -79,6 +79,17 @@ def _legs(facts: PlanFacts) -> str:
     return text
 
 
+def _held_roots(facts: PlanFacts) -> str:
+    """The roots actually held: ``"ES"``, ``"MES"`` (a Micro-only hedge) or ``"ES and MES"``."""
+    roots = []
+    if facts.whole_contracts > 0 or facts.micro_contracts == 0:
+        roots.append(facts.contract_root)
+    if facts.micro_contracts > 0 and facts.micro_root is not None:
+        if facts.micro_root not in roots:
+            roots.append(facts.micro_root)
+    return " and ".join(roots)
+
+
 def _micro_alternative(facts: PlanFacts, limits: AdviceLimits) -> tuple[str, dict[str, float]]:
     """Suggest the Micro contract with its count and hedge, or a non-futures alternative.
 
@@ -564,7 +575,7 @@ def check_roll_due(facts: PlanFacts, limits: AdviceLimits) -> Advice | None:
         return None
     if roll > horizon:
         return None
-    root = facts.contract_root
+    root = _held_roots(facts)
     numbers: dict[str, float] = {"days_roll_before_horizon_end": float((horizon - roll).days)}
     severity = Severity.INFO
     when = f"by {roll.isoformat()}"

@@ -13,11 +13,40 @@ from hedgekit.errors import InputError
 app = typer.Typer(
     name="hedgekit",
     help="Hedge an equity portfolio with stock index futures, and see what it costs.",
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            text = version("hedgekit")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            text = "unknown (not installed)"
+        typer.echo(f"hedgekit {text}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the hedgekit version and exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    """Hedge an equity portfolio with stock index futures, and see what it costs."""
+
 
 JsonFlag = Annotated[
     bool, typer.Option("--json", help="Print a stable JSON document instead of tables.")

@@ -109,8 +109,10 @@ def data_cmd(json_: JsonFlag = False) -> None:
 @app.command("tour")
 def tour_cmd(
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Date for 'next' expiries; default today.")
+        str | None,
+        typer.Option("--as-of", metavar="DATE", help="Date for 'next' expiries; default today."),
     ] = None,
+    json_: JsonFlag = False,
 ) -> None:
     """A first look: contracts, the next expiries and rolls, and the bundled data."""
     from hedgekit.cli._commands import (
@@ -123,10 +125,24 @@ def tour_cmd(
     )
 
     day = parse_date(as_of, "--as-of") or today()
-    render_contracts(contracts_data(None, as_of=day))
     end = (day + dt.timedelta(days=200)).isoformat()
-    render_calendar("ES", calendar_data("ES", day.isoformat(), end, "cme", None))
-    render_datasets(datasets_data())
+    contracts = contracts_data(None, as_of=day)
+    calendar = calendar_data("ES", day.isoformat(), end, "cme", None)
+    datasets = datasets_data()
+    if json_:
+        out.emit_json(
+            "tour",
+            {
+                "as_of": day.isoformat(),
+                "contracts": contracts,
+                "calendar": {"root": "ES", "rows": calendar},
+                "datasets": datasets,
+            },
+        )
+        return
+    render_contracts(contracts)
+    render_calendar("ES", calendar)
+    render_datasets(datasets)
 
 
 @app.command("plan")

@@ -39,7 +39,7 @@ def _check_prices_frame(frame: pd.DataFrame, *, source: str) -> pd.DataFrame:
         if gaps.size:
             date = s.index[first + int(gaps[0])]
             raise InputError(
-                f"missing price after the series has started ({gaps.size} gap(s)); "
+                f"missing price after the series has started ({gaps.size} {'gap' if gaps.size == 1 else 'gaps'}); "
                 "fill or cut the gap explicitly before computing returns",
                 source=source,
                 column=str(col),
