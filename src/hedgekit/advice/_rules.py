@@ -72,11 +72,14 @@ class Rule:
 
 
 def _legs(facts: PlanFacts) -> str:
-    """``"2 ES"`` or ``"1 ES + 3 MES"``."""
-    text = f"{facts.whole_contracts} {facts.contract_root}"
-    if facts.micro_contracts and facts.micro_root is not None:
-        text += f" + {facts.micro_contracts} {facts.micro_root}"
-    return text
+    """``"2 ES"``, ``"1 ES + 3 MES"`` or ``"5 MES"`` (no main leg of zero contracts)."""
+    micro = facts.micro_contracts if facts.micro_root is not None else 0
+    parts = []
+    if facts.whole_contracts or not micro:
+        parts.append(f"{facts.whole_contracts} {facts.contract_root}")
+    if micro:
+        parts.append(f"{micro} {facts.micro_root}")
+    return " + ".join(parts)
 
 
 def _held_roots(facts: PlanFacts) -> str:
@@ -84,9 +87,9 @@ def _held_roots(facts: PlanFacts) -> str:
     roots = []
     if facts.whole_contracts > 0 or facts.micro_contracts == 0:
         roots.append(facts.contract_root)
-    if facts.micro_contracts > 0 and facts.micro_root is not None:
-        if facts.micro_root not in roots:
-            roots.append(facts.micro_root)
+    micro = facts.micro_root
+    if facts.micro_contracts > 0 and micro is not None and micro not in roots:
+        roots.append(micro)
     return " and ".join(roots)
 
 

@@ -160,7 +160,10 @@ def cost_cmd(
     c = out.console()
     for line in _market_lines(plan):
         c.print(line, markup=False)
-    legs = ", ".join(f"{p.quantity:+d} {p.root}" for p in proj.positions if p.quantity) or "no contracts"
+    legs = (
+        ", ".join(f"{p.quantity:+d} {p.root}" for p in proj.positions if p.quantity)
+        or "no contracts"
+    )
     h = proj.horizon
     c.print(
         f"Hedge: {legs}; entry {out.num(proj.entry_futures_price)} "

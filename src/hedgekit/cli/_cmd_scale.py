@@ -282,19 +282,33 @@ def stress_cmd(
     ] = None,
     value_usd: Annotated[float, typer.Option("--value-usd", help="Portfolio value.")] = 1e6,
     beta: Annotated[float, typer.Option("--beta", help="Portfolio beta.")] = 1.0,
-    hedge: Annotated[float, typer.Option("--hedge", help="Hedge ratio h.")] = 1.0,
-    band: Annotated[float, typer.Option("--band", help="Rebalance band (contracts).")] = 0.0,
+    hedge: Annotated[
+        float, typer.Option("--hedge", help="Fraction of beta exposure to hedge, 0..1.")
+    ] = 1.0,
+    band: Annotated[
+        float,
+        typer.Option(
+            "--band", help="Rebalance when |N - N*| >= max(1, band x N*) contracts; 0 = daily."
+        ),
+    ] = 0.0,
     contract: Annotated[str, typer.Option("--contract", help="Futures root.")] = "ES",
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Start date (default the sample's end).")
     ] = None,
-    index_level: Annotated[float | None, typer.Option("--index-level")] = None,
+    index_level: Annotated[
+        float | None,
+        typer.Option(
+            "--index-level", help="Index level at the start; default the close on --as-of."
+        ),
+    ] = None,
     rate: Annotated[float | None, typer.Option("--rate", help="Rate, continuous.")] = None,
     dividend_yield: Annotated[
         float | None, typer.Option("--dividend-yield", help="Index yield, continuous.")
     ] = None,
     commission: Annotated[float, typer.Option("--commission", help="USD/contract/side.")] = 2.5,
-    slippage_ticks: Annotated[float, typer.Option("--slippage-ticks")] = 1.0,
+    slippage_ticks: Annotated[
+        float, typer.Option("--slippage-ticks", help="Ticks per contract per side.")
+    ] = 1.0,
     initial_margin: Annotated[
         float | None, typer.Option("--initial-margin", help="USD per contract (registry).")
     ] = None,
@@ -323,7 +337,10 @@ def stress_cmd(
     buffers: Annotated[
         str | None, typer.Option("--buffers", help="Buffer multiples for the curve.")
     ] = None,
-    workers: Annotated[int | None, typer.Option("--workers", help="Threads.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", help="Threads to run on; default the cores, at most 8."),
+    ] = None,
     engine: Annotated[str, typer.Option("--engine", help="auto | numba | numpy.")] = "auto",
     report: Annotated[
         str | None, typer.Option("--report", help="Write an HTML report with charts.")
@@ -452,7 +469,13 @@ def sweep_cmd(
         list[str] | None,
         typer.Option("--grid", help="KEY=V1,V2 or KEY=LO:HI:STEP (repeatable); overrides."),
     ] = None,
-    metric: Annotated[str | None, typer.Option("--metric", help="Ranking measure.")] = None,
+    metric: Annotated[
+        str | None,
+        typer.Option(
+            "--metric",
+            help="Measure to rank runs by, e.g. cagr or max_drawdown; default the file's.",
+        ),
+    ] = None,
     top: Annotated[int | None, typer.Option("--top", help="Rows in best/worst.")] = None,
     heatmap: Annotated[
         str | None, typer.Option("--heatmap", help="Two keys X,Y for the heatmap.")
@@ -463,7 +486,10 @@ def sweep_cmd(
     report: Annotated[
         str | None, typer.Option("--report", help="HTML report with the heatmap.")
     ] = None,
-    workers: Annotated[int | None, typer.Option("--workers", help="Threads.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", help="Threads to run on; default the cores, at most 8."),
+    ] = None,
     batch_runs: Annotated[
         int | None, typer.Option("--batch-runs", help="Runs per engine call.")
     ] = None,
