@@ -418,7 +418,7 @@ def _sweep_report(result: Any, path: Path) -> None:
     """The HTML report: the heatmap and the best and worst runs (hedgekit.report)."""
     import pandas as pd
 
-    from hedgekit.report import write_sweep_report
+    from hedgekit.report import sweep_settings, write_sweep_report
 
     spec = result.spec
     if spec.heatmap is not None:
@@ -436,7 +436,7 @@ def _sweep_report(result: Any, path: Path) -> None:
             (".parquet", ".pq")) else pd.read_csv(result.path, usecols=cols)  # fmt: skip
     write_sweep_report(
         frame, path, x=x, y=y, metrics=[spec.metric], title="Sweep", rank_by=spec.metric,
-        ascending=spec.order == "low", top=spec.top,
+        ascending=spec.order == "low", top=spec.top, settings=sweep_settings(spec),
     )  # fmt: skip
 
 

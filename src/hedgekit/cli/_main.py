@@ -245,14 +245,16 @@ def _report_error(exc: HedgekitError) -> None:
 
     err = out.console(stderr=True)
     if isinstance(exc, InputError):
-        err.print("[bold red]error:[/] " + escape(exc.message), markup=True, highlight=False)
-        where = exc.location()
+        from hedgekit.cli._flags import for_cli
+
+        message, where, got, expected = for_cli(exc)
+        err.print("[bold red]error:[/] " + escape(message), markup=True, highlight=False)
         if where:
             err.print(f"  where:    {where}", markup=False)
-        if exc.value is not None:
-            err.print(f"  got:      {exc.value!r}", markup=False)
-        if exc.expected is not None:
-            err.print(f"  expected: {exc.expected}", markup=False)
+        if got is not None:
+            err.print(f"  got:      {got}", markup=False)
+        if expected is not None:
+            err.print(f"  expected: {expected}", markup=False)
     else:
         err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
 
