@@ -159,3 +159,19 @@ def test_rounding_note_names_only_the_contracts_held(capsys: pytest.CaptureFixtu
     text = " ".join(capsys.readouterr().out.split())
     assert "MES hedges" in text  # the net-short guard's note is shown for this portfolio
     assert "0 ES" not in text
+
+
+def test_long_runs_print_no_progress_when_stderr_is_not_a_terminal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Ten years of backtest is long enough for a progress bar on a terminal; piped, the
+    # JSON on stdout is all there is.
+    argv = ["backtest", "--value-usd", "1000000", "--from", "2010-01-04", "--to", "2020-01-02"]
+    assert main([*argv, "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["kind"]
+    assert captured.err == ""
+    assert main(["stress", "--paths", "20", "--horizon-days", "5", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["kind"]
+    assert captured.err == ""
