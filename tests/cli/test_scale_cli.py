@@ -74,7 +74,7 @@ def test_stress_stock_source_has_no_exact_buffer(capsys: pytest.CaptureFixture[s
     [
         (("--model", "lognormal"), "--model"),
         (("--call-source", "broker"), "--call-source"),
-        (("--buffer", "0.5"), "buffer_multiple"),
+        (("--buffer", "0.5"), "--buffer"),
         (("--report", "out.pdf"), "--report"),
         (("--call-above", "ten"), "--call-above"),
         (("--as-of", "1980-01-02"), "--as-of"),

@@ -42,7 +42,7 @@ def test_missing_date_inside_common_span_raises_naming_dates(rng):
     with pytest.raises(InputError) as exc:
         align(a, m)
     msg = str(exc.value)
-    assert "2 date(s) only in asset" in msg
+    assert "2 dates only in asset" in msg
     assert a.index[10].date().isoformat() in msg
     assert a.index[20].date().isoformat() in msg
     assert exc.value.value == a.index[10].date().isoformat()

@@ -72,11 +72,25 @@ class Rule:
 
 
 def _legs(facts: PlanFacts) -> str:
-    """``"2 ES"`` or ``"1 ES + 3 MES"``."""
-    text = f"{facts.whole_contracts} {facts.contract_root}"
-    if facts.micro_contracts and facts.micro_root is not None:
-        text += f" + {facts.micro_contracts} {facts.micro_root}"
-    return text
+    """``"2 ES"``, ``"1 ES + 3 MES"`` or ``"5 MES"`` (no main leg of zero contracts)."""
+    micro = facts.micro_contracts if facts.micro_root is not None else 0
+    parts = []
+    if facts.whole_contracts or not micro:
+        parts.append(f"{facts.whole_contracts} {facts.contract_root}")
+    if micro:
+        parts.append(f"{micro} {facts.micro_root}")
+    return " + ".join(parts)
+
+
+def _held_roots(facts: PlanFacts) -> str:
+    """The roots actually held: ``"ES"``, ``"MES"`` (a Micro-only hedge) or ``"ES and MES"``."""
+    roots = []
+    if facts.whole_contracts > 0 or facts.micro_contracts == 0:
+        roots.append(facts.contract_root)
+    micro = facts.micro_root
+    if facts.micro_contracts > 0 and micro is not None and micro not in roots:
+        roots.append(micro)
+    return " and ".join(roots)
 
 
 def _micro_alternative(facts: PlanFacts, limits: AdviceLimits) -> tuple[str, dict[str, float]]:
@@ -564,7 +578,7 @@ def check_roll_due(facts: PlanFacts, limits: AdviceLimits) -> Advice | None:
         return None
     if roll > horizon:
         return None
-    root = facts.contract_root
+    root = _held_roots(facts)
     numbers: dict[str, float] = {"days_roll_before_horizon_end": float((horizon - roll).days)}
     severity = Severity.INFO
     when = f"by {roll.isoformat()}"

@@ -166,12 +166,15 @@ def cost_cmd(
     c = out.console()
     for line in _market_lines(plan):
         c.print(line, markup=False)
-    legs = ", ".join(f"{p.quantity:+d} {p.root}" for p in proj.positions) or "no contracts"
+    legs = (
+        ", ".join(f"{p.quantity:+d} {p.root}" for p in proj.positions if p.quantity)
+        or "no contracts"
+    )
     h = proj.horizon
     c.print(
         f"Hedge: {legs}; entry {out.num(proj.entry_futures_price)} "
         f"(fair {out.num(proj.entry_fair_value)}); horizon {h.start} to {h.end}, "
-        f"{h.days} days ({h.kind}), {proj.n_rolls} roll(s)",
+        f"{h.days} days ({h.kind}), {proj.n_rolls} {'roll' if proj.n_rolls == 1 else 'rolls'}",
         markup=False,
     )
     if proj.rolls:

@@ -469,13 +469,20 @@ def stress_cmd(
             "latest usable date, as plan).",
         ),
     ] = None,
-    index_level: Annotated[float | None, typer.Option("--index-level")] = None,
+    index_level: Annotated[
+        float | None,
+        typer.Option(
+            "--index-level", help="Index level at the start; default the close on --as-of."
+        ),
+    ] = None,
     rate: Annotated[float | None, typer.Option("--rate", help="Rate, continuous.")] = None,
     dividend_yield: Annotated[
         float | None, typer.Option("--dividend-yield", help="Index yield, continuous.")
     ] = None,
     commission: Annotated[float, typer.Option("--commission", help="USD/contract/side.")] = 2.5,
-    slippage_ticks: Annotated[float, typer.Option("--slippage-ticks")] = 1.0,
+    slippage_ticks: Annotated[
+        float, typer.Option("--slippage-ticks", help="Ticks per contract per side.")
+    ] = 1.0,
     initial_margin: Annotated[
         float | None,
         typer.Option(
@@ -507,7 +514,10 @@ def stress_cmd(
     buffers: Annotated[
         str | None, typer.Option("--buffers", help="Buffer multiples for the curve.")
     ] = None,
-    workers: Annotated[int | None, typer.Option("--workers", help="Threads.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", help="Threads to run on; default the cores, at most 8."),
+    ] = None,
     engine: Annotated[str, typer.Option("--engine", help="auto | numba | numpy.")] = "auto",
     report: Annotated[
         str | None, typer.Option("--report", help="Write an HTML report with charts.")
@@ -590,7 +600,7 @@ def _sweep_report(result: Any, path: Path) -> None:
     """The HTML report: the heatmap and the best and worst runs (hedgekit.report)."""
     import pandas as pd
 
-    from hedgekit.report import write_sweep_report
+    from hedgekit.report import sweep_settings, write_sweep_report
 
     spec = result.spec
     if spec.heatmap is not None:
@@ -608,7 +618,7 @@ def _sweep_report(result: Any, path: Path) -> None:
             (".parquet", ".pq")) else pd.read_csv(result.path, usecols=cols)  # fmt: skip
     write_sweep_report(
         frame, path, x=x, y=y, metrics=[spec.metric], title="Sweep", rank_by=spec.metric,
-        ascending=spec.order == "low", top=spec.top,
+        ascending=spec.order == "low", top=spec.top, settings=sweep_settings(spec),
     )  # fmt: skip
 
 
@@ -641,7 +651,13 @@ def sweep_cmd(
         list[str] | None,
         typer.Option("--grid", help="KEY=V1,V2 or KEY=LO:HI:STEP (repeatable); overrides."),
     ] = None,
-    metric: Annotated[str | None, typer.Option("--metric", help="Ranking measure.")] = None,
+    metric: Annotated[
+        str | None,
+        typer.Option(
+            "--metric",
+            help="Measure to rank runs by, e.g. cagr or max_drawdown; default the file's.",
+        ),
+    ] = None,
     top: Annotated[int | None, typer.Option("--top", help="Rows in best/worst.")] = None,
     heatmap: Annotated[
         str | None, typer.Option("--heatmap", help="Two keys X,Y for the heatmap.")
@@ -652,7 +668,10 @@ def sweep_cmd(
     report: Annotated[
         str | None, typer.Option("--report", help="HTML report with the heatmap.")
     ] = None,
-    workers: Annotated[int | None, typer.Option("--workers", help="Threads.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", help="Threads to run on; default the cores, at most 8."),
+    ] = None,
     batch_runs: Annotated[
         int | None, typer.Option("--batch-runs", help="Runs per engine call.")
     ] = None,

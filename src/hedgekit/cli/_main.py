@@ -121,8 +121,10 @@ def data_cmd(json_: JsonFlag = False) -> None:
 @app.command("tour")
 def tour_cmd(
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Date for 'next' expiries; default today.")
+        str | None,
+        typer.Option("--as-of", metavar="DATE", help="Date for 'next' expiries; default today."),
     ] = None,
+    json_: JsonFlag = False,
 ) -> None:
     """A first look: contracts, the next expiries and rolls, and the bundled data."""
     from hedgekit.cli._commands import (
@@ -135,10 +137,24 @@ def tour_cmd(
     )
 
     day = parse_date(as_of, "--as-of") or today()
-    render_contracts(contracts_data(None, as_of=day))
     end = (day + dt.timedelta(days=200)).isoformat()
-    render_calendar("ES", calendar_data("ES", day.isoformat(), end, "cme", None))
-    render_datasets(datasets_data())
+    contracts = contracts_data(None, as_of=day)
+    calendar = calendar_data("ES", day.isoformat(), end, "cme", None)
+    datasets = datasets_data()
+    if json_:
+        out.emit_json(
+            "tour",
+            {
+                "as_of": day.isoformat(),
+                "contracts": contracts,
+                "calendar": {"root": "ES", "rows": calendar},
+                "datasets": datasets,
+            },
+        )
+        return
+    render_contracts(contracts)
+    render_calendar("ES", calendar)
+    render_datasets(datasets)
 
 
 @app.command("plan")
@@ -252,6 +268,9 @@ def plan_cmd(
 
 # Command modules register themselves on `app` when imported (one line each).
 from hedgekit.cli import _cmd_registry  # noqa: E402, F401
+from hedgekit.cli._app import apply_metavars  # noqa: E402
+
+apply_metavars(app)
 
 
 def _report_error(exc: HedgekitError) -> None:
@@ -259,14 +278,16 @@ def _report_error(exc: HedgekitError) -> None:
 
     err = out.console(stderr=True)
     if isinstance(exc, InputError):
-        err.print("[bold red]error:[/] " + escape(exc.message), markup=True, highlight=False)
-        where = exc.location()
+        from hedgekit.cli._flags import for_cli
+
+        message, where, got, expected = for_cli(exc)
+        err.print("[bold red]error:[/] " + escape(message), markup=True, highlight=False)
         if where:
             err.print(f"  where:    {where}", markup=False)
-        if exc.value is not None:
-            err.print(f"  got:      {exc.value!r}", markup=False)
-        if exc.expected is not None:
-            err.print(f"  expected: {exc.expected}", markup=False)
+        if got is not None:
+            err.print(f"  got:      {got}", markup=False)
+        if expected is not None:
+            err.print(f"  expected: {expected}", markup=False)
     else:
         err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
 

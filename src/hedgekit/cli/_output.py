@@ -88,3 +88,11 @@ def num(x: float, decimals: int = 2) -> str:
         return "n/a"
     text = f"{x:,.{decimals}f}"
     return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+
+
+def signed(x: float, decimals: int = 0) -> str:
+    """Format with an explicit sign, ``+3`` / ``-4.29``; zero (or what rounds to it) unsigned."""
+    if not math.isfinite(x):
+        return "n/a"
+    text = f"{x:+,.{decimals}f}"
+    return text[1:] if not text.strip("+-0.,") else text

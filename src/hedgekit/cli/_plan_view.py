@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from hedgekit.cli._output import num, pct, table, usd
+from hedgekit.cli._output import num, pct, signed, table, usd
 from hedgekit.plan import HedgePlan
 
 _SEVERITY_STYLE = {"danger": "bold red", "warning": "yellow", "info": "cyan"}
@@ -109,7 +109,9 @@ def render_plan(plan: HedgePlan, c: Console) -> None:
                 "that index)."
             )
             if plan.joint_legs:
-                legs = ", ".join(f"{leg.quantity:+d} {leg.root}" for leg in plan.joint_legs)
+                legs = ", ".join(
+                    f"{signed(leg.quantity)} {leg.root}" for leg in plan.joint_legs if leg.quantity
+                )
                 c.print(
                     f"  The joint hedge at the same hedge fraction would be: {legs} "
                     "(negative = short). The single-index hedge below is simpler and is "
@@ -135,9 +137,11 @@ def render_plan(plan: HedgePlan, c: Console) -> None:
         f"{m.contract} at {num(m.futures_price)} ({source}), {plan.contract.index} "
         f"{num(m.index_level.value)}; last trading day {m.last_trading_day}, roll {m.roll_date}."
     )
+    # A leg of no contracts (no Micro top-up, or a Micro-only hedge) is not a row.
+    shown = [leg for leg in s.legs if leg.quantity != 0] or list(s.legs[:1])
     rows = [
-        [leg.root, f"{leg.quantity:+d}", f"{leg.exact:+.2f}", usd(leg.notional_usd)]
-        for leg in s.legs
+        [leg.root, signed(leg.quantity), signed(leg.exact, 2), usd(leg.notional_usd)]
+        for leg in shown
     ]
     long_futures = s.hedge_ratio_target < 0 or s.hedge_ratio_effective < 0
     c.print(
@@ -150,9 +154,9 @@ def render_plan(plan: HedgePlan, c: Console) -> None:
         )
     )
     if plan.existing_hedge is not None and plan.trade is not None:
-        held_rows = [[leg.label, f"{leg.quantity:+d}"] for leg in plan.existing_hedge.legs]
+        held_rows = [[leg.label, signed(leg.quantity)] for leg in plan.existing_hedge.legs]
         c.print(table("Already held", ["contract", "quantity"], held_rows))
-        trade_rows = [[leg.label, f"{leg.quantity:+d}"] for leg in plan.trade.legs]
+        trade_rows = [[leg.label, signed(leg.quantity)] for leg in plan.trade.legs if leg.quantity]
         if trade_rows:
             c.print(
                 table(

@@ -107,9 +107,9 @@ def align_frame(
         only_other = other.difference(ref)
         parts = []
         if len(only_ref):
-            parts.append(f"{len(only_ref)} date(s) only in {ref_name}: {_dates(only_ref)}")
+            parts.append(f"{_count(len(only_ref), 'date')} only in {ref_name}: {_dates(only_ref)}")
         if len(only_other):
-            parts.append(f"{len(only_other)} date(s) only in {name}: {_dates(only_other)}")
+            parts.append(f"{_count(len(only_other), 'date')} only in {name}: {_dates(only_other)}")
         first = min(only_ref[:1].append(only_other[:1]))
         raise InputError(
             f"{ref_name} and {name} do not have the same dates between {iso(lo)} and "
@@ -129,7 +129,7 @@ def align_frame(
         row, col = (int(a[0]) for a in np.nonzero(nan_rows))
         n_nan = int(nan_rows.any(axis=1).sum())
         raise InputError(
-            f"missing return inside the sample ({n_nan} date(s)); missing values are never "
+            f"missing return inside the sample ({_count(n_nan, 'date')}); missing values are never "
             "dropped silently: cut the sample or fix the data (futures roll days are excluded "
             "only through futures_returns_excluding_rolls)",
             source=names[col],
@@ -257,3 +257,8 @@ def align(
     a = frame["asset"].rename(getattr(asset, "name", None))
     i = frame["index"].rename(getattr(index, "name", None))
     return AlignedReturns(asset=a, index=i, excluded_dates=excluded)
+
+
+def _count(n: int, noun: str) -> str:
+    """``"1 date"``, ``"3 dates"``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -608,7 +608,7 @@ def _weighted(
     missing = [k for k in w if k not in betas]
     if missing:
         raise InputError(
-            f"no beta for {len(missing)} holding(s)",
+            f"no beta for {len(missing)} {'holding' if len(missing) == 1 else 'holdings'}",
             source="betas",
             value=", ".join(missing[:10]),
             expected="a beta for every weighted ticker",

@@ -39,7 +39,7 @@ def _check_prices_frame(frame: pd.DataFrame, *, source: str) -> pd.DataFrame:
         if gaps.size:
             date = s.index[first + int(gaps[0])]
             raise InputError(
-                f"missing price after the series has started ({gaps.size} gap(s)); "
+                f"missing price after the series has started ({_count(int(gaps.size), 'gap')}); "
                 "fill or cut the gap explicitly before computing returns",
                 source=source,
                 column=str(col),
@@ -318,3 +318,8 @@ def futures_returns_excluding_rolls(
         frequency=freq,
         name=label,
     )
+
+
+def _count(n: int, noun: str) -> str:
+    """``"1 date"``, ``"3 dates"``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -151,7 +151,10 @@ def render_stress_html(
     s = summary
 
     def usd(x: float | None) -> str:
-        return "n/a" if x is None else f"${x:,.0f}"
+        if x is None:
+            return "n/a"
+        text = f"${abs(x):,.0f}"
+        return f"-{text}" if x < 0 and text != "$0" else text
 
     def pct(x: float | None) -> str:
         return "n/a" if x is None else f"{x * 100:.2f}%"
@@ -206,9 +209,39 @@ def render_stress_html(
         ["horizon", f"{result.n_days} sessions to {result.dates[-1]}"],
         ["paths", f"{result.n_paths:,} from {model.get('model')} (seed {result.seed})"],
         ["margin", f"initial ${spec.initial_margin_per_contract_usd:,.0f} / maintenance "
-                   f"${spec.maintenance_margin_per_contract_usd:,.0f} per contract; buffer "
+                   f"${spec.maintenance_margin_per_contract_usd:,.0f} per {spec.contract}; buffer "
                    f"{spec.buffer_multiple:g}x; calls from {spec.call_source}"],
     ]  # fmt: skip
+    setup.append(["index dividend yield", f"{spec.dividend_yield:.2%} (continuous)"])
+    setup.append(
+        [
+            "costs",
+            f"${spec.commission_per_contract_usd:,.2f} commission and "
+            f"{spec.slippage_ticks:g} "
+            f"{'tick' if spec.slippage_ticks == 1 else 'ticks'} slippage "
+            f"per {spec.contract} per side (a position mixing an E-mini and its Micro runs in "
+            "Micro units, with the commission blended to the position's total)",
+        ]
+    )
+    setup.append(
+        [
+            "margin sweep",
+            "none: excess cash stays in the account"
+            if spec.sweep_multiple is None
+            else f"excess above {spec.sweep_multiple:g}x initial swept back",
+        ]
+    )
+
+    def param(k: str, v: Any) -> str:
+        name = k.replace("_days", "").replace("_annual", " a year").replace("_", " ")
+        if isinstance(v, float) and ("rate" in k or "mu" in k or "sigma" in k):
+            return f"{name} {v:.2%}"
+        return f"{name} {v:g}" if isinstance(v, float) else f"{name} {v}"
+
+    params = [param(k, v) for k, v in model.items()
+              if k not in ("model", "sample", "reference") and v is not None]  # fmt: skip
+    setup.append(["model", ", ".join([str(model.get("model")), *params])
+                  + (f" ({model['reference']})" if model.get("reference") else "")])  # fmt: skip
     if "sample" in model:
         smp = model["sample"]
         setup.append(["sample", f"{smp['first_date']} .. {smp['last_date']}, "

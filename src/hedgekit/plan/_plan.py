@@ -975,10 +975,13 @@ def _rolled_to_horizon(
         )
         for label, sizing in hedges.items()
     }
+    # Name the contracts actually held (a Micro-only hedge ends in MES, not ES).
+    held = [leg.root for leg in hedges["hedge"].legs if leg.quantity != 0]
+    ends = " and ".join(str(dataclasses.replace(code, root=r)) for r in held) or str(code)
     notes.append(
         f"The scenarios keep the hedge to {horizon_end}: it is rolled "
         f"{'once' if rolls == 1 else f'{rolls} times'} "
-        f"(first on {periods[0].roll_date.date()}) and ends in {code}; rolls are taken at the "
+        f"(first on {periods[0].roll_date.date()}) and ends in {ends}; rolls are taken at the "
         "fair calendar spread, and each roll adds a round trip of commission and slippage."
     )
     return out, (ltd - market.as_of).days, rolls

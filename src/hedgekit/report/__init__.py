@@ -20,7 +20,7 @@ from hedgekit.report._html import (
     write_html_report,
     write_sweep_report,
 )
-from hedgekit.report._settings import settings_table_rows, spec_settings
+from hedgekit.report._settings import settings_table_rows, spec_settings, sweep_settings
 
 __all__ = [
     "CHART_NAMES",
@@ -36,6 +36,7 @@ __all__ = [
     "settings_table_rows",
     "spec_settings",
     "sweep_section",
+    "sweep_settings",
     "write_html_report",
     "write_sweep_report",
 ]

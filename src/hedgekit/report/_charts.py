@@ -427,7 +427,9 @@ def heatmap(
         for i in range(values.shape[0]):
             for j in range(values.shape[1]):
                 ax.text(j, i, _fmt_cell(values[i, j]), ha="center", va="center", fontsize=7)
-    text = title if title is not None else f"{metric} by {y} and {x}"
+    better = "lower is better, green is low" if reverse else "higher is better, green is high"
+    default = f"{metric.replace('_', ' ')} by {y} and {x} ({better})"
+    text = title if title is not None else default
     if len(frame) > int(np.isfinite(values).sum()):
         text += f" ({aggregate} over the runs in each cell)"
     ax.set_title(text, loc="left")

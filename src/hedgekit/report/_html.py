@@ -432,7 +432,8 @@ def sweep_section(
         )  # fmt: skip
     if top < 1:
         raise InputError("must be at least 1", source="top", value=top, expected=">= 1")
-    drawn = [heatmap(frame, x, y, m) for m in metrics]
+    # Green is good: a measure ranked lower-is-better (drawdown, volatility) reverses the map.
+    drawn = [heatmap(frame, x, y, m, reverse=ascending and m == key) for m in metrics]
     if charts is not None:
         charts.extend(drawn)
     ordered = frame.sort_values(key, ascending=ascending, kind="stable")
@@ -448,13 +449,15 @@ def sweep_section(
             for r in part.itertuples(index=False)
         ]
 
-    best = _table(cols, rows(ordered.head(top)), numeric=numeric)
-    worst = _table(cols, rows(ordered.tail(top).iloc[::-1]), numeric=numeric)
+    # Grid keys (``policy.h``) read as the user typed them; measures read as words.
+    headers = [c if "." in c else _label(c) for c in cols]
+    best = _table(headers, rows(ordered.head(top)), numeric=numeric)
+    worst = _table(headers, rows(ordered.tail(top).iloc[::-1]), numeric=numeric)
     return (
         f'<section><h2>{_e(title)}</h2><p class="muted">{len(frame):,} runs over '
         f"{_e(x)} and {_e(y)}.</p>{_figures(drawn)}"
-        f"<h3>Best {min(top, len(frame))} by {_e(key)}</h3>{best}"
-        f"<h3>Worst {min(top, len(frame))} by {_e(key)}</h3>{worst}</section>"
+        f"<h3>Best {min(top, len(frame))} by {_e(_label(key))}</h3>{best}"
+        f"<h3>Worst {min(top, len(frame))} by {_e(_label(key))}</h3>{worst}</section>"
     )
 
 

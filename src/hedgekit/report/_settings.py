@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["settings_table_rows", "spec_settings"]
+__all__ = ["settings_table_rows", "spec_settings", "sweep_settings"]
 
 
 def _params(d: dict[str, Any], skip: tuple[str, ...]) -> str:
@@ -91,6 +91,37 @@ def spec_settings(obj: Any) -> list[tuple[str, str]]:
                  if q is None else f"{q:.2%}"))  # fmt: skip
     rows.append(("Cash next to the portfolio", f"${d['cash_usd']:,.0f}"))
     rows.append(("Warm-up sessions", str(d["warmup_sessions"])))
+    return rows
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, list | tuple):
+        return ", ".join(_value(x) for x in v)
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def sweep_settings(spec: Any) -> list[tuple[str, str]]:
+    """``(setting, value)`` rows for a parameter sweep (a ``hedgekit.sweep.SweepSpec``).
+
+    The grid (its source, the varied keys with their values, the keys fixed by the grid),
+    the ranking and engine, then every setting of the first run with the defaults filled in
+    (:func:`spec_settings`); a setting that the grid varies is marked so.
+    """
+    d = spec.to_dict()
+    rows: list[tuple[str, str]] = [
+        ("Grid", str(d["source"])),
+        ("Runs", f"{d['n_runs']:,}"),
+        ("Ranked by", f"{d['metric']} ({'lower' if d['order'] == 'low' else 'higher'} is better)"),
+        ("Engine", f"{d['engine']}, {d['batch_runs']:,} runs per call"),
+    ]
+    rows += [(f"{a['key']} (varied)", _value(a["values"])) for a in d["axes"]]
+    rows += [(str(k), _value(v)) for k, v in d["fixed"].items()]
+    first = next(iter(spec.points()), None)
+    if first is not None:
+        varied = ", ".join(spec.parameter_keys)
+        note = f" (first run; the grid varies {varied})" if varied else ""
+        run = spec_settings(spec.backtest_spec(first))
+        rows += [(f"{name}{note if i == 0 else ''}", value) for i, (name, value) in enumerate(run)]
     return rows
 
 

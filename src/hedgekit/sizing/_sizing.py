@@ -216,8 +216,9 @@ class RoundingCandidate:
     admissible: bool
 
     def describe(self) -> str:
-        """``"3 ES + 1 MES"``: magnitudes of the legs."""
-        return " + ".join(f"{abs(q)} {root}" for root, q in self.legs)
+        """``"3 ES + 1 MES"``: magnitudes of the legs held (``"5 MES"``, not ``"0 ES + 5 MES"``)."""
+        held = [f"{abs(q)} {root}" for root, q in self.legs if q != 0]
+        return " + ".join(held) or "no contracts"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary; ``contracts`` lists ``{"root", "quantity"}`` per leg."""
