@@ -442,7 +442,7 @@ def test_backtest_holds_a_position_given_by_legs(capsys: pytest.CaptureFixture[s
     ("extra", "flag"),
     [
         (["--legs", "ES:-2,NQ:-1"], "--legs"),
-        (["--legs", "NQ:-1"], "--legs"),
+        (["--legs", "NQ:-1", "--contract", "ES"], "--legs"),
         (["--legs", "ES:-2", "--hedge", "0.5"], "--hedge"),
     ],
 )

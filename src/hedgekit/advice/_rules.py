@@ -17,6 +17,7 @@ closes (``indices/sp500_daily.csv``, ``indices/vix_daily.csv``): S&P 500 676.53 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -487,11 +488,40 @@ def check_after_crash(facts: PlanFacts, limits: AdviceLimits) -> Advice | None:
     message = (
         f"This hedge comes after the fall: {' and '.join(reasons)}. Protection now is late "
         "and expensive: the loss has already happened, and a hedge put on near the low "
-        "locks it in and gives up the rebound. On 23 March 2020 the S&P 500 closed at "
-        "2,237 with the VIX at 61.6; it was back above its February high by 18 August. "
+        f"locks it in and gives up the rebound.{_rebound_example(facts.as_of)} "
         "Hedge when markets are calm, or decide now how much stock you want to hold."
     )
     return Advice(code="AFTER_CRASH", severity=Severity.WARNING, message=message, numbers=numbers)
+
+
+#: Rebounds after a low, newest first: (known from, sentence). S&P 500 and VIX closes from
+#: the bundled history (Yahoo ^GSPC, CBOE VIX); an example is quoted only once its rebound
+#: had happened by the plan date, so a 2008 plan never cites 2020.
+_REBOUNDS: tuple[tuple[dt.date, str], ...] = (
+    (
+        dt.date(2020, 8, 18),
+        "On 23 March 2020 the S&P 500 closed at 2,237 with the VIX at 61.6; it was back "
+        "above its February high by 18 August.",
+    ),
+    (
+        dt.date(2010, 3, 9),
+        "On 9 March 2009 the S&P 500 closed at 677 with the VIX at 49.7; a year later it "
+        "was 69% higher.",
+    ),
+    (
+        dt.date(1988, 10, 20),
+        "On 19 October 1987 the S&P 500 fell 20.5% to 224.84; a year later it was back above "
+        "its close of the Friday before the crash.",
+    ),
+)
+
+
+def _rebound_example(as_of: dt.date | None) -> str:
+    """The latest rebound the plan date already knows of, as a sentence (or nothing)."""
+    for known, sentence in _REBOUNDS:
+        if as_of is None or as_of >= known:
+            return " " + sentence
+    return ""
 
 
 def check_margin_share(facts: PlanFacts, limits: AdviceLimits) -> Advice | None:

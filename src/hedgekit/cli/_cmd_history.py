@@ -523,8 +523,11 @@ def backtest_cmd(
         str | None, typer.Option("--prices", help="Price file for the holdings; default bundled.")
     ] = None,
     contract: Annotated[
-        str, typer.Option("--contract", help="Futures root: ES, MES, NQ, ...")
-    ] = "ES",
+        str | None,
+        typer.Option(
+            "--contract", help="Futures root: ES, MES, NQ, ... (default ES, or the position's)."
+        ),
+    ] = None,
     band: Annotated[
         float | None,
         typer.Option(
@@ -616,6 +619,8 @@ def backtest_cmd(
     if saved is not None:
         # the saved plan's date and portfolio, so `backtest --position FILE` evaluates the
         # hedge the plan recommended, from the day it recommended it
+        if contract is None:
+            contract = saved.by_index()[0].main_root if saved.legs else None
         if from_ is None and saved.as_of is not None:
             from_ = saved.as_of.isoformat()
         if (
@@ -627,6 +632,7 @@ def backtest_cmd(
             and saved.portfolio.beta is not None
         ):
             value_usd, beta = saved.portfolio.value_usd, saved.portfolio.beta
+    contract = "ES" if contract is None else contract
     start, end, date_note = _run_dates(from_, to, contract, index_dividend_yield)
     if end <= start:
         raise InputError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
@@ -80,15 +81,18 @@ def plan_costs(
         horizon = plan.request.horizon_days
     hz = horizon if isinstance(horizon, Horizon) else resolve_horizon(plan.as_of, horizon)
     m = plan.market
+    positions = plan_positions(plan, registry=registry)
+    # the month the plan trades, on the root of the first leg (MESZ2024 for a Micro-only hedge)
+    entry = m.contract if not positions else dataclasses.replace(m.contract, root=positions[0].root)
     return project_costs(
-        plan_positions(plan, registry=registry),
+        positions,
         hz,
         portfolio_value_usd=plan.portfolio_value_usd,
         index_level=m.index_level.value,
         rate_annual=m.rate.value,
         dividend_yield=m.dividend_yield.value,
         entry_futures_price=m.futures_price,
-        entry_contract=m.contract.long,
+        entry_contract=entry.long,
         quoted_spreads=quoted_spreads,
         commission_usd=plan.request.commission_usd,
         slippage_ticks=plan.request.slippage_ticks,

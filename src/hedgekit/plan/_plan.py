@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from hedgekit._constants import CALENDAR_DAYS_PER_YEAR
-from hedgekit.advice import Advice, PlanFacts, evaluate
+from hedgekit.advice import Advice, PlanFacts, Severity, evaluate
 from hedgekit.calendar import (
     CmeRollRule,
     ContractCode,
@@ -894,6 +894,27 @@ def make_plan(
         as_of=as_of,
     )
     advice = evaluate(facts)
+    if market.basis_flag:
+        advice = (
+            *advice,
+            Advice(
+                code="FUTURES_PRICE_FAR_FROM_FAIR",
+                severity=Severity.WARNING,
+                message=(
+                    f"The futures price {market.futures_price:,.2f} you gave is "
+                    f"{market.basis:+.2%} from the carry fair value {market.fair_value:,.2f} of "
+                    f"{market.contract} at the index level {market.index_level.value:,.2f}; "
+                    "an index future rarely trades more than a few tenths of a percent from it. "
+                    "Check the price, the contract month and the index level: the contracts, "
+                    "the margin and the scenarios all use this price."
+                ),
+                numbers={
+                    "futures_price": market.futures_price,
+                    "fair_value": market.fair_value,
+                    "basis": market.basis,
+                },
+            ),
+        )
     notes.extend(sizing.notes)
     if market.futures_price_source == "fair value":
         notes.append(
