@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 
@@ -144,14 +145,25 @@ def test_margin_models() -> None:
     np.testing.assert_allclose(fixed["initial_margin_usd"], 6_000.0 * fixed["contracts"].abs())
     np.testing.assert_allclose(fixed["maintenance_margin_usd"], 5_000.0 * fixed["contracts"].abs())
     # the default: the registry's first ES figure (12,000, dated 2024-01-01) scaled by
-    # notional before that date: 12,000 x F_t / F on 2024-01-02 (the first session after)
+    # notional before that date: 12,000 x F_t / F on 2024-01-02 (the first session after),
+    # F from the market snapshot, the rule plan and stress use too
+    from hedgekit.contracts import get_contract
+    from hedgekit.plan import PlanRequest, make_plan
+    from hedgekit.snapshot import first_margin_price
+
     res = run_backtest(BacktestSpec(**base), engine="interpreted")  # type: ignore[arg-type]
     reg = res.daily
-    f0 = load_history(BacktestSpec("2024-01-01", "2024-01-12", PORTFOLIO)).futures_price_hold[0]
+    day, f0 = first_margin_price(get_contract("ES"))
+    assert day == dt.date(2024, 1, 2)
     per_contract = reg["initial_margin_usd"] / reg["contracts"].abs()
     np.testing.assert_allclose(per_contract, 12_000.0 * reg["futures_price"] / f0, rtol=1e-12)
     assert per_contract.iloc[0] < 12_000.0  # the index was lower in 2019 than in 2024
     assert any("scaled by notional" in n for n in res.notes)
+    # the plan on the backtest's first day charges the same margin per contract
+    f_day0 = float(reg["futures_price"].iloc[0])
+    plan = make_plan(PlanRequest(value_usd=1e6, beta=1.0, contract="ES", use_micro=False,
+                                 as_of=dt.date(2019, 3, 1), futures_price=f_day0))  # fmt: skip
+    assert plan.margin.lines[0].initial_per_contract_usd == pytest.approx(per_contract.iloc[0])
     after = run_backtest(BacktestSpec("2024-01-03", "2024-02-15", PORTFOLIO), engine="interpreted")
     np.testing.assert_allclose(after.daily["initial_margin_usd"],
                                12_000.0 * after.daily["contracts"].abs())  # fmt: skip
@@ -177,7 +189,16 @@ def test_fair_mode_and_other_roots() -> None:
     nq = BacktestSpec("2015-03-02", "2015-04-30", PORTFOLIO, contract="NQ",
                       index_dividend_yield=0.012)  # fmt: skip
     hist = load_history(nq)
-    assert (hist.source_hold == "fair value").all()
+    # NQ is marked at the bundled NQ=F close where that series holds the contract held (the
+    # snapshot's rule, as the plan prices it), at fair value between the roll and expiry
+    assert set(hist.source_hold) == {"close", "fair value"}
+    from hedgekit import datasets
+
+    nq_close = datasets.load_futures_front("NQ")["close"]
+    closes = hist.source_hold == "close"
+    np.testing.assert_array_equal(
+        hist.futures_price_hold[closes], nq_close.reindex(hist.dates[closes]).to_numpy()
+    )
     assert hist.multiplier_usd == 20.0
     # the backtest's yield is the plan's (hedgekit.snapshot): QQQ against the NASDAQ-100,
     # and SPY against the S&P 500 after the total-return index ends (2024-02-16)

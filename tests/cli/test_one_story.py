@@ -27,13 +27,23 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
     return doc
 
 
-@pytest.mark.parametrize("name", ["portfolio", "small_portfolio", "tech_portfolio"])
+@pytest.mark.parametrize(
+    "portfolio",
+    [
+        ("--holdings", str(EXAMPLES / "portfolio.csv")),
+        ("--holdings", str(EXAMPLES / "small_portfolio.csv")),
+        ("--holdings", str(EXAMPLES / "tech_portfolio.csv")),
+        # a date with a bundled ESM2024 quote, away from any roll: every command marks the
+        # futures at that quote, not at its own fair value
+        ("--value-usd", "1000000", "--beta", "1.2", "--as-of", "2024-06-03"),
+    ],
+    ids=["portfolio", "small_portfolio", "tech_portfolio", "value-beta-2024-06-03"],
+)
 def test_every_command_tells_the_plans_story(
-    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    portfolio: tuple[str, ...], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    holdings = EXAMPLES / f"{name}.csv"
     saved = tmp_path / "position.json"
-    plan = _run(capsys, "plan", "--holdings", str(holdings), "--save-position", str(saved))
+    plan = _run(capsys, "plan", *portfolio, "--save-position", str(saved))
     position = json.loads(saved.read_text(encoding="utf-8"))["data"]
     legs = {leg["root"]: leg for leg in position["legs"]}
     assert legs, "the plan recommends a hedge"

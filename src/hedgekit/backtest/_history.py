@@ -12,13 +12,17 @@ Everything comes from the bundled datasets (:mod:`hedgekit.datasets`, the I/O la
   never below zero), or a constant given;
 * the held contract per session from :func:`hedgekit.calendar.held_by_session` under the
   roll rule; the position moves at the roll date's close;
-* its price: the CHRIS ES1 settlement (``hedgekit.datasets.load_es_front_month``) when that
-  series' contract that day (``inferred_contract``) is the one held, otherwise fair value
-  :math:`F = S e^{(r - q)\tau}` with :math:`\tau` = calendar days to the contract's last
-  trading day / 365 (Hull 11e §5.4, futures on stock indices). ES1 follows the front
-  contract to expiry, so between the CME roll date and expiry the contract held (the next
-  one) is priced at fair value. The source of every price is recorded. Switching source
-  within one contract's life adds the basis between settlement and fair value to that day's
+* a hedge opened within three sessions of its contract's roll opens in the next contract
+  (:func:`hedgekit.calendar.contract_to_open`, the plan's rule);
+* its price: the bundled quote of the contract held, by the plan's rule
+  (:func:`hedgekit.snapshot.bundled_quotes`: the CHRIS ES1 settlement, else the front-month
+  close ES=F/NQ=F/RTY=F, when that series' contract that day is the one held; a Micro takes
+  its E-mini's quote), otherwise fair value :math:`F = S e^{(r - q)\tau}` with :math:`\tau`
+  = calendar days to the contract's last trading day / 365 (Hull 11e §5.4, futures on stock
+  indices). The front-month series follow the front contract to expiry, so between the CME
+  roll date and expiry the contract held (the next one) is priced at fair value. The source
+  of every price is recorded (``settlement``, ``close``, ``fair value``). Switching source
+  within one contract's life adds the basis between a quote and fair value to that day's
   mark (a few points), an artefact stated here rather than smoothed away.
 """
 
@@ -41,8 +45,6 @@ __all__ = ["HistoricalMarket", "load_history"]
 
 #: Most calendar days a carried-forward T-bill observation may be older than its session.
 MAX_RATE_STALENESS_DAYS = 10
-#: Roots whose prices the bundled CHRIS ES1 settlements are (E-mini S&P 500 only).
-SETTLEMENT_ROOTS = ("ES",)
 SETTLEMENT = "settlement"
 FAIR_VALUE = "fair value"
 
@@ -63,7 +65,7 @@ class HistoricalMarket:
     futures_price_settle, futures_price_hold
         Their prices that day.
     source_settle, source_hold
-        ``"settlement"`` or ``"fair value"`` for each price.
+        ``"settlement"``, ``"close"`` or ``"fair value"`` for each price.
     is_roll
         Roll days (never day 0: a run starting on a roll date simply opens the next contract).
     multiplier_usd, tick_size_points
@@ -193,21 +195,16 @@ def _held_contracts(
     return c_settle, c_hold, tau_settle, tau_hold
 
 
-def _settlements(
-    root: str, sessions: pd.DatetimeIndex, contracts: np.ndarray, mode: FuturesPrices
-) -> Float64Array:
-    """CHRIS ES1 settlement where its contract that day is ``contracts[t]``, else NaN."""
-    out = np.full(len(sessions), np.nan)
-    if mode == "fair" or root not in SETTLEMENT_ROOTS:
-        return out
-    from hedgekit.datasets import load_es_front_month
+def _quotes(
+    index: str, sessions: pd.DatetimeIndex, contracts: np.ndarray, mode: FuturesPrices
+) -> tuple[Float64Array, np.ndarray]:
+    """Bundled quotes of ``contracts[t]`` (the snapshot's rule), NaN where none or ``fair``."""
+    if mode == "fair":
+        return np.full(len(sessions), np.nan), np.full(len(sessions), "", dtype=object)
+    from hedgekit.snapshot import bundled_quotes
 
-    es1 = load_es_front_month()[["settle", "inferred_contract"]].reindex(sessions)
-    same = es1["inferred_contract"].to_numpy(dtype=object) == contracts
-    settle = es1["settle"].to_numpy(dtype=np.float64)
-    ok = same & np.isfinite(settle)
-    out[ok] = settle[ok]
-    return out
+    prices, sources = bundled_quotes(index, sessions, contracts)
+    return np.asarray(prices, dtype=np.float64), sources
 
 
 def last_available_date(contract_root: str, index_dividend_yield: float | None) -> pd.Timestamp:
@@ -264,8 +261,8 @@ def load_history(spec: BacktestSpec) -> HistoricalMarket:
     )
     fair_settle = s * np.exp((rate - q) * tau_settle)
     fair_hold = s * np.exp((rate - q) * tau_hold)
-    st_settle = _settlements(contract.root, sessions, c_settle, spec.futures_prices)
-    st_hold = _settlements(contract.root, sessions, c_hold, spec.futures_prices)
+    st_settle, kind_settle = _quotes(index_key, sessions, c_settle, spec.futures_prices)
+    st_hold, kind_hold = _quotes(index_key, sessions, c_hold, spec.futures_prices)
     use_settle = np.isfinite(st_settle)
     use_hold = np.isfinite(st_hold)
     f_settle = np.where(use_settle, st_settle, fair_settle)
@@ -274,14 +271,15 @@ def load_history(spec: BacktestSpec) -> HistoricalMarket:
     is_roll[0] = False
     # off roll days the two legs are the same contract and must carry the same price
     f_settle[~is_roll] = f_hold[~is_roll]
-    use_settle[~is_roll] = use_hold[~is_roll]
+    kind_settle[~is_roll] = kind_hold[~is_roll]
 
     rate_all = np.full(len(all_dates), np.nan)
     q_all = np.full(len(all_dates), np.nan)
     rate_all[warm:] = rate
     q_all[warm:] = q
     policy_market = PolicyMarket(all_dates, s_all, vix_all, rate_all, q_all, start=warm)
-    source = np.array([FAIR_VALUE, SETTLEMENT], dtype=object)
+    kind_settle[kind_settle == ""] = FAIR_VALUE
+    kind_hold[kind_hold == ""] = FAIR_VALUE
     return HistoricalMarket(
         dates=sessions,
         index_level=s,
@@ -292,8 +290,8 @@ def load_history(spec: BacktestSpec) -> HistoricalMarket:
         contract_held=c_hold,
         futures_price_settle=f_settle,
         futures_price_hold=f_hold,
-        source_settle=source[use_settle.astype(np.int64)],
-        source_hold=source[use_hold.astype(np.int64)],
+        source_settle=kind_settle,
+        source_hold=kind_hold,
         is_roll=is_roll,
         multiplier_usd=contract.multiplier_usd,
         tick_size_points=contract.tick_size_points,

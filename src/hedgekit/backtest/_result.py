@@ -68,7 +68,7 @@ class BacktestResult:
     daily
         One row per session (index ``date``). Columns: ``index_level``, ``vix``,
         ``futures_price`` (of the contract held after the day's trades) and
-        ``futures_price_source`` (``"settlement"`` or ``"fair value"``), ``contract``,
+        ``futures_price_source`` (``"settlement"``, ``"close"`` or ``"fair value"``), ``contract``,
         ``stocks_usd``, ``margin_account_usd``, ``cash_usd``, ``total_value_usd`` (their sum),
         ``unhedged_value_usd``, ``contracts`` (negative = short), ``hedge_ratio_target``,
         ``hedge_ratio_effective``, ``fees_usd``, ``slippage_usd``, ``interest_usd``,

@@ -181,30 +181,6 @@ def _portfolio_growth(
     return growth, float(value[0]), float(path[0]), path
 
 
-def _futures_on(spec: BacktestSpec, hist: HistoricalMarket, day: pd.Timestamp) -> float:
-    """Futures price of the contract held on the first session on or after ``day``.
-
-    From the run's own history when it covers ``day``, else from a short history loaded
-    around it with the spec's dividend-yield rule; where that cannot be built (no bundled
-    dividend yield there), the index close that day (the carry basis is under 1%).
-    """
-    on = np.flatnonzero(hist.dates >= day)
-    if on.size:
-        return float(hist.futures_price_hold[int(on[0])])
-    probe = BacktestSpec(
-        start=day, end=day + pd.Timedelta(days=14), portfolio=IndexPortfolio(1.0),
-        contract=spec.contract, roll_rule=spec.roll_rule, futures_prices=spec.futures_prices,
-        index_dividend_yield=spec.index_dividend_yield, warmup_sessions=0,
-    )  # fmt: skip
-    try:
-        return float(load_history(probe).futures_price_hold[0])
-    except InputError:
-        from hedgekit.datasets import load_index
-
-        close = load_index(get_contract(spec.contract).index)["close"]
-        return float(close[close.index >= day].iloc[0])
-
-
 def margin_terms(
     spec: BacktestSpec, hist: HistoricalMarket
 ) -> tuple[float, float, float, tuple[str, ...]]:
@@ -254,7 +230,10 @@ def margin_terms(
         )
         return rate0.initial_usd, 0.0, ratio, (note,)
     first = contract.margins[0]
-    f0 = _futures_on(spec, hist, d0)
+    # the snapshot's price on the first figure's session: the rule plan and stress use too
+    from hedgekit.snapshot import first_margin_price
+
+    f0 = first_margin_price(contract)[1]
     fraction = first.initial_usd / (hist.multiplier_usd * f0)
     note = (
         f"Margin: the registry's first dated {root} figure is ${first.initial_usd:,.0f} "

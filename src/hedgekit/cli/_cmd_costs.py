@@ -83,7 +83,7 @@ def _market_lines(plan: HedgePlan) -> list[str]:
 
 @app.command("cost")
 def cost_cmd(
-    horizon: HorizonOpt = "3m",
+    horizon: HorizonOpt = "91d",
     quoted_spread: Annotated[
         str | None,
         typer.Option(
@@ -428,7 +428,7 @@ def _puts_table(table: ProtectionTable) -> Any:
 
 @app.command("compare")
 def compare_cmd(
-    horizon: HorizonOpt = "3m",
+    horizon: HorizonOpt = "91d",
     put_strike: Annotated[
         str, typer.Option("--put-strike", help="Put strike for puts and collar (95% or a level).")
     ] = "95%",

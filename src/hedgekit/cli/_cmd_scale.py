@@ -289,6 +289,7 @@ def stress_data(
         dividend_yield=q, commission_per_contract_usd=commission, registry=registry,
         initial_margin_per_contract_usd=initial_margin,
         maintenance_margin_per_contract_usd=maintenance_margin, band=band,
+        futures_price=market.futures_price,
         horizon_days=horizon_days, slippage_ticks=slippage_ticks, buffer_multiple=buffer,
         call_source=choice(call_source, "call-source", ("cash", "stock")),
         sweep_multiple=sweep_multiple,
@@ -311,7 +312,7 @@ def stress_data(
         options["target_call_probabilities"] = targets
     data = result.to_dict(**options)
     summary = data["summary"]
-    initial, maintenance = start.margin_usd(day, registry)
+    initial, maintenance = start.margin_usd(day, registry, market.futures_price)
     data["position"] = {
         **start.to_dict(),
         "source": flag or "plan",

@@ -81,7 +81,8 @@ HorizonOpt = Annotated[
     str,
     typer.Option(
         "--horizon",
-        help="tactical (3m) | medium (6m) | long (1y) | 45d, 6w, 3m, 2y | days | YYYY-MM-DD.",
+        help="tactical (3m) | medium (6m) | long (1y) | 45d, 6w, 3m, 2y | days | YYYY-MM-DD "
+        "(default 91d, the plan's scenario horizon).",
     ),
 ]
 Vol = Annotated[

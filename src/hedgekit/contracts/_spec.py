@@ -353,7 +353,8 @@ class ContractSpec:
         self,
         date: DateLike,
         *,
-        before_first: Literal["raise", "earliest"] = "raise",
+        before_first: Literal["raise", "earliest", "scaled"] = "raise",
+        scale: float | None = None,
     ) -> MarginRate:
         """Margin rate in force on ``date``: the latest rate with ``effective <= date``.
 
@@ -365,7 +366,13 @@ class ContractSpec:
             What to do when ``date`` precedes the first dated rate. ``"raise"`` (default):
             raise :class:`~hedgekit.errors.InputError`, since no figure is known then.
             ``"earliest"``: return the first rate anyway; the caller then knowingly applies a
-            later figure to an earlier day.
+            later figure to an earlier day. ``"scaled"``: the first rate times ``scale``, the
+            ratio of the contract's notional on ``date`` to its notional on the first rate's
+            date (exchanges set margins as a share of notional: CME SPAN scans a price
+            range proportional to the price), computed by
+            :func:`hedgekit.snapshot.margin_scale`, the one rule every command uses.
+        scale
+            For ``"scaled"``: the notional ratio, > 0.
 
         Returns
         -------
@@ -377,13 +384,18 @@ class ContractSpec:
             When the contract has no margins, or ``date`` precedes the first rate and
             ``before_first="raise"``.
         """
-        if before_first not in ("raise", "earliest"):
+        if before_first not in ("raise", "earliest", "scaled"):
             raise InputError(
                 "unknown option",
                 source="before_first",
                 value=before_first,
-                expected="'raise' or 'earliest'",
+                expected="'raise', 'earliest' or 'scaled'",
             )
+        if before_first == "scaled" and (scale is None or not math.isfinite(scale) or scale <= 0):
+            raise InputError(
+                "a scaled margin needs the notional ratio", source="scale", value=scale,
+                expected="a finite ratio > 0",
+            )  # fmt: skip
         day = as_date(date, parameter="date")
         if not self.margins:
             raise InputError(
@@ -398,6 +410,16 @@ class ContractSpec:
         if position == 0:
             if before_first == "earliest":
                 return self.margins[0]
+            if before_first == "scaled":
+                first = self.margins[0]
+                assert scale is not None
+                return MarginRate(
+                    effective=first.effective,
+                    initial_usd=first.initial_usd * scale,
+                    maintenance_usd=first.maintenance_usd * scale,
+                    source=f"{first.source}; scaled by notional to {day.isoformat()} "
+                    f"(x {scale:.4f})",
+                )
             raise InputError(
                 f"no margin rate for {self.root} on this date: the first rate is effective "
                 f"{effective[0].isoformat()}",

@@ -22,7 +22,7 @@ on the *futures* price, which is what settles the account.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -253,7 +253,8 @@ def margin_requirements(
     registry: ContractLookup | None = None,
     buffer_multiple: float = RECOMMENDED_BUFFER_MULTIPLE,
     buffer_multiples: Sequence[float] = DEFAULT_BUFFER_MULTIPLES,
-    before_first: Literal["raise", "earliest"] = "raise",
+    before_first: Literal["raise", "earliest", "scaled"] = "raise",
+    scales: Mapping[str, float] | None = None,
 ) -> MarginSummary:
     r"""Initial and maintenance margin of a position, its leverage and margin-call buffers.
 
@@ -288,7 +289,10 @@ def margin_requirements(
     before_first
         For a date before a contract's first dated margin figure: ``"raise"`` (default) or
         ``"earliest"`` to apply the first figure anyway (each line's ``rate_effective`` then
-        shows the later date, so the choice stays visible).
+        shows the later date, so the choice stays visible), or ``"scaled"`` to scale the
+        first figure by notional with ``scales[root]`` (:func:`hedgekit.snapshot.margin_scale`).
+    scales
+        For ``"scaled"``: the notional ratio per root.
 
     Returns
     -------
@@ -329,7 +333,15 @@ def margin_requirements(
                 value=leg.multiplier_usd,
                 expected=f"{spec.multiplier_usd:g} USD per point",
             )
-        rate = spec.margin_on(day, before_first=before_first)
+        if before_first == "scaled":
+            scale = None if scales is None else scales.get(leg.root)
+            rate = (
+                spec.margin_on(day)
+                if scale is None
+                else spec.margin_on(day, before_first="scaled", scale=scale)
+            )
+        else:
+            rate = spec.margin_on(day, before_first=before_first)
         n = abs(leg.quantity)
         lines.append(
             MarginLine(

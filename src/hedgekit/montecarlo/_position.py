@@ -77,15 +77,25 @@ class StressStart:
         """A position total spread over its units (0 for an empty position)."""
         return total / self.units if self.units else 0.0
 
-    def margin_usd(self, day: dt.date, registry: ContractRegistry) -> tuple[float, float]:
+    def margin_usd(
+        self, day: dt.date, registry: ContractRegistry, futures_price: float | None = None
+    ) -> tuple[float, float]:
         r"""Initial and maintenance margin of the legs on ``day``: :math:`\sum_i |q_i| IM_i(t)`.
 
-        Dated registry figures (:meth:`hedgekit.contracts.ContractSpec.margin_on`, the
-        earliest one before the first date), as ``hedgekit plan`` reports them.
+        Dated registry figures; before the first one, the first scaled by notional at
+        ``futures_price`` (:func:`hedgekit.snapshot.margin_on`, the rule of every command),
+        as ``hedgekit plan`` reports them. Without a price, the first figure as it is.
         """
+        from hedgekit.snapshot import margin_on
+
         initial = maintenance = 0.0
         for root, q in self.legs:
-            rate = registry.get(root).margin_on(day, before_first="earliest")
+            spec = registry.get(root)
+            rate = (
+                spec.margin_on(day, before_first="earliest")
+                if futures_price is None
+                else margin_on(spec, day, futures_price)
+            )
             initial += -q * rate.initial_usd
             maintenance += -q * rate.maintenance_usd
         return initial, maintenance
@@ -260,6 +270,7 @@ def position_spec(
     registry: ContractRegistry,
     initial_margin_per_contract_usd: float | None = None,
     maintenance_margin_per_contract_usd: float | None = None,
+    futures_price: float | None = None,
     **terms: Any,
 ) -> Any:
     r"""The :class:`~hedgekit.montecarlo.StressSpec` of a stress that starts from ``start``.
@@ -277,10 +288,16 @@ def position_spec(
     main = registry.get(start.main_root)
     scale = unit.multiplier_usd / main.multiplier_usd
     if start.units:
-        initial, maintenance = start.margin_usd(day, registry)
+        initial, maintenance = start.margin_usd(day, registry, futures_price)
         im, mm = start.per_unit(initial), start.per_unit(maintenance)
     else:
-        rate = unit.margin_on(day, before_first="earliest")
+        from hedgekit.snapshot import margin_on
+
+        rate = (
+            unit.margin_on(day, before_first="earliest")
+            if futures_price is None
+            else margin_on(unit, day, futures_price)
+        )
         im, mm = rate.initial_usd, rate.maintenance_usd
     if initial_margin_per_contract_usd is not None:
         im = initial_margin_per_contract_usd * scale

@@ -53,9 +53,11 @@ from hedgekit.snapshot import (
     MarketInputs,
     MarketOverrides,
     index_closes,
+    margin_scale,
     resolve_as_of,
     resolve_market,
 )
+from hedgekit.snapshot import margin_on as snapshot_margin_on
 
 #: Prior of the Vasicek shrinkage: mean 1 (the market) and a cross-sectional standard
 #: deviation of 0.5, about the dispersion of US large-cap betas (Vasicek 1973 uses the
@@ -813,14 +815,23 @@ def make_plan(
         if holdings is not None and px is not None and snapshot is not None and index in candidates
         else ()
     )
-    margin = margin_requirements(sizing, as_of, value, registry=registry, before_first="earliest")
+    scales = {
+        spec.root: scale
+        for spec in (contract, micro)
+        if spec is not None
+        and (scale := margin_scale(spec, as_of, market.futures_price)) is not None
+    }
+    margin = margin_requirements(
+        sizing, as_of, value, registry=registry, before_first="scaled", scales=scales
+    )
     for line in margin.lines:
         if line.rate_effective > as_of:
             notes.append(
-                f"No {line.root} margin figure is known for {as_of}: the earliest one, dated "
-                f"{line.rate_effective}, is used ({line.initial_per_contract_usd:,.0f} initial "
-                "per contract). Margins were different then; give dated figures with "
-                "--contracts-file."
+                f"No {line.root} margin figure is known for {as_of}: the registry's first one, "
+                f"dated {line.rate_effective}, is scaled by notional (x {scales[line.root]:.3f}, "
+                f"the futures price now over then) to {line.initial_per_contract_usd:,.0f} "
+                "initial per contract, as every command does; give dated figures with "
+                "--contracts-file for the real ones."
             )
 
     scenarios = (
@@ -841,7 +852,9 @@ def make_plan(
         if spec is not None
     }
     margin_per_contract = {line.root: line.initial_per_contract_usd for line in margin.lines} | {
-        spec.root: _initial_margin(spec, as_of) for spec in (contract, micro) if spec is not None
+        spec.root: _initial_margin(spec, as_of, market.futures_price)
+        for spec in (contract, micro)
+        if spec is not None
     }
     comparison = compare_hedges(
         value,
@@ -1049,9 +1062,9 @@ def _joint_legs(
     return tuple(legs)
 
 
-def _initial_margin(spec: ContractSpec, as_of: dt.date) -> float:
-    """Initial margin per contract of ``spec`` at ``as_of`` (registry; earliest before it)."""
-    return spec.margin_on(as_of, before_first="earliest").initial_usd
+def _initial_margin(spec: ContractSpec, as_of: dt.date, price: float) -> float:
+    """Initial margin per contract of ``spec`` at ``as_of`` (scaled before the first figure)."""
+    return snapshot_margin_on(spec, as_of, price).initial_usd
 
 
 def _move_label(move: float) -> str:

@@ -15,6 +15,8 @@ from hedgekit.snapshot._dividends import (
     dividend_yield_at,
     dividend_yield_series,
 )
+from hedgekit.snapshot._margin import first_margin_price, margin_on, margin_scale
+from hedgekit.snapshot._quotes import bundled_quotes
 from hedgekit.snapshot._resolve import (
     BASIS_WARNING,
     FUTURES_SERIES,
@@ -41,10 +43,14 @@ __all__ = [
     "MarketInputs",
     "MarketOverrides",
     "UsableDate",
+    "bundled_quotes",
     "dividend_yield_at",
     "dividend_yield_series",
+    "first_margin_price",
     "index_closes",
     "latest_usable_date",
+    "margin_on",
+    "margin_scale",
     "resolve_as_of",
     "resolve_market",
 ]

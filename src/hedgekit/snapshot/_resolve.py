@@ -35,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from hedgekit._constants import CALENDAR_DAYS_PER_YEAR
@@ -54,6 +55,7 @@ from hedgekit.market import Observation, latest_observation
 from hedgekit.pricing import fair_value_continuous
 from hedgekit.pricing import tbill_discount_to_continuous as _tbill
 from hedgekit.snapshot._dividends import dividend_yield_at, dividend_yield_series
+from hedgekit.snapshot._quotes import bundled_quotes
 
 __all__ = [
     "BASIS_WARNING",
@@ -371,8 +373,9 @@ def resolve_market(
     * Rate: :func:`hedgekit.pricing.tbill_discount_to_continuous` of FRED DTB3
       (Hull 11e §6.1).
     * Dividend yield: :func:`hedgekit.snapshot.dividend_yield_at`.
-    * Futures price: the bundled front-month close when its contract is the one traded and it
-      is observed on the index close's date, else the carry fair value
+    * Futures price: the bundled quote of the contract traded on the index close's date
+      (:func:`hedgekit.snapshot.bundled_quotes`: a CME settlement, else a front-month
+      close), else the carry fair value
       :math:`S e^{(r-q)\tau}` with :math:`\tau` in years of 365 days to the last trading day
       (Hull 11e §5.4).
     """
@@ -469,20 +472,18 @@ def resolve_market(
                 "future; check the price and the contract month."
             )
     elif level.origin == "bundled" and index in FUTURES_SERIES:
-        front = datasets.load_futures_front(FUTURES_SERIES[index])
-        stamp = pd.Timestamp(level.observed)
-        close = float(front["close"].get(stamp, math.nan))
-        if not math.isnan(close):
-            label = str(front.loc[stamp, "inferred_contract"])
-            if label == f"{FUTURES_SERIES[index]}{code.month_code}{code.year}":
-                futures = Observation(
-                    close,
-                    level.observed,
-                    as_of,
-                    f"{FUTURES_SERIES[index]} front-month close ({label})",
-                    "index points",
-                )
-                source = "observed"
+        stamp = pd.DatetimeIndex([pd.Timestamp(level.observed)])
+        quote, kind = bundled_quotes(index, stamp, np.array([code.long], dtype=object))
+        if np.isfinite(quote[0]):
+            what = (
+                "CME settlement (CHRIS ES1)"
+                if kind[0] == "settlement"
+                else (f"{FUTURES_SERIES[index]} front-month close")
+            )
+            futures = Observation(
+                float(quote[0]), level.observed, as_of, f"{what} of {code}", "index points"
+            )
+            source = "observed"
     if futures is None:
         how = (
             f"carry fair value of {code}: F = S exp((r - q) tau) at the index level "
