@@ -144,3 +144,24 @@ def test_a_date_before_the_yield_history_names_both_ways_out() -> None:
                               as_of=dt.date(1999, 7, 1)))  # fmt: skip
     assert "--dividend-yield" in str(err.value.expected)
     assert "--as-of" in str(err.value.expected)
+
+
+def test_plan_shows_the_users_cash_buffer_and_net_worth(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ("plan", "--value-usd", "1000000", "--beta", "1", "--cash-buffer", "40000",
+            "--net-worth", "3000000")  # fmt: skip
+    d = _json(capsys, *argv)
+    yours = d["margin_yours"]
+    m = d["margin"]
+    assert yours["cash_buffer_usd"] == 40_000
+    assert yours["cash_buffer_multiple"] == pytest.approx(40_000 / d["margin_initial_usd"])
+    # (C - M) / |E|, the buffer table's rule, at the user's cash
+    assert yours["move_to_call"] == pytest.approx(
+        (40_000 - d["margin_maintenance_usd"]) / abs(m["exposure_usd"])
+    )
+    assert yours["margin_share_of_net_worth"] == pytest.approx(d["margin_initial_usd"] / 3e6)
+    assert main(list(argv)) == 0
+    text = capsys.readouterr().out
+    assert "yours (" in text
+    assert "Your net worth $3,000,000" in text

@@ -212,6 +212,22 @@ def render_plan(plan: HedgePlan, c: Console) -> None:
             else f"{r.adverse_direction} {pct(r.adverse_move_to_call)}"
         )
         buffer_rows.append([f"{r.multiple:g}×", usd(r.cash_usd), move, usd(r.deposit_at_call_usd)])
+    yours = plan.user_margin()
+    if yours.get("cash_buffer_usd") is not None:
+        mv = yours["move_to_call"]
+        buffer_rows.append(
+            [
+                f"yours ({yours['cash_buffer_multiple']:.2f}×)",
+                usd(yours["cash_buffer_usd"]),
+                "n/a" if mv is None else f"{yours['move_direction']} {pct(mv)}",
+                usd(g.initial_usd - g.maintenance_usd),
+            ]
+        )
+    if yours.get("net_worth_usd") is not None:
+        c.print(
+            f"Your net worth {usd(yours['net_worth_usd'])}: the initial margin is "
+            f"{pct(yours['margin_share_of_net_worth'])} of it."
+        )
     c.print(
         table(
             "Margin call distance",

@@ -196,6 +196,32 @@ class HedgePlan:
         out["beta_dollars_usd"] = sum(known) if known else None
         return out
 
+    def user_margin(self) -> dict[str, Any]:
+        """The user's ``--cash-buffer`` and ``--net-worth`` against this hedge's margin.
+
+        The cash as a multiple of the initial margin and the futures move that would bring
+        it to a call, :math:`(C - M)/|E|` (as in the buffer table), and the initial margin as
+        a share of net worth; ``None`` values where not given.
+        """
+        g = self.margin
+        cash = self.request.cash_buffer_usd
+        worth = self.request.net_worth_usd
+        move: float | None = None
+        if cash is not None and g.exposure_usd != 0:
+            move = (cash - g.maintenance_usd) / abs(g.exposure_usd)
+        return {
+            "cash_buffer_usd": cash,
+            "cash_buffer_multiple": (
+                None if cash is None or g.initial_usd == 0 else cash / g.initial_usd
+            ),
+            "move_to_call": move,
+            "move_direction": None
+            if g.exposure_usd == 0
+            else ("rise" if g.exposure_usd < 0 else "fall"),
+            "net_worth_usd": worth,
+            "margin_share_of_net_worth": None if worth is None else g.initial_usd / worth,
+        }
+
     def saved_position(self) -> HedgePosition:
         """The recommended position as ``--save-position`` writes it.
 
@@ -239,6 +265,7 @@ class HedgePlan:
             "margin_initial_usd": self.margin.initial_usd,
             "margin_maintenance_usd": self.margin.maintenance_usd,
             "margin": self.margin.to_dict(),
+            "margin_yours": self.user_margin(),
             "market": self.market.to_dict(),
             "sizing": self.sizing.to_dict(),
             "scenarios": [row.to_dict() for row in chosen.rows],
