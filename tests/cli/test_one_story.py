@@ -124,3 +124,20 @@ def test_every_command_tells_the_plans_story(
         plan["market"]["index_level"]["value"]
     )
     assert st["spec"]["value_usd"] == pytest.approx(plan["portfolio_value_usd"])
+
+
+def test_a_sweep_of_the_saved_position_is_its_backtest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    saved = tmp_path / "position.json"
+    _run(capsys, "plan", "--value-usd", "1000000", "--beta", "1.2", "--as-of", "2024-06-03",
+         "--save-position", str(saved))  # fmt: skip
+    bt = _run(capsys, "backtest", "--position", str(saved))
+    sw = _run(capsys, "sweep", "--position", str(saved), "--grid", "period.years=1",
+              "--metric", "cagr")  # fmt: skip
+    assert sw["n_runs"] == 1
+    best = sw["best"][0]
+    assert best["cagr"] == pytest.approx(bt["metrics"]["hedged"]["cagr"], rel=1e-12)
+    # a policy does not apply to a held position
+    assert main(["sweep", "--position", str(saved), "--grid", "policy.h=0.5,1"]) == 2
+    assert "--grid" in capsys.readouterr().err

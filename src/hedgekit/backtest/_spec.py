@@ -284,9 +284,10 @@ class MarginSpec:
         1.5×, the buffer the plan recommends
         (:data:`hedgekit.margin.RECOMMENDED_BUFFER_MULTIPLE`).
     call_source
-        ``"stock"``: margin calls sell stock at the close and sweeps buy it back;
-        ``"cash"``: both go through the cash account (which may go negative: borrowing at
-        the T-bill rate).
+        ``"cash"`` (default, as the plan advises and the stress assumes): margin calls and
+        sweeps go through a cash account beside the stocks (which may go negative: borrowing
+        at the T-bill rate); ``"stock"``: margin calls sell stock at the close and sweeps buy
+        it back.
     sweep_multiple
         Balance above ``sweep_multiple`` × initial is swept back to the call source.
     interest_haircut_annual
@@ -300,7 +301,7 @@ class MarginSpec:
     maintenance_usd: float | None = None
     maintenance_ratio: float = DEFAULT_MAINTENANCE_RATIO
     buffer_multiple: float = RECOMMENDED_BUFFER_MULTIPLE
-    call_source: Literal["stock", "cash"] = "stock"
+    call_source: Literal["stock", "cash"] = "cash"
     sweep_multiple: float = RECOMMENDED_BUFFER_MULTIPLE + 0.5
     interest_haircut_annual: float = 0.0
 

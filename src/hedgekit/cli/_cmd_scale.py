@@ -643,6 +643,46 @@ def _render_sweep(data: dict[str, Any]) -> None:
         c.print(out.table(f"{title} {len(body)} by {metric}", ["run", *keys, metric], body))
 
 
+def _sweep_position(position: str | None, legs: str | None, grid: list[str]) -> list[str]:
+    """``--grid`` settings that make every run of a sweep hold the position given.
+
+    The backtest's rule (``backtest --position``): the legs held as one count of the smallest
+    contract, rolled at each roll, never rebalanced, with the commission blended to the
+    position's total; the position's portfolio (value, beta) and date as the defaults, which
+    the user's own ``--grid`` settings still override. Policy and rebalance keys do not apply.
+    """
+    if position is None and legs is None:
+        return []
+    from hedgekit.backtest import Costs
+    from hedgekit.cli._cmd_history import _held_position
+    from hedgekit.cli._plan_options import position_from_options
+
+    saved = position_from_options(position, legs)
+    flag = "--position" if position is not None else "--legs"
+    for item in grid:
+        if item.split("=", 1)[0].strip().startswith(("policy.", "rebalance.")):
+            raise InputError(
+                f"{flag} sweeps the position as held (no policy, no rebalancing)",
+                source="--grid", value=item, expected=f"no policy.* or rebalance.* key with {flag}",
+            )  # fmt: skip
+    main_root = saved.by_index()[0].main_root if saved.legs else "ES"
+    hold = _held_position(position, legs, main_root, Costs().commission_usd, None, None, None,
+                          None)  # fmt: skip
+    assert hold is not None
+    out = [
+        f"backtest.contract={hold['run_root']}",
+        f"backtest.hold_contracts={hold['units']}",
+        f"costs.commission_usd={hold['commission_per_unit_usd']!r}",
+    ]
+    if saved.portfolio is not None and saved.portfolio.value_usd is not None:
+        out.append(f"portfolio.value_usd={saved.portfolio.value_usd!r}")
+    if saved.portfolio is not None and saved.portfolio.beta is not None:
+        out.append(f"portfolio.beta={saved.portfolio.beta!r}")
+    if saved.as_of is not None:
+        out.append(f"period.start={saved.as_of.isoformat()}")
+    return out
+
+
 @app.command("sweep")
 def sweep_cmd(
     config: Annotated[
@@ -679,6 +719,8 @@ def sweep_cmd(
     engine: Annotated[
         str | None, typer.Option("--engine", help="auto | numba | numpy | interpreted | python.")
     ] = None,
+    position: PositionFile = None,
+    legs: LegsText = None,
     json_: JsonFlag = False,
 ) -> None:
     """Run a grid of backtests over real history; table, best and worst runs, heatmap."""
@@ -687,7 +729,10 @@ def sweep_cmd(
     report_path = _check_report(report)
     if out_path is not None:
         table_format(out_path)
-    spec = sweep_spec_from_options(config, grid or [], metric, top, heatmap, batch_runs, engine)
+    held = _sweep_position(position, legs, grid or [])
+    spec = sweep_spec_from_options(
+        config, [*held, *(grid or [])], metric, top, heatmap, batch_runs, engine
+    )
     n_workers = _default_workers() if workers is None else workers
     with _progress(spec.n_runs, "sweeping", "runs") as bar:
         result = run_sweep(spec, out=out_path, workers=n_workers, progress=bar,

@@ -16,7 +16,8 @@ Keys are ``section.field``; sections and their fields:
 * ``costs``: :class:`~hedgekit.backtest.Costs` fields; ``margin``:
   :class:`~hedgekit.backtest.MarginSpec` fields.
 * ``backtest``: ``contract``, ``rounding``, ``futures_prices``, ``index_dividend_yield``,
-  ``cash_usd``, ``warmup_sessions``.
+  ``cash_usd``, ``warmup_sessions``, ``net_short_tolerance``, ``hold_contracts`` (a position
+  held and rolled, never rebalanced: what ``hedgekit sweep --position`` sets).
 
 A list value makes the key an axis of the grid (the sweep runs the Cartesian product of all
 axes); for fields whose value is itself a tuple (``policy.months``, ``policy.tiers``) the
@@ -88,6 +89,8 @@ _BACKTEST_KEYS: Final = (
     "index_dividend_yield",
     "cash_usd",
     "warmup_sessions",
+    "net_short_tolerance",
+    "hold_contracts",
 )
 _POLICIES: Final = (
     "StaticHedge",
