@@ -365,7 +365,7 @@ def _check_position_months(
         want = ContractCode(leg.root, market.contract.year, market.contract.month)
         if leg.contract != want:
             raise InputError(
-                f"the position holds {leg.contract}, but on {market.as_of} a {leg.root} hedge "
+                f"the position holds {leg.contract}, but on {market.as_of} the {leg.root} hedge "
                 f"is in {want}",
                 source=position.source,
                 value=str(leg.contract),
