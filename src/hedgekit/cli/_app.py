@@ -90,41 +90,100 @@ def parse_date(text: str | None, name: str) -> dt.date | None:
     return None if text is None else to_date(text, name)
 
 
+ForceFlag = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Replace output files that already exist (otherwise the command refuses, before "
+        "any work).",
+    ),
+]
+
+
+def _check_folder(folder: Path, option: str, path: str, expected: str) -> None:
+    if not folder.is_dir():
+        raise InputError("the folder does not exist", source=option, value=path, expected=expected)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(
+            "the folder is not writable", source=option, value=path,
+            expected="a place in a folder you can write to",
+        )  # fmt: skip
+
+
 def check_output_path(
-    path: str | None, option: str, suffixes: tuple[str, ...], *, force: bool = False
+    path: str | None,
+    option: str,
+    suffixes: tuple[str, ...],
+    *,
+    force: bool = False,
+    message: str = "unsupported file type",
+    expected: str | None = None,
+    partial: bool = False,
 ) -> Path | None:
     """Check a file the command will write, before any work is done.
 
-    Refuses a suffix not in ``suffixes``, a folder, a missing or unwritable parent folder,
-    and an existing file unless ``force``: a long computation is never lost to a bad path,
-    and no file is replaced by surprise.
+    Refuses a suffix not in ``suffixes`` (``message``, ``expected``), a folder, a missing
+    or unwritable parent folder, and an existing file unless ``force``: a long computation
+    is never lost to a bad path, and no file is replaced by surprise. With ``partial`` (a
+    table streamed to ``X.partial`` first), a ``X.partial`` left by an interrupted run is
+    kept unless ``force`` too.
     """
     if path is None:
         return None
     p = Path(path)
     if p.suffix.lower() not in suffixes:
         raise InputError(
-            "unsupported file type", source=option, value=path,
-            expected="a file ending in " + " or ".join(suffixes),
+            message, source=option, value=path,
+            expected=expected or "a file ending in " + " or ".join(suffixes),
         )  # fmt: skip
     if p.is_dir():
         raise InputError("this is a folder", source=option, value=path, expected="a file name")
-    parent = p.parent if str(p.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputError(
-            "the folder does not exist", source=option, value=path,
-            expected="a file in an existing folder",
-        )  # fmt: skip
-    if not os.access(parent, os.W_OK):
-        raise InputError(
-            "the folder is not writable", source=option, value=path,
-            expected="a file in a folder you can write to",
-        )  # fmt: skip
+    _check_folder(p.parent, option, path, "a file in an existing folder")
     if p.exists() and not force:
         raise InputError(
             "the file exists", source=option, value=path,
             expected="a new file, or --force to replace it",
         )  # fmt: skip
+    if partial and not force:
+        from hedgekit._io import partial_path
+
+        left = partial_path(p)
+        if left.exists():
+            raise InputError(
+                "an interrupted run left its partial results here", source=option,
+                value=str(left), expected="--force to replace them, or another file name",
+            )  # fmt: skip
+    return p
+
+
+def check_output_dir(
+    path: str | None, option: str, names: tuple[str, ...], *, force: bool = False
+) -> Path | None:
+    """Check a folder the command will write the files ``names`` into, before any work.
+
+    The folder may exist or be new (made when the files are written) in an existing,
+    writable parent; a file is refused, and so is any of ``names`` already there unless
+    ``force``.
+    """
+    if path is None:
+        return None
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise InputError(
+            "this is a file, not a folder", source=option, value=path, expected="a folder"
+        )
+    if p.is_dir():
+        _check_folder(p, option, path, "a folder")
+        taken = [n for n in names if (p / n).exists()]
+        if taken and not force:
+            raise InputError(
+                "the folder already holds " + ", ".join(taken[:5])
+                + (f" and {len(taken) - 5} more" if len(taken) > 5 else ""),
+                source=option, value=path,
+                expected="a folder without them, or --force to replace them",
+            )  # fmt: skip
+    else:
+        _check_folder(p.parent, option, path, "a new folder in an existing folder")
     return p
 
 

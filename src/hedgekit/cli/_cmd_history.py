@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from hedgekit.cli import _output as out
-from hedgekit.cli._app import JsonFlag, app, choice, parse_date
+from hedgekit.cli._app import (
+    ForceFlag,
+    JsonFlag,
+    app,
+    check_output_dir,
+    check_output_path,
+    choice,
+    parse_date,
+)
 from hedgekit.cli._plan_options import (
     LegsText,
     NetShortTolerance,
@@ -256,32 +264,24 @@ def daily_export(result: Any) -> Any:
 
 
 def _check_out_path(path: str | None, force: bool) -> Path | None:
-    if path is None:
-        return None
-    p = Path(path)
-    if p.suffix.lower() not in (".csv", ".parquet"):
-        raise InputError(
-            "the daily series is written as CSV or Parquet, chosen by the file's suffix",
-            source="--out", value=path, expected="FILE.csv or FILE.parquet",
-        )  # fmt: skip
-    if p.exists() and not force:
-        raise InputError(
-            "the file exists", source="--out", value=path,
-            expected="a new file, or --force to overwrite it",
-        )  # fmt: skip
-    return p
+    return check_output_path(
+        path, "--out", (".csv", ".parquet"), force=force,
+        message="the daily series is written as CSV or Parquet, chosen by the file's suffix",
+        expected="FILE.csv or FILE.parquet",
+    )  # fmt: skip
 
 
-def _write_daily(result: Any, path: Path) -> None:
-    frame = daily_export(result)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write_daily(frame: Any, path: Path) -> None:
+    """Write the daily export whole (a temporary file renamed into place)."""
+    from hedgekit._io import atomic_write
+
     if path.suffix.lower() == ".csv":
-        frame.to_csv(path, index=False)
+        atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
     else:
         import pandas as pd
 
-        frame["date"] = pd.to_datetime(frame["date"])
-        frame.to_parquet(path, index=False)
+        frame = frame.assign(date=pd.to_datetime(frame["date"]))
+        atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
 
 
 def _run_dates(
@@ -360,30 +360,47 @@ def backtest_data(result: Any) -> dict[str, Any]:
     }
 
 
-def _check_report_path(report: str | None) -> None:
-    if report is not None and not report.lower().endswith((".html", ".htm")):
-        raise InputError(
-            "the report is an HTML file", source="--report", value=report, expected="FILE.html"
-        )
+def _check_report_outputs(
+    report: str | None, png_dir: str | None, force: bool
+) -> tuple[Path | None, Path | None]:
+    """``--report`` and ``--png-dir``, checked before the run (see check_output_path)."""
+    from hedgekit.report import CHART_NAMES
+
+    return (
+        check_output_path(
+            report, "--report", (".html", ".htm"), force=force,
+            message="the report is an HTML file", expected="FILE.html",
+        ),
+        check_output_dir(png_dir, "--png-dir", tuple(f"{n}.png" for n in CHART_NAMES),
+                         force=force),
+    )  # fmt: skip
 
 
-def _write_report(
-    obj: Any, report: str | None, png_dir: str | None, title: str | None
+def _write_outputs(
+    obj: Any,
+    report: Path | None,
+    png_dir: Path | None,
+    title: str | None,
+    *,
+    daily: Any = None,
+    out_path: Path | None = None,
 ) -> dict[str, Any]:
-    """Write the HTML report and PNGs asked for; return their paths for the output."""
-    if report is None and png_dir is None:
-        return {"report": None, "png_files": []}
+    """Write every file asked for, each whole; return the report's paths for the output.
+
+    The charts are drawn first and the files written last, so a Ctrl-C while drawing leaves
+    nothing written.
+    """
     from hedgekit.report import export_pngs, report_charts, write_html_report
 
-    pngs: list[str] = []
+    charts = report_charts(obj) if report is not None or png_dir is not None else ()
+    if out_path is not None:
+        _write_daily(daily, out_path)
     html_path: str | None = None
     if report is not None:
-        html_path = str(write_html_report(obj, report, title=title, png_dir=png_dir))
-        if png_dir is not None:
-            pngs = sorted(str(p) for p in Path(png_dir).glob("*.png"))
-    else:
-        assert png_dir is not None
-        pngs = [str(p) for p in export_pngs(obj, png_dir, charts=report_charts(obj))]
+        html_path = str(write_html_report(obj, report, title=title, charts=charts))
+    pngs: list[str] = []
+    if png_dir is not None:
+        pngs = [str(p) for p in export_pngs(obj, png_dir, charts=charts)]
     return {"report": html_path, "png_files": pngs}
 
 
@@ -606,15 +623,14 @@ def backtest_cmd(
             "or FILE.parquet.",
         ),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite the --out file if it exists.")
-    ] = False,
     json_: JsonFlag = False,
+    force: ForceFlag = False,
 ) -> None:
     """Carry a hedge policy through real history, day by day; metrics, records and a report."""
     from hedgekit import backtest as bt
 
     out_path = _check_out_path(out_file, force)
+    report_path, png_path = _check_report_outputs(report, png_dir, force)
     saved = position_from_options(position, legs)
     if saved is not None:
         # the saved plan's date and portfolio, so `backtest --position FILE` evaluates the
@@ -649,7 +665,6 @@ def backtest_cmd(
     rounding_mode = choice(rounding, "rounding", ("nearest", "down"))
     prices_mode = choice(futures_prices, "futures-prices", ("settlement", "fair"))
     eng = choice(engine, "engine", ("auto", "numba", "numpy", "interpreted", "python"))
-    _check_report_path(report)
     if not (math.isfinite(net_short_tolerance)
             and 0.0 <= net_short_tolerance <= MAX_NET_SHORT_TOLERANCE):  # fmt: skip
         raise InputError(
@@ -752,11 +767,10 @@ def backtest_cmd(
     if hold is not None:
         data["position"] = {k: v for k, v in hold.items() if k != "commission_per_unit_usd"}
         data["policy"] = {"name": "hold", "contracts": hold["units"], "root": hold["run_root"]}
-    if out_path is not None:
-        _write_daily(result, out_path)
+    daily = daily_export(result)
     data["out"] = None if out_path is None else str(out_path)
-    data["daily"] = _frame_records(daily_export(result))
-    data.update(_write_report(result, report, png_dir, None))
+    data["daily"] = _frame_records(daily)
+    data.update(_write_outputs(result, report_path, png_path, None, daily=daily, out_path=out_path))
     if json_:
         out.emit_json("backtest", data)
     else:
@@ -939,6 +953,7 @@ def replay_cmd(
     report: ReportOpt = None,
     png_dir: PngDirOpt = None,
     json_: JsonFlag = False,
+    force: ForceFlag = False,
 ) -> None:
     """Replay a famous hedging episode on the real history; the story's numbers checked."""
     if list_:
@@ -958,11 +973,11 @@ def replay_cmd(
 
     episode = get_episode(key)
     eng = choice(engine, "engine", ("auto", "numba", "numpy", "interpreted", "python"))
-    _check_report_path(report)
+    report_path, png_path = _check_report_outputs(report, png_dir, force)
     with progress_bar(_sessions_between(episode.start, episode.end), f"replay {key}") as prog:
         rep = replay(episode, engine=eng, progress=prog)
     data = replay_data(rep)
-    data.update(_write_report(rep, report, png_dir, None))
+    data.update(_write_outputs(rep, report_path, png_path, None))
     if json_:
         out.emit_json("replay", data)
     else:

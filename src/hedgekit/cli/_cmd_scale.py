@@ -15,8 +15,9 @@ from typing import Annotated, Any
 
 import typer
 
+from hedgekit._io import Interrupted, atomic_write_text
 from hedgekit.cli import _output as out
-from hedgekit.cli._app import JsonFlag, app, choice, parse_date
+from hedgekit.cli._app import ForceFlag, JsonFlag, app, check_output_path, choice, parse_date
 from hedgekit.cli._plan_options import LegsText, PositionFile
 from hedgekit.errors import InputError
 
@@ -70,14 +71,11 @@ def _progress(total: int, label: str, unit: str) -> Iterator[Callable[[int, int]
         yield update
 
 
-def _check_report(path: str | None) -> Path | None:
-    if path is None:
-        return None
-    p = Path(path)
-    if p.suffix.lower() not in (".html", ".htm"):
-        raise InputError("the report is an HTML file", source="--report", value=path,
-                         expected="a path ending in .html")  # fmt: skip
-    return p
+def _check_report(path: str | None, force: bool) -> Path | None:
+    return check_output_path(
+        path, "--report", (".html", ".htm"), force=force,
+        message="the report is an HTML file", expected="a path ending in .html",
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- stress
@@ -524,13 +522,14 @@ def stress_cmd(
         str | None, typer.Option("--report", help="Write an HTML report with charts.")
     ] = None,
     json_: JsonFlag = False,
+    force: ForceFlag = False,
 ) -> None:
     """Simulate the hedged and unhedged portfolio over many futures (Monte Carlo).
 
     The stress starts with the contracts of --position/--legs, or else with those
     hedgekit plan recommends for the same value, beta and date.
     """
-    report_path = _check_report(report)
+    report_path = _check_report(report, force)
     n_workers = _default_workers() if workers is None else workers
     with _progress(paths, "simulating", "paths") as bar:
         data, result, summary = stress_data(
@@ -551,8 +550,7 @@ def stress_cmd(
     if report_path is not None:
         from hedgekit.montecarlo import render_stress_html
 
-        report_path.parent.mkdir(parents=True, exist_ok=True)
-        report_path.write_text(render_stress_html(result, summary), encoding="utf-8")
+        atomic_write_text(report_path, render_stress_html(result, summary))
         data["report"] = str(report_path)
     if json_:
         out.emit_json("stress", data)
@@ -597,6 +595,16 @@ def sweep_spec_from_options(
     return sweep_from_mapping({}, source="--grid", overrides=overrides)
 
 
+def _report_axes(spec: Any) -> tuple[str, str]:
+    """The report heatmap's two axes (checked before the sweep runs)."""
+    if spec.heatmap is not None:
+        return spec.heatmap[0], spec.heatmap[1]
+    if len(spec.parameter_keys) >= 2:
+        return spec.parameter_keys[-1], spec.parameter_keys[-2]
+    raise InputError("a report's heatmap needs two axes in the grid", source="--report",
+                     value=list(spec.parameter_keys), expected="two varied keys")  # fmt: skip
+
+
 def _sweep_report(result: Any, path: Path) -> None:
     """The HTML report: the heatmap and the best and worst runs (hedgekit.report)."""
     import pandas as pd
@@ -604,13 +612,7 @@ def _sweep_report(result: Any, path: Path) -> None:
     from hedgekit.report import sweep_settings, write_sweep_report
 
     spec = result.spec
-    if spec.heatmap is not None:
-        x, y = spec.heatmap
-    elif len(spec.parameter_keys) >= 2:
-        x, y = spec.parameter_keys[-1], spec.parameter_keys[-2]
-    else:
-        raise InputError("a report's heatmap needs two axes in the grid", source="--report",
-                         value=list(spec.parameter_keys), expected="two varied keys")  # fmt: skip
+    x, y = _report_axes(spec)
     cols = ["run", *spec.parameter_keys, spec.metric]
     if result.rows is not None:
         frame = result.rows[cols]
@@ -722,25 +724,39 @@ def sweep_cmd(
     position: PositionFile = None,
     legs: LegsText = None,
     json_: JsonFlag = False,
+    force: ForceFlag = False,
 ) -> None:
     """Run a grid of backtests over real history; table, best and worst runs, heatmap."""
     from hedgekit.sweep import run_sweep, table_format
 
-    report_path = _check_report(report)
+    report_path = _check_report(report, force)
     if out_path is not None:
         table_format(out_path)
+    table_path = check_output_path(
+        out_path, "--out", (".parquet", ".pq", ".csv"), force=force, partial=True,
+        message="unknown table format", expected="a .parquet or .csv file",
+    )  # fmt: skip
     held = _sweep_position(position, legs, grid or [])
     spec = sweep_spec_from_options(
         config, [*held, *(grid or [])], metric, top, heatmap, batch_runs, engine
     )
+    if report_path is not None:
+        _report_axes(spec)
     n_workers = _default_workers() if workers is None else workers
     with _progress(spec.n_runs, "sweeping", "runs") as bar:
-        result = run_sweep(spec, out=out_path, workers=n_workers, progress=bar,
-                           keep_rows=out_path is None)  # fmt: skip
+        result = run_sweep(spec, out=table_path, workers=n_workers, progress=bar,
+                           keep_rows=table_path is None)  # fmt: skip
     data = result.to_dict()
     data["workers"] = n_workers
     if report_path is not None:
-        _sweep_report(result, report_path)
+        try:
+            _sweep_report(result, report_path)
+        except KeyboardInterrupt:
+            if table_path is None:
+                raise
+            raise Interrupted(
+                f"the table {table_path} is complete; the report was not written"
+            ) from None
         data["report"] = str(report_path)
     if json_:
         out.emit_json("sweep", data)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
 
 from hedgekit.cli import _output as out
 from hedgekit.cli._app import (
+    ForceFlag,
     JsonFlag,
     app,
     check_output_path,
@@ -208,9 +211,7 @@ def plan_cmd(
             "and sweep --position.",
         ),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing --save-position file.")
-    ] = False,
+    force: ForceFlag = False,
     json_: JsonFlag = False,
 ) -> None:
     """Plan a hedge: beta, best contract, how many contracts, margin, scenarios, warnings."""
@@ -273,6 +274,31 @@ from hedgekit.cli._app import apply_metavars  # noqa: E402
 apply_metavars(app)
 
 
+class _CommandInterruptedError(Exception):
+    """A Ctrl-C inside a command, carried past typer (which makes it a silent exit 130)."""
+
+    def __init__(self, interrupt: KeyboardInterrupt) -> None:
+        super().__init__("interrupted")
+        self.interrupt = interrupt
+
+
+def _catching_interrupts(callback: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(callback)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return callback(*args, **kwargs)
+        except KeyboardInterrupt as exc:
+            raise _CommandInterruptedError(exc) from None
+
+    command.catches_interrupts = True  # type: ignore[attr-defined]
+    return command
+
+
+for _info in app.registered_commands:
+    if _info.callback is not None and not hasattr(_info.callback, "catches_interrupts"):
+        _info.callback = _catching_interrupts(_info.callback)
+
+
 def _report_error(exc: HedgekitError) -> None:
     from rich.markup import escape
 
@@ -292,13 +318,26 @@ def _report_error(exc: HedgekitError) -> None:
         err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
 
 
+def _interrupted(exc: KeyboardInterrupt) -> int:
+    """Ctrl-C: one line on stderr saying what was left, and the shell's status 130 (128+2)."""
+    from hedgekit._io import Interrupted
+
+    said = exc.message if isinstance(exc, Interrupted) else "nothing written"
+    sys.stderr.write(f"interrupted: {said}\n")
+    return 130
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the exit status (0 ok, 1 failure, 2 bad input)."""
+    """Run the CLI; return the exit status (0 ok, 1 failure, 2 bad input, 130 Ctrl-C)."""
     try:
         result: Any = app(args=argv, standalone_mode=False)
     except HedgekitError as exc:
         _report_error(exc)
         return 2
+    except _CommandInterruptedError as exc:
+        return _interrupted(exc.interrupt)
+    except KeyboardInterrupt as exc:
+        return _interrupted(exc)
     except typer.Exit as exc:
         return int(exc.exit_code)
     except typer.Abort:

@@ -8,17 +8,16 @@ Sign convention as in :mod:`hedgekit.sizing`: quantity > 0 is long, < 0 short; a
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import math
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hedgekit._io import atomic_write_text
 from hedgekit.calendar import ContractCode
 from hedgekit.contracts import ContractRegistry, default_registry
 from hedgekit.errors import InputError
@@ -276,31 +275,15 @@ class HedgePosition:
                 expected="a path in an existing folder",
             )
         text = json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n"
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            if overwrite:
-                os.replace(tmp, target)
-            else:
-                # link + unlink: fails instead of replacing a file created meanwhile
-                os.link(tmp, target)
-                os.unlink(tmp)
+            atomic_write_text(target, text, overwrite=overwrite)
         except FileExistsError:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
             raise InputError(
                 "file exists; a position is not overwritten unless asked",
                 source=str(target),
                 value=str(target),
                 expected="a new file name, or overwrite=True",
             ) from None
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
         return target
 
     @classmethod

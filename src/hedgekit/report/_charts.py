@@ -67,11 +67,12 @@ class Chart:
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
     def save(self, path: str | Path) -> Path:
-        """Write the PNG to ``path`` (parent folders are created); return the path."""
+        """Write the PNG to ``path``, whole (parent folders are created); return the path."""
+        from hedgekit._io import atomic_write_bytes
+
         p = Path(path)
         p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_bytes(self.png)
-        return p
+        return atomic_write_bytes(p, self.png)
 
 
 def _figure(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
+from hedgekit._io import atomic_write_text
 from hedgekit.errors import InputError
 from hedgekit.report._charts import Chart, backtest_charts, heatmap
 from hedgekit.report._settings import settings_table_rows, spec_settings
@@ -339,10 +340,13 @@ def _page(title: str, body: str) -> str:
 def export_pngs(
     obj: Any, directory: str | Path, *, charts: Sequence[Chart] | None = None
 ) -> tuple[Path, ...]:
-    """Write the report's charts as PNG files ``<directory>/<name>.png``; return the paths."""
+    """Write the report's charts as PNG files ``<directory>/<name>.png``; return the paths.
+
+    The charts are drawn before the folder is made; each file is written whole.
+    """
+    drawn = report_charts(obj) if charts is None else charts
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
-    drawn = report_charts(obj) if charts is None else charts
     return tuple(c.save(out / f"{c.name}.png") for c in drawn)
 
 
@@ -352,8 +356,9 @@ def write_html_report(
     *,
     title: str | None = None,
     png_dir: str | Path | None = None,
+    charts: Sequence[Chart] | None = None,
 ) -> Path:
-    """Write a self-contained HTML report of a backtest or replay.
+    """Write a self-contained HTML report of a backtest or replay, whole.
 
     Parameters
     ----------
@@ -365,17 +370,20 @@ def write_html_report(
         Page title.
     png_dir
         When given, the charts are also written there as PNG files.
+    charts
+        The charts of :func:`report_charts`, when already drawn.
 
     Returns
     -------
     pathlib.Path
-        The HTML file written.
+        The HTML file written (a temporary file renamed into place when complete).
     """
-    charts = report_charts(obj)
+    if charts is None:
+        charts = report_charts(obj)
     text = _render(obj, title=title, charts=charts)
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(text, encoding="utf-8")
+    atomic_write_text(p, text)
     if png_dir is not None:
         export_pngs(obj, png_dir, charts=charts)
     return p
@@ -490,9 +498,10 @@ def write_sweep_report(
         )
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(_page(title, f"<h1>{_e(title)}</h1>{body}"), encoding="utf-8")
+    atomic_write_text(p, _page(title, f"<h1>{_e(title)}</h1>{body}"))
     if png_dir is not None:
         out = Path(png_dir)
+        out.mkdir(parents=True, exist_ok=True)
         for c in charts:
             c.save(out / f"{c.name}.png")
     return p

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from hedgekit._io import Interrupted
 from hedgekit.errors import InputError
 from hedgekit.sweep._spec import SweepSpec
 from hedgekit.sweep._writer import ResultWriter
@@ -248,6 +249,11 @@ def run_sweep(
         Output table (``.parquet`` or ``.csv``), written batch by batch; one row per run:
         ``run``, the axis keys, ``policy``, ``rebalance``, ``rebalance_parameter``, every
         :class:`~hedgekit.metrics.Metrics` field and ``unhedged_*`` measures.
+        The rows go to ``out + ".partial"``, renamed to ``out`` when the last run is in, so
+        a file at ``out`` is always a whole sweep. A failure removes the partial file; a
+        Ctrl-C keeps it beside ``out + ".partial.manifest.json"`` (runs done of runs
+        planned) and raises :class:`hedgekit._io.Interrupted`, a ``KeyboardInterrupt``
+        whose message names both files.
     workers
         Batches simulated at once on threads (>= 1).
     keep_rows
@@ -299,9 +305,18 @@ def run_sweep(
                         consume(*pending.pop(0).result())
                 for fut in pending:
                     consume(*fut.result())
-    finally:
+    except KeyboardInterrupt:
+        if writer is not None and writer.keep_partial(done, total):
+            raise Interrupted(
+                f"partial results in {writer.partial}, see {writer.manifest}"
+            ) from None
+        raise
+    except BaseException:
         if writer is not None:
-            writer.close()
+            writer.discard()
+        raise
+    if writer is not None:
+        writer.close()
     empty = pd.DataFrame()
     return SweepResult(
         spec=spec,

@@ -8,11 +8,15 @@ batch with one header line.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 
+from hedgekit._io import atomic_write_text, partial_path
 from hedgekit.errors import InputError
 
 __all__ = ["ResultWriter", "table_format"]
@@ -33,18 +37,25 @@ def table_format(path: str | Path) -> TableFormat:
 
 
 class ResultWriter:
-    """Append batches of rows to a Parquet or CSV file.
+    """Append batches of rows to a Parquet or CSV file, under ``X.partial`` until complete.
+
+    The rows go to ``path + ".partial"``; :meth:`close` finishes the file and renames it to
+    ``path`` (replacing an existing file only then), so a file at ``path`` is always a whole
+    table. A run stopped part-way either removes the partial file (:meth:`discard`) or keeps
+    it with a manifest saying how many runs it holds (:meth:`keep_partial`).
 
     Parameters
     ----------
     path
-        Output file (parent folders are created; an existing file is replaced).
+        Output file (parent folders are created).
     """
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.format = table_format(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.partial = partial_path(self.path)
+        self.manifest = self.partial.with_name(self.partial.name + ".manifest.json")
         self.rows = 0
         self._writer: Any = None
         self._schema: Any = None
@@ -60,7 +71,7 @@ class ResultWriter:
                 value=list(frame.columns), expected=str(self._columns),
             )  # fmt: skip
         if self.format == "csv":
-            frame.to_csv(self.path, mode="w" if self.rows == 0 else "a", header=self.rows == 0,
+            frame.to_csv(self.partial, mode="w" if self.rows == 0 else "a", header=self.rows == 0,
                          index=False)  # fmt: skip
         else:
             import pyarrow as pa
@@ -74,20 +85,64 @@ class ResultWriter:
                      for f in table.schema]
                 )  # fmt: skip
                 table = table.cast(self._schema)
-                self._writer = pq.ParquetWriter(self.path, self._schema)
+                self._writer = pq.ParquetWriter(self.partial, self._schema)
             else:
                 table = pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
             self._writer.write_table(table)
         self.rows += len(frame)
 
-    def close(self) -> None:
-        """Finish the file."""
+    def _finish(self) -> None:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
 
+    def close(self) -> None:
+        """Finish the file and rename it into place (no rows: no file); once only."""
+        self._finish()
+        if self.rows == 0 or not self.partial.exists():
+            return
+        with open(self.partial, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(self.partial, self.path)
+        self.manifest.unlink(missing_ok=True)  # one left by an earlier, interrupted run
+
+    def discard(self) -> None:
+        """Stop and remove the partial file: nothing is left at either path."""
+        with contextlib.suppress(Exception):
+            self._finish()
+        self.partial.unlink(missing_ok=True)
+
+    def keep_partial(self, runs_done: int, n_runs: int) -> bool:
+        """Stop, keeping the rows written in ``X.partial`` with ``X.partial.manifest.json``.
+
+        The manifest (JSON) says the table is incomplete: ``runs_done`` of ``n_runs``, the
+        first runs in run order, and the final path the complete table would have had.
+        Returns ``False`` (and removes the file) when no row was written yet.
+        """
+        self._finish()
+        if self.rows == 0:
+            self.partial.unlink(missing_ok=True)
+            return False
+        doc = {
+            "kind": "hedgekit sweep partial table",
+            "complete": False,
+            "runs_done": runs_done,
+            "n_runs": n_runs,
+            "rows": self.rows,
+            "format": self.format,
+            "partial_path": str(self.partial),
+            "final_path": str(self.path),
+            "note": "the sweep was interrupted: this table holds the first runs in run order; "
+            "run the sweep again for the whole table",
+        }
+        atomic_write_text(self.manifest, json.dumps(doc, indent=2) + "\n")
+        return True
+
     def __enter__(self) -> ResultWriter:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.discard()
