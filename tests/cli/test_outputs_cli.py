@@ -294,3 +294,29 @@ def test_the_checker_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(os, "access", lambda *a, **k: False)
     with pytest.raises(InputError, match="not writable"):
         check_output_path(str(tmp_path / "a.csv"), "--out", (".csv",))
+
+
+def test_ctrl_c_while_drawing_the_sweep_report_says_the_table_is_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("hedgekit.cli._cmd_scale._sweep_report", interrupted)
+    out, report = tmp_path / "runs.parquet", tmp_path / "r.html"
+    assert main([*SWEEP, "--out", str(out), "--report", str(report)]) == 130
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"interrupted: the table {out} is complete; the report was not written"
+    ]
+    assert len(pd.read_parquet(out)) == 6
+    assert not report.exists()
+
+
+def test_a_report_without_two_axes_is_refused_before_the_sweep(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_work(monkeypatch, ("hedgekit.sweep", "run_sweep"))
+    argv = ["sweep", "--grid", "period.start=2018-01-02", "--grid", "period.years=1",
+            "--grid", "portfolio.value_usd=1e6", "--grid", "policy.h=0,1",
+            "--report", str(tmp_path / "r.html")]  # fmt: skip
+    assert "two axes" in _refused(capsys, argv, "--report")
