@@ -85,13 +85,13 @@ class Domain:
         """Whether ``value`` is a finite number inside the bounds (and whole, if required)."""
         if isinstance(value, bool) or not isinstance(value, int | float):
             return False
-        x = float(value)
-        if not math.isfinite(x):
+        if isinstance(value, float) and not math.isfinite(value):
             return False
-        if self.integer and x != math.floor(x):
+        if self.integer and isinstance(value, float) and value != math.floor(value):
             return False
-        above = x > self.lo if self.lo_open else x >= self.lo
-        below = x < self.hi if self.hi_open else x <= self.hi
+        # compared as given: a whole number stays exact (no rounding to a float)
+        above = value > self.lo if self.lo_open else value >= self.lo
+        below = value < self.hi if self.hi_open else value <= self.hi
         return above and below
 
     def describe(self) -> str:
@@ -215,7 +215,7 @@ DOMAINS: Final[Mapping[str, Domain]] = {
 
 #: Contract file (TOML) fields, checked by :class:`~hedgekit.contracts.ContractSpec`.
 CONTRACT_FIELDS: Final[Mapping[str, Domain]] = {
-    "multiplier_usd": Domain("usd", 0.0, 1e4, lo_open=True),
+    "multiplier_usd": Domain("usd", 0.0, 1e6, lo_open=True),
     "initial_usd": _MARGIN,
     "maintenance_usd": _MARGIN,
 }
@@ -263,8 +263,12 @@ def check_domain(domain: Domain, value: float, *, source: str) -> float:
     if domain.contains(value):
         return value
     number = isinstance(value, int | float) and not isinstance(value, bool)
-    x = float(value) if number else math.nan
-    if number and not math.isfinite(x):
+    x = (
+        (float(value) if abs(value) < 1e300 else math.copysign(math.inf, value))
+        if number
+        else math.nan
+    )
+    if isinstance(value, float) and not math.isfinite(value):
         what = "not a finite number"
     elif domain.integer and number and x != math.floor(x):
         what = "not a whole number"

@@ -171,3 +171,43 @@ def _assert_refused(argv: list[str], flag: str) -> None:
     text = err.getvalue()
     assert status == 2, text
     assert f"where:    {flag}" in text, text
+
+
+SWEEP = [
+    "sweep", "--grid", "period.start=2020-01-02", "--grid", "period.end=2020-06-30",
+    "--grid", "portfolio.value_usd=1e6",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("grid", "key", "words"),
+    [
+        ("portfolio.value_usd=1e308", "portfolio.value_usd", "1e+12"),
+        ("portfolio.dividend_yield=2", "portfolio.dividend_yield", "did you mean 0.02"),
+        ("portfolio.beta=1,9", "portfolio.beta", "-5 to 5"),
+        ("margin.buffer_multiple=nan", "margin.buffer_multiple", "finite"),
+        ("costs.commission_usd=1e9", "costs.commission_usd", "0 to 1,000"),
+    ],
+)
+def test_sweep_grid_values_have_the_options_domains(
+    capsys: pytest.CaptureFixture[str], grid: str, key: str, words: str
+) -> None:
+    assert main([*SWEEP, "--grid", grid]) == 2
+    err = capsys.readouterr().err
+    assert f"column '{key}'" in err, err
+    assert words in err, err
+
+
+def test_a_contract_file_with_an_absurd_multiplier_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    toml = tmp_path / "c.toml"
+    toml.write_text(
+        '[[contract]]\nroot = "XX"\nname = "x"\nindex = "SPX"\nmultiplier_usd = 1e308\n'
+        'tick_size_points = 0.25\nmonths = "HMUZ"\nexchange = "CME"\n',
+        encoding="utf-8",
+    )
+    assert main(["contracts", "--contracts-file", str(toml)]) == 2
+    err = capsys.readouterr().err
+    assert "multiplier_usd" in err, err
+    assert "1e+308" in err, err

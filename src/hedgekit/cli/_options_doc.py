@@ -98,6 +98,6 @@ def render(application: typer.Typer) -> str:
 
 
 if __name__ == "__main__":  # pragma: no cover - the generator's command line
-    from hedgekit.cli._main import app
+    from hedgekit.cli._main import app  # type: ignore[attr-defined]
 
     print(render(app), end="")
