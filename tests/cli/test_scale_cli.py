@@ -283,7 +283,7 @@ def test_position_file_is_the_start(capsys: pytest.CaptureFixture[str], tmp_path
         (("--legs", "ES:-2", "--hedge", "0.5"), "--hedge", "--legs"),
         (("--legs", "ES:-2", "--position", "p.json"), "--legs", "not both"),
         (("--legs", "ES:-2", "--beta", "0"), "--beta", "> 0"),
-        (("--band", "-1"), "--band", ">= 0"),
+        (("--band", "-1"), "--band", "from 0 to 1"),
     ],
 )
 def test_stress_refuses_bad_positions(

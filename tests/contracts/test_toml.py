@@ -162,7 +162,8 @@ def _specs(draw):
         root=root,
         name=draw(_printable),
         index=draw(st.from_regex(r"[A-Z0-9][A-Z0-9._-]{0,15}", fullmatch=True)),
-        multiplier_usd=draw(_positive),
+        # inside the declared domain of a multiplier (hedgekit._domains.CONTRACT_FIELDS)
+        multiplier_usd=draw(st.floats(min_value=1e-6, max_value=1e6)),
         tick_size_points=draw(_positive),
         months="".join(sorted(months, key=MONTH_CODES.index)),
         exchange=draw(st.from_regex(r"[A-Z][A-Z0-9]{0,15}", fullmatch=True)),

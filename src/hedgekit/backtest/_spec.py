@@ -9,12 +9,13 @@ from typing import Any, Literal, TypeAlias
 
 import pandas as pd
 
+from hedgekit._domains import check
 from hedgekit._typing import DateLike
 from hedgekit.calendar import CmeRollRule, RollRule
 from hedgekit.errors import InputError
 from hedgekit.margin import RECOMMENDED_BUFFER_MULTIPLE
 from hedgekit.policies import Band, HedgePolicy, RebalanceRule, StatefulPolicy, StaticHedge
-from hedgekit.sizing import DEFAULT_NET_SHORT_TOLERANCE, MAX_NET_SHORT_TOLERANCE
+from hedgekit.sizing import DEFAULT_NET_SHORT_TOLERANCE
 
 __all__ = [
     "DEFAULT_INITIAL_MARGIN_FRACTION",
@@ -46,6 +47,16 @@ def _number(value: object, name: str, lo: float = -math.inf, hi: float = math.in
     if not math.isfinite(x) or not lo <= x <= hi:
         raise InputError("invalid value", source=name, value=value, expected=f"in [{lo}, {hi}]")
     return x
+
+
+def _option_value(value: object, name: str, flag: str) -> float:
+    """A number in the declared domain of the command-line option ``flag``.
+
+    One domain for the library and the CLI (:mod:`hedgekit._domains`); errors name ``name``.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return _number(value, name)  # refused: not a number
+    return float(check(flag, value, source=name))
 
 
 #: Sessions in one sample return of a ``"weekly"`` rolling beta.
@@ -155,11 +166,15 @@ class IndexPortfolio:
     seed: int | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "value_usd", _number(self.value_usd, "value_usd", lo=1e-9))
-        object.__setattr__(self, "beta", _number(self.beta, "beta"))
+        object.__setattr__(
+            self, "value_usd", _option_value(self.value_usd, "value_usd", "--value-usd")
+        )
+        object.__setattr__(self, "beta", _option_value(self.beta, "beta", "--beta"))
         if self.dividend_yield is not None:
             object.__setattr__(
-                self, "dividend_yield", _number(self.dividend_yield, "dividend_yield", -1.0, 1.0)
+                self,
+                "dividend_yield",
+                _option_value(self.dividend_yield, "dividend_yield", "--dividend-yield"),
             )
         object.__setattr__(
             self, "idio_vol_annual", _number(self.idio_vol_annual, "idio_vol_annual", lo=0.0)
@@ -244,10 +259,14 @@ class Costs:
 
     def __post_init__(self) -> None:
         object.__setattr__(
-            self, "commission_usd", _number(self.commission_usd, "commission_usd", 0)
+            self,
+            "commission_usd",
+            _option_value(self.commission_usd, "commission_usd", "--commission"),
         )
         object.__setattr__(
-            self, "slippage_ticks", _number(self.slippage_ticks, "slippage_ticks", 0)
+            self,
+            "slippage_ticks",
+            _option_value(self.slippage_ticks, "slippage_ticks", "--slippage-ticks"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -344,7 +363,9 @@ class MarginSpec:
                 expected="'stock' or 'cash'",
             )
         object.__setattr__(
-            self, "buffer_multiple", _number(self.buffer_multiple, "buffer_multiple", lo=1.0)
+            self,
+            "buffer_multiple",
+            _option_value(self.buffer_multiple, "buffer_multiple", "--margin-buffer"),
         )
         object.__setattr__(
             self,
@@ -475,7 +496,9 @@ class BacktestSpec:
             object.__setattr__(
                 self,
                 "index_dividend_yield",
-                _number(self.index_dividend_yield, "index_dividend_yield", -1, 1),
+                _option_value(
+                    self.index_dividend_yield, "index_dividend_yield", "--index-dividend-yield"
+                ),
             )
         object.__setattr__(self, "cash_usd", _number(self.cash_usd, "cash_usd"))
         if not isinstance(self.warmup_sessions, int) or self.warmup_sessions < 0:
@@ -486,7 +509,7 @@ class BacktestSpec:
         object.__setattr__(
             self,
             "net_short_tolerance",
-            _number(self.net_short_tolerance, "net_short_tolerance", 0, MAX_NET_SHORT_TOLERANCE),
+            _option_value(self.net_short_tolerance, "net_short_tolerance", "--net-short-tolerance"),
         )
         held = self.hold_contracts
         if held is not None and (isinstance(held, bool) or not isinstance(held, int)):

@@ -12,6 +12,7 @@ import typer
 from typer.models import OptionInfo
 
 from hedgekit._dates import to_date
+from hedgekit._domains import check
 from hedgekit.errors import InputError
 
 app = typer.Typer(
@@ -81,7 +82,7 @@ def parse_moves(text: str | None) -> tuple[float, ...] | None:
             raise InputError(
                 "not a number", source="--moves", value=part, expected="e.g. -30,-20,-10,0,10"
             ) from None
-        out.append(x / 100.0)
+        out.append(check("--moves", x) / 100.0)
     return tuple(out)
 
 
@@ -312,3 +313,54 @@ def apply_metavars(application: typer.Typer) -> None:
                 if decl in METAVARS:
                     option.metavar = METAVARS[decl]
                     break
+
+
+def _flag_of(param: Any) -> str | None:
+    """The option's flag with a declared domain (``--rate``), or ``None``."""
+    from hedgekit._domains import DOMAINS
+
+    for decl in getattr(param, "opts", ()):
+        if decl in DOMAINS:
+            return str(decl)
+    return None
+
+
+def check_option_domain(ctx: Any, param: Any, value: Any) -> Any:
+    """Refuse a value outside its option's declared domain (:data:`hedgekit._domains.DOMAINS`).
+
+    Runs as the option's click callback while the command line is parsed, before any work:
+    numbers are checked against their bounds, dates (``YYYY-MM-DD`` text) against the
+    supported range. Comma lists are checked item by item where they are parsed.
+    """
+    from hedgekit._domains import DOMAINS, check, check_date
+
+    flag = _flag_of(param)
+    if flag is None or value is None:
+        return value
+    domain = DOMAINS[flag]
+    if domain.listed:
+        return value
+    if domain.kind == "date":
+        if isinstance(value, str):
+            check_date(flag, to_date(value, flag))
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        check(flag, value)
+    return value
+
+
+def apply_domains(application: typer.Typer) -> None:
+    """Check every option of ``application`` that has a declared domain when it is parsed.
+
+    One domain per flag, shared by every command (:data:`hedgekit._domains.DOMAINS`); an
+    option that already has its own callback keeps it.
+    """
+    from hedgekit._domains import DOMAINS
+
+    for info in application.registered_commands:
+        if info.callback is None:
+            continue
+        for _, option in _option_infos(info.callback):
+            decls = [d for d in (option.default, *(option.param_decls or ())) if isinstance(d, str)]
+            if option.callback is None and any(d in DOMAINS for d in decls):
+                option.callback = check_option_domain

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from hedgekit._domains import check
 from hedgekit.cli import _output as out
 from hedgekit.cli._app import JsonFlag, app, choice, parse_date
 from hedgekit.cli._plan_options import (
@@ -123,11 +124,12 @@ def cost_cmd(
     if quoted_spread is not None:
         for part in quoted_spread.split(","):
             try:
-                quotes.append(float(part))
+                spread = float(part)
             except ValueError:
                 raise InputError(
                     "not a number", source="--quoted-spread", value=part, expected="e.g. 48.5"
                 ) from None
+            quotes.append(check("--quoted-spread", spread))
     plan, registry, _, hz = make_plan_from_options(
         horizon=horizon,
         holdings=holdings,

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
+from hedgekit._domains import DOMAINS, check
 from hedgekit._io import Interrupted, atomic_write_text
 from hedgekit.cli import _output as out
 from hedgekit.cli._app import ForceFlag, JsonFlag, app, check_output_path, choice, parse_date
@@ -39,11 +40,12 @@ def _numbers(text: str | None, source: str, *, percent: bool = False) -> list[fl
         if percent and p.endswith("%"):
             p, scale = p[:-1], 0.01
         try:
-            values.append(float(p) * scale)
+            x = float(p) * scale
         except ValueError:
             raise InputError(
                 "not a number", source=source, value=part, expected="numbers separated by commas"
             ) from None
+        values.append(check(source, x) if source in DOMAINS else x)
     return values
 
 

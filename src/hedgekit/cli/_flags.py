@@ -66,6 +66,12 @@ FIELD_FLAGS: Mapping[str, str] = {
     "band": "--band",
     "engine": "--engine",
     "quoted_spreads": "--quoted-spread",
+    "commission_per_contract_usd": "--commission",
+    "initial_margin_per_contract_usd": "--initial-margin",
+    "maintenance_margin_per_contract_usd": "--maintenance-margin",
+    "index_dividend_yield": "--index-dividend-yield",
+    "margin_rate_annual": "--margin-rate",
+    "sweep_multiple": "--sweep-multiple",
 }
 
 #: Library wording with no meaning on the command line, and what to say instead.

@@ -269,9 +269,10 @@ def plan_cmd(
 
 # Command modules register themselves on `app` when imported (one line each).
 from hedgekit.cli import _cmd_registry  # noqa: E402, F401
-from hedgekit.cli._app import apply_metavars  # noqa: E402
+from hedgekit.cli._app import apply_domains, apply_metavars  # noqa: E402
 
 apply_metavars(app)
+apply_domains(app)
 
 
 class _CommandInterruptedError(Exception):

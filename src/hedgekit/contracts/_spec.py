@@ -15,6 +15,7 @@ from typing import Any, Literal
 import numpy as np
 
 from hedgekit._dates import to_date
+from hedgekit._domains import CONTRACT_FIELDS, KIND_WORDS
 from hedgekit._typing import DateLike
 from hedgekit.errors import InputError
 
@@ -57,6 +58,16 @@ def _positive_float(value: object, *, source: str, field: str) -> float:
             column=field,
             value=number,
             expected="a finite number > 0",
+        )
+    domain = CONTRACT_FIELDS.get(field)
+    if domain is not None and not domain.contains(number):
+        # the same bounds as the command-line options (hedgekit._domains)
+        raise InputError(
+            "out of range",
+            source=source,
+            column=field,
+            value=number,
+            expected=f"{domain.describe()}: {KIND_WORDS[domain.kind]}",
         )
     return number
 

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from hedgekit._constants import TRADING_DAYS_PER_YEAR
+from hedgekit._domains import check_optional
 from hedgekit._typing import DateLike, Float64Array
 from hedgekit.errors import InputError
 from hedgekit.montecarlo._chunks import DEFAULT_CHUNK_PATHS, chunk_bounds, chunk_generators
@@ -80,6 +81,20 @@ _PER_PATH = (
     "n_trades",
     "contracts_start",
     "required_buffer_multiple",
+)
+
+
+#: Spec fields and the command-line option whose domain each has.
+_DOMAIN_FIELDS: tuple[tuple[str, str], ...] = (
+    ("--value-usd", "value_usd"),
+    ("--index-level", "index_level"),
+    ("--rate", "rate_annual"),
+    ("--dividend-yield", "dividend_yield"),
+    ("--beta", "beta"),
+    ("--band", "band"),
+    ("--commission", "commission_per_contract_usd"),
+    ("--slippage-ticks", "slippage_ticks"),
+    ("--buffer", "buffer_multiple"),
 )
 
 
@@ -188,6 +203,9 @@ class StressSpec:
             if not (ok and math.isfinite(value)):
                 raise InputError("invalid stress term", source=name, value=value, expected=expected)
             object.__setattr__(self, name, float(value))
+        # the command line's domains (hedgekit._domains): the API refuses what the CLI does
+        for flag, name in _DOMAIN_FIELDS:
+            check_optional(flag, getattr(self, name), source=name)
         days = self.horizon_days
         if isinstance(days, bool) or not isinstance(days, int) or days < 2:
             raise InputError(

@@ -7,9 +7,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from hedgekit._domains import check_optional
 from hedgekit._typing import RoundingMode
 from hedgekit.errors import InputError
-from hedgekit.sizing import DEFAULT_NET_SHORT_TOLERANCE, MAX_NET_SHORT_TOLERANCE
+from hedgekit.sizing import DEFAULT_NET_SHORT_TOLERANCE
 
 BetaMethod = Literal["ols", "blume", "vasicek", "holdings"]
 PriceBasis = Literal["futures", "index"]
@@ -39,11 +40,24 @@ def _check_fraction(value: float | None, name: str, lo: float, hi: float) -> Non
         )
 
 
-def _check_positive(value: float | None, name: str) -> None:
-    if value is None:
-        return
-    if not math.isfinite(value) or value <= 0:
-        raise InputError(f"{name} must be positive", source=name, value=value, expected="> 0")
+#: Request fields and the command-line option whose domain each has.
+_DOMAIN_FIELDS: tuple[tuple[str, str], ...] = (
+    ("--hedge", "hedge"),
+    ("--target-beta", "target_beta"),
+    ("--value-usd", "value_usd"),
+    ("--beta", "beta"),
+    ("--window", "window"),
+    ("--index-level", "index_level"),
+    ("--futures-price", "futures_price"),
+    ("--rate", "rate_annual"),
+    ("--dividend-yield", "dividend_yield"),
+    ("--horizon-days", "horizon_days"),
+    ("--commission", "commission_usd"),
+    ("--slippage-ticks", "slippage_ticks"),
+    ("--net-worth", "net_worth_usd"),
+    ("--cash-buffer", "cash_buffer_usd"),
+    ("--net-short-tolerance", "net_short_tolerance"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,49 +146,13 @@ class PlanRequest:
                 value=(self.hedge, self.target_beta),
                 expected="one of --hedge or --target-beta",
             )
-        _check_fraction(self.hedge, "hedge", 0.0, 1.0)
-        if self.target_beta is not None and not math.isfinite(self.target_beta):
-            raise InputError("target beta must be finite", source="target_beta")
-        tol = self.net_short_tolerance
-        if not math.isfinite(tol) or not 0.0 <= tol <= MAX_NET_SHORT_TOLERANCE:
-            raise InputError(
-                "net-short tolerance out of range",
-                source="--net-short-tolerance",
-                value=tol,
-                expected=f"a share of the beta exposure from 0 to {MAX_NET_SHORT_TOLERANCE:g} "
-                "(0.01 = 1%; 0 = never net short)",
-            )
-        if self.beta is not None and not math.isfinite(self.beta):
-            raise InputError("beta must be finite", source="beta", value=self.beta)
-        for name in ("value_usd", "index_level", "futures_price", "net_worth_usd"):
-            _check_positive(getattr(self, name), name)
-        if self.cash_buffer_usd is not None and not (
-            math.isfinite(self.cash_buffer_usd) and self.cash_buffer_usd >= 0
-        ):
-            raise InputError(
-                "cash buffer must be >= 0", source="cash_buffer_usd", value=self.cash_buffer_usd
-            )
-        _check_fraction(self.rate_annual, "rate_annual", -0.05, 0.30)
-        _check_fraction(self.dividend_yield, "dividend_yield", 0.0, 0.20)
-        if self.window < 20:
-            raise InputError(
-                "window too short", source="window", value=self.window, expected=">= 20"
-            )
-        if self.horizon_days < 1 or self.horizon_days > 3660:
-            raise InputError(
-                "horizon out of range",
-                source="horizon_days",
-                value=self.horizon_days,
-                expected="1 to 3660 calendar days",
-            )
+        # One domain per option, shared with the command line (hedgekit._domains).
+        for flag, name in _DOMAIN_FIELDS:
+            check_optional(flag, getattr(self, name), source=name)
         if not self.moves:
             raise InputError("no scenario moves", source="moves", expected="at least one move")
         for m in self.moves:
             _check_fraction(m, "moves", -0.99, 5.0)
-        for name in ("commission_usd", "slippage_ticks"):
-            v = getattr(self, name)
-            if not math.isfinite(v) or v < 0:
-                raise InputError(f"{name} must be >= 0", source=name, value=v, expected=">= 0")
 
     @property
     def hedge_fraction(self) -> float | None:
