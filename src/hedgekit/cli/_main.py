@@ -12,6 +12,8 @@ from hedgekit.cli import _output as out
 from hedgekit.cli._app import (
     JsonFlag,
     app,
+    calendar_date,
+    calendar_last,
     check_output_path,
     choice,
     parse_date,
@@ -91,8 +93,9 @@ def calendar_cmd(
     """Expiries (last trading days) and roll dates of a contract over a date range."""
     from hedgekit.cli._commands import calendar_data, render_calendar
 
-    start = parse_date(from_, "--from") or today()
-    end = parse_date(to, "--to") or start + dt.timedelta(days=365)
+    start = calendar_date(from_, "--from", today())
+    ahead = min(start + dt.timedelta(days=365), calendar_last())
+    end = calendar_date(to, "--to", ahead)
     data = calendar_data(root, start.isoformat(), end.isoformat(), roll, contracts_file)
     if json_:
         out.emit_json("calendar", data)
@@ -136,8 +139,8 @@ def tour_cmd(
         render_datasets,
     )
 
-    day = parse_date(as_of, "--as-of") or today()
-    end = (day + dt.timedelta(days=200)).isoformat()
+    day = calendar_date(as_of, "--as-of", today())
+    end = min(day + dt.timedelta(days=200), calendar_last()).isoformat()
     contracts = contracts_data(None, as_of=day)
     calendar = calendar_data("ES", day.isoformat(), end, "cme", None)
     datasets = datasets_data()

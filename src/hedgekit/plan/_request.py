@@ -17,6 +17,9 @@ Frequency = Literal["daily", "weekly"]
 
 #: Default estimation window: one year of daily observations.
 DEFAULT_WINDOW = 252
+#: Longest estimation window, returns: 40 years of daily returns, longer than any bundled
+#: history (from 1990), so a longer window can only be a typo (and would reach before year 1).
+MAX_WINDOW = 10_000
 #: Default horizon of the scenario table, calendar days (about three months).
 DEFAULT_HORIZON_DAYS = 91
 #: Default commission per contract per side, USD (a typical retail futures commission).
@@ -160,6 +163,11 @@ class PlanRequest:
             raise InputError(
                 "window too short", source="window", value=self.window, expected=">= 20"
             )
+        if self.window > MAX_WINDOW:
+            raise InputError(
+                "window longer than any history", source="window", value=self.window,
+                expected=f"20 to {MAX_WINDOW:,} returns (252 daily returns = a year)",
+            )  # fmt: skip
         if self.horizon_days < 1 or self.horizon_days > 3660:
             raise InputError(
                 "horizon out of range",

@@ -1,0 +1,163 @@
+"""Every input is checked before work starts: exit 2 with a where/got/expected block.
+
+No traceback for dates or windows past the calendar, sweep files that are folders or not
+UTF-8, grid ranges that are infinite or too long; a memory and time estimate before a long
+stress or sweep; strict UTF-8 for every text file; short messages for long lists; and no
+Python warning on stderr.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from hedgekit.cli import main
+
+SWEEP_TOML = """\
+[period]
+start = "2019-01-02"
+years = 1
+
+[portfolio]
+value_usd = 1_000_000
+
+[policy]
+type = "StaticHedge"
+h = [0.0, 1.0]
+"""
+
+
+def _run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _refused(capsys: pytest.CaptureFixture[str], argv: list[str], *words: str) -> str:
+    code, _, err = _run(capsys, argv)
+    assert code == 2, err
+    assert err.startswith("error:"), err
+    assert "Traceback" not in err
+    for word in words:
+        assert word in err, err
+    return err
+
+
+def _bad_byte(raw: bytes) -> int:
+    """The offset of the first byte that is not UTF-8 (Python's own decoder says)."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start
+    raise AssertionError("the bytes are UTF-8")
+
+
+@pytest.fixture
+def sweep_file(tmp_path: Path) -> Path:
+    path = tmp_path / "sweep.toml"
+    path.write_text(SWEEP_TOML, encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- tracebacks named in the issue
+
+
+def test_plan_window_beyond_any_history_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    _refused(
+        capsys,
+        ["plan", "--holdings", "examples/portfolio.csv", "--window", "1000000"],
+        "--window",
+        "1000000",
+    )
+
+
+@pytest.mark.parametrize("day", ["9999-12-25", "9999-06-25", "2400-01-03"])
+def test_tour_as_of_past_the_calendar_is_refused(
+    capsys: pytest.CaptureFixture[str], day: str
+) -> None:
+    err = _refused(capsys, ["tour", "--as-of", day], "--as-of", day)
+    assert "1970-01-01" in err  # the supported range is stated
+
+
+def test_calendar_from_past_the_calendar_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    _refused(capsys, ["calendar", "ES", "--from", "9999-12-01"], "--from")
+
+
+def test_sweep_given_a_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    _refused(capsys, ["sweep", str(tmp_path)], str(tmp_path), "folder")
+
+
+@pytest.mark.parametrize(
+    ("raw", "offset"),
+    [(b'[period]\nstart = "2019-01-02"\n# caf\xe9\n', 35), (b"\x00\x9f\xff\x01binary", 1)],
+    ids=["latin-1", "binary"],
+)
+def test_sweep_toml_not_utf8_names_the_file_and_byte(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, raw: bytes, offset: int
+) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_bytes(raw)
+    assert _bad_byte(raw) == offset
+    _refused(capsys, ["sweep", str(path)], str(path), "UTF-8", f"byte {offset}")
+
+
+@pytest.mark.parametrize(
+    "raw", [b'[[contract]]\nname = "S\xe9P"\n', b"\x00\x9f\xff\x01binary"], ids=["latin-1", "bin"]
+)
+def test_contracts_file_not_utf8_names_the_file_and_byte(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, raw: bytes
+) -> None:
+    path = tmp_path / "c.toml"
+    path.write_bytes(raw)
+    _refused(
+        capsys, ["contracts", "--contracts-file", str(path)], str(path), f"byte {_bad_byte(raw)}"
+    )
+
+
+def test_grid_range_to_infinity_is_refused(
+    capsys: pytest.CaptureFixture[str], sweep_file: Path
+) -> None:
+    _refused(capsys, ["sweep", str(sweep_file), "--grid", "policy.h=0:inf:1"], "--grid", "inf")
+
+
+def test_grid_period_years_beyond_the_calendar_is_refused(
+    capsys: pytest.CaptureFixture[str], sweep_file: Path
+) -> None:
+    _refused(capsys, ["sweep", str(sweep_file), "--grid", "period.years=9000"], "period.years")
+
+
+def test_grid_whole_number_range_gives_whole_numbers(
+    capsys: pytest.CaptureFixture[str], sweep_file: Path
+) -> None:
+    """The documented ``period.years=1:3:1`` form: three runs of 1, 2 and 3 years."""
+    code, out, err = _run(
+        capsys, ["sweep", str(sweep_file), "--grid", "period.years=1:2:1", "--json"]
+    )
+    assert code == 0, err
+    import json
+
+    doc = json.loads(out)
+    axes = {a["key"]: a["values"] for a in doc["data"]["grid"]["axes"]}
+    assert axes["period.years"] == [1, 2]
+    assert doc["data"]["n_runs"] == 4
+
+
+def test_grid_range_is_counted_before_it_is_built(
+    capsys: pytest.CaptureFixture[str], sweep_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``0:1:1e-9`` is a billion values: refused by its count, never materialised."""
+    import builtins
+
+    real_range = builtins.range
+
+    def small_range(*args: int) -> range:
+        r = real_range(*args)
+        assert len(r) <= 10_000_000, "a grid range was built before it was counted"
+        return r
+
+    monkeypatch.setattr(builtins, "range", small_range)
+    err = _refused(capsys, ["sweep", str(sweep_file), "--grid", "policy.h=0:1:1e-9"], "--grid")
+    assert re.search(r"has 1,000,000,00\d values", err), err  # the count, about a billion
+    assert "10,000,000" in err  # the limit
