@@ -161,3 +161,90 @@ def test_grid_range_is_counted_before_it_is_built(
     err = _refused(capsys, ["sweep", str(sweep_file), "--grid", "policy.h=0:1:1e-9"], "--grid")
     assert re.search(r"has 1,000,000,00\d values", err), err  # the count, about a billion
     assert "10,000,000" in err  # the limit
+
+
+# ---------------------------------------------------------------- pre-flight: memory and time
+
+LONG_GRID = [
+    "sweep", "--grid", "period.start=1990-01-02", "--grid", "period.years=30",
+    "--grid", "portfolio.value_usd=1e6",
+]  # fmt: skip
+
+
+def test_stress_that_cannot_fit_in_memory_is_refused_before_it_starts(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--paths 1000000000000`` used to run a minute, take 10.8 GB and die with MemoryError."""
+    from hedgekit.cli import _cmd_scale
+    from hedgekit.cli._preflight import MEMORY_SHARE, machine_memory_bytes
+
+    def never(**_: object) -> None:
+        raise AssertionError("the stress started")
+
+    monkeypatch.setattr(_cmd_scale, "stress_data", never)
+    err = _refused(capsys, ["stress", "--paths", "1000000000000"], "--paths", "of memory")
+    total = machine_memory_bytes()
+    assert total is not None
+    assert f"{total / 2**30:,.1f} GiB" in err  # the machine's memory
+    assert f"{MEMORY_SHARE * total / 2**30:,.1f} GiB" in err  # the limit
+
+
+def test_stress_estimated_long_asks_for_yes(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hedgekit.cli import _cmd_scale
+    from hedgekit.cli._preflight import CONFIRM_ABOVE_S, STRESS_PATH_DAYS_PER_S
+
+    started: list[bool] = []
+
+    def fake(**_: object) -> None:
+        started.append(True)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(_cmd_scale, "stress_data", fake)
+    # GARCH paths: slow enough to pass 10 minutes with few enough paths to fit in memory.
+    paths = int(2 * CONFIRM_ABOVE_S * STRESS_PATH_DAYS_PER_S["garch"] / 252)
+    argv = ["stress", "--model", "garch", "--paths", str(paths)]
+    _refused(capsys, argv, "--yes", "minutes", "--paths")
+    assert not started
+    with pytest.raises(SystemExit):
+        main([*argv, "--yes"])
+    assert started, "--yes did not let the stress start"
+
+
+def test_sweep_estimated_long_asks_for_yes_before_building_runs(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """500,001 runs over 30 years: refused from the counts, before any run is validated."""
+    from hedgekit.sweep import _spec
+
+    def never(spec: object) -> None:
+        raise AssertionError("the grid's runs were built before the estimate")
+
+    monkeypatch.setattr(_spec, "_preflight", never)
+    err = _refused(capsys, [*LONG_GRID, "--grid", "policy.h=0:1:0.000002"], "--yes", "500,001")
+    assert "minutes" in err or "hours" in err
+
+
+def test_sweep_batches_that_cannot_fit_in_memory_are_refused(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hedgekit.cli import _preflight
+
+    monkeypatch.setattr(_preflight, "machine_memory_bytes", lambda: 24 * 2**30)
+    argv = [*LONG_GRID, "--grid", "policy.h=0:1:0.00001", "--batch-runs", "100000000"]
+    _refused(capsys, [*argv, "--workers", "2", "--yes"], "of memory", "100,001 runs", "24.0 GiB")
+
+
+def test_estimates_grow_with_each_count() -> None:
+    """The estimates are linear in paths, sessions and runs (no hidden constant caps)."""
+    from hedgekit.cli._preflight import stress_estimate, sweep_estimate
+
+    m1, t1 = stress_estimate(1_000_000, 252, 2, "bootstrap")
+    m2, t2 = stress_estimate(2_000_000, 252, 2, "bootstrap")
+    assert t2 == pytest.approx(2 * t1)
+    assert m2 > m1
+    s1 = sweep_estimate(1000, 8000, 2, 256, keep_rows=True)
+    s2 = sweep_estimate(1000, 16000, 2, 256, keep_rows=True)
+    assert s2[1] == pytest.approx(2 * s1[1])
+    assert s2[0] > s1[0]

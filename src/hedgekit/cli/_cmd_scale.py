@@ -18,7 +18,13 @@ import typer
 from hedgekit.cli import _output as out
 from hedgekit.cli._app import JsonFlag, app, choice, parse_date
 from hedgekit.cli._plan_options import LegsText, PositionFile
+from hedgekit.cli._preflight import check_stress, check_sweep
 from hedgekit.errors import InputError
+
+#: ``--yes``: run a command estimated to take longer than 10 minutes (``cli/_preflight.py``).
+YesFlag = Annotated[
+    bool, typer.Option("--yes", help="Run even when estimated to take over 10 minutes.")
+]
 
 #: Default number of Monte Carlo paths of ``hedgekit stress``.
 DEFAULT_PATHS = 100_000
@@ -523,6 +529,7 @@ def stress_cmd(
     report: Annotated[
         str | None, typer.Option("--report", help="Write an HTML report with charts.")
     ] = None,
+    yes: YesFlag = False,
     json_: JsonFlag = False,
 ) -> None:
     """Simulate the hedged and unhedged portfolio over many futures (Monte Carlo).
@@ -532,6 +539,7 @@ def stress_cmd(
     """
     report_path = _check_report(report)
     n_workers = _default_workers() if workers is None else workers
+    check_stress(paths, horizon_days, n_workers, model, yes=yes)
     with _progress(paths, "simulating", "paths") as bar:
         data, result, summary = stress_data(
             model=model, paths=paths, horizon_days=horizon_days, seed=seed,
@@ -573,8 +581,12 @@ def sweep_spec_from_options(
     heatmap: str | None,
     batch_runs: int | None,
     engine: str | None,
+    check: Callable[[Any], None] | None = None,
 ) -> Any:
-    """The validated grid from a TOML file and the command-line options."""
+    """The validated grid from a TOML file and the command-line options.
+
+    ``check`` sees the counted grid before its values are validated (the pre-flight).
+    """
     from hedgekit.sweep import load_sweep_toml, parse_grid_option, sweep_from_mapping
 
     overrides = [parse_grid_option(g) for g in grid]
@@ -593,8 +605,8 @@ def sweep_spec_from_options(
                              expected="X,Y e.g. policy.h,rebalance.contracts_fraction")  # fmt: skip
         overrides.append(("sweep.heatmap", [tuple(keys)]))
     if config is not None:
-        return load_sweep_toml(config, overrides)
-    return sweep_from_mapping({}, source="--grid", overrides=overrides)
+        return load_sweep_toml(config, overrides, check)
+    return sweep_from_mapping({}, source="--grid", overrides=overrides, check=check)
 
 
 def _sweep_report(result: Any, path: Path) -> None:
@@ -721,6 +733,7 @@ def sweep_cmd(
     ] = None,
     position: PositionFile = None,
     legs: LegsText = None,
+    yes: YesFlag = False,
     json_: JsonFlag = False,
 ) -> None:
     """Run a grid of backtests over real history; table, best and worst runs, heatmap."""
@@ -730,10 +743,14 @@ def sweep_cmd(
     if out_path is not None:
         table_format(out_path)
     held = _sweep_position(position, legs, grid or [])
-    spec = sweep_spec_from_options(
-        config, [*held, *(grid or [])], metric, top, heatmap, batch_runs, engine
-    )
     n_workers = _default_workers() if workers is None else workers
+
+    def preflight(grid_spec: Any) -> None:
+        check_sweep(grid_spec, n_workers, keep_rows=out_path is None, yes=yes)
+
+    spec = sweep_spec_from_options(
+        config, [*held, *(grid or [])], metric, top, heatmap, batch_runs, engine, preflight
+    )
     with _progress(spec.n_runs, "sweeping", "runs") as bar:
         result = run_sweep(spec, out=out_path, workers=n_workers, progress=bar,
                            keep_rows=out_path is None)  # fmt: skip

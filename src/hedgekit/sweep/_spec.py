@@ -32,7 +32,7 @@ import datetime as dt
 import itertools
 import math
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -457,6 +457,7 @@ def sweep_from_mapping(
     *,
     source: str = "options",
     overrides: Sequence[tuple[str, list[Any]]] = (),
+    check: Callable[[SweepSpec], None] | None = None,
 ) -> SweepSpec:
     """Validate a parsed sweep file (``{section: {field: value}}``) plus ``KEY=values`` overrides.
 
@@ -469,6 +470,10 @@ def sweep_from_mapping(
     overrides
         ``(key, values)`` pairs (from :func:`parse_grid_option`); one value fixes the key,
         several make it an axis. They replace the file's value of the same key.
+    check
+        Called with the grid once its axes are counted, before each axis value is
+        validated (the command line's memory and time estimate: it can refuse a grid
+        before any of its runs is built).
 
     Returns
     -------
@@ -564,6 +569,8 @@ def sweep_from_mapping(
                     value=key,
                     expected=" | ".join(spec.parameter_keys) or "an axis (none given)",
                 )
+    if check is not None:
+        check(spec)
     _preflight(spec)
     return spec
 
@@ -577,8 +584,15 @@ def _preflight(spec: SweepSpec) -> None:
             spec.backtest_spec({**first, axis.key: value})
 
 
-def load_sweep_toml(path: str | Path, overrides: Sequence[tuple[str, list[Any]]] = ()) -> SweepSpec:
-    """Read and validate a sweep TOML file (see the module notes and ``examples/sweep.toml``)."""
+def load_sweep_toml(
+    path: str | Path,
+    overrides: Sequence[tuple[str, list[Any]]] = (),
+    check: Callable[[SweepSpec], None] | None = None,
+) -> SweepSpec:
+    """Read and validate a sweep TOML file (see the module notes and ``examples/sweep.toml``).
+
+    ``overrides`` and ``check`` as in :func:`sweep_from_mapping`.
+    """
     from hedgekit.data._read import read_text
 
     p = Path(path)
@@ -587,7 +601,7 @@ def load_sweep_toml(path: str | Path, overrides: Sequence[tuple[str, list[Any]]]
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", source=str(p)) from None
-    return sweep_from_mapping(data, source=str(p), overrides=overrides)
+    return sweep_from_mapping(data, source=str(p), overrides=overrides, check=check)
 
 
 def _scalar(text: str) -> Any:
