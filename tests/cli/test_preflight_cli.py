@@ -248,3 +248,51 @@ def test_estimates_grow_with_each_count() -> None:
     s2 = sweep_estimate(1000, 16000, 2, 256, keep_rows=True)
     assert s2[1] == pytest.approx(2 * s1[1])
     assert s2[0] > s1[0]
+
+
+# ---------------------------------------------------------------- bounded errors, linear checks
+
+
+def _unknown_holdings(path: Path, rows: int) -> Path:
+    path.write_text(
+        "ticker,shares\n" + "".join(f"ZZ{i:06d},10\n" for i in range(rows)), encoding="utf-8"
+    )
+    return path
+
+
+def test_many_unknown_tickers_give_a_short_message_with_a_count(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """100,000 unknown tickers used to take 153 s and print a 2 MB message."""
+    path = _unknown_holdings(tmp_path / "h.csv", 100_000)
+    err = _refused(capsys, ["plan", "--holdings", str(path)], str(path), "ZZ000000")
+    assert len(err) < 2_000, len(err)
+    assert "99,995 more" in err
+    assert "ZZ099999" not in err
+
+
+def test_duplicate_ticker_check_is_linear(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The duplicate check counts each ticker once: work grows with rows, not rows squared."""
+    from hedgekit.data import _prices
+
+    seen: list[int] = []
+    real = _prices.Counter
+
+    def counting(items: list[str]) -> object:
+        seen.append(len(items))
+        return real(items)
+
+    monkeypatch.setattr(_prices, "Counter", counting)
+    tickers = [f"T{i}" for i in range(100_000)] + ["T7", "T9"]
+    with pytest.raises(Exception, match="2 duplicate tickers: T7, T9"):
+        _prices._check_ticker_list(tickers, "holdings")
+    assert seen == [len(tickers)]  # one pass over the rows
+
+
+def test_cli_lists_are_cut_to_a_few_items() -> None:
+    from hedgekit.cli._flags import for_cli
+    from hedgekit.errors import InputError
+
+    exc = InputError("bad", source="--strikes", value=list(range(100_000)))
+    _, _, got, _ = for_cli(exc)
+    assert got == "0, 1, 2, 3, 4 and 99,995 more"
