@@ -296,3 +296,43 @@ def test_cli_lists_are_cut_to_a_few_items() -> None:
     exc = InputError("bad", source="--strikes", value=list(range(100_000)))
     _, _, got, _ = for_cli(exc)
     assert got == "0, 1, 2, 3, 4 and 99,995 more"
+
+
+# ---------------------------------------------------------------- no Python warnings
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["stress", "--value-usd", "1e308", "--paths", "100", "--horizon-days", "5"],
+        ["puts", "--value-usd", "1e6", "--beta", "1", "--vol", "1e300"],
+        ["backtest", "--value-usd", "1e300"],
+        ["plan", "--value-usd", "1e308", "--beta", "1"],
+        ["stress", "--index-level", "1e-300", "--paths", "100", "--horizon-days", "5"],
+    ],
+    ids=lambda a: " ".join(a[:3]),
+)
+def test_no_python_warning_reaches_stderr(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    import sys
+    import warnings
+
+    def to_stderr(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: object = None,
+        line: str | None = None,
+    ) -> None:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")  # what a user's interpreter shows, on stderr
+        warnings.showwarning = to_stderr
+        code = main(argv)
+    err = capsys.readouterr().err
+    assert code in (0, 2), err
+    assert "Warning" not in err, err
+    assert "Traceback" not in err

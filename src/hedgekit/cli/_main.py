@@ -296,7 +296,28 @@ def _report_error(exc: HedgekitError) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the exit status (0 ok, 1 failure, 2 bad input)."""
+    """Run the CLI; return the exit status (0 ok, 1 failure, 2 bad input).
+
+    Python warnings never reach the terminal: numpy's numeric ``RuntimeWarning`` lines
+    (overflow, invalid value) say nothing a user can act on, and before an error block they
+    only bury it. They are captured and dropped; hedgekit's own warnings are shown, one line
+    each, when the command succeeds. Checks with messages are the way to report bad input.
+    """
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        status = _run(argv)
+    if status == 0:
+        from hedgekit.errors import HedgekitWarning
+
+        for w in caught:
+            if issubclass(w.category, HedgekitWarning):
+                sys.stderr.write(f"warning: {w.message}\n")
+    return status
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         result: Any = app(args=argv, standalone_mode=False)
     except HedgekitError as exc:
