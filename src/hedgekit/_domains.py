@@ -141,8 +141,10 @@ _DAYS: Final = Domain("count", 1, 3660, integer=True)
 _WINDOW: Final = Domain("count", 20, 10_000, integer=True)
 _DATE: Final = _dates(FIRST_DATE, LAST_DATE)
 
-#: Most Monte Carlo paths one stress may ask for.
-MAX_PATHS: Final = 1_000_000
+#: Most Monte Carlo paths one stress may ask for. Counts of paths and runs are bounded only to catch a typo (a dozen digits); what the
+#: machine can hold and how long it would take is the pre-flight's job
+#: (:mod:`hedgekit.cli._preflight`), which states its estimate.
+MAX_PATHS: Final = 10**12
 
 #: The domain of every command-line option that takes a number or a date, by flag.
 DOMAINS: Final[Mapping[str, Domain]] = {
@@ -202,7 +204,7 @@ DOMAINS: Final[Mapping[str, Domain]] = {
     "--block-length": Domain("count", 1.0, 2520.0),
     "--seed": Domain("count", 0, 2**63 - 1, integer=True),
     "--workers": Domain("count", 1, 256, integer=True),
-    "--batch-runs": Domain("count", 1, 1_000_000, integer=True),
+    "--batch-runs": Domain("count", 1, 10**9, integer=True),
     "--top": Domain("count", 1, 10_000, integer=True),
     # dates
     "--as-of": _DATE,

@@ -8,16 +8,34 @@ it as one readable block and exit non-zero without a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 __all__ = [
+    "LIST_ITEMS_SHOWN",
     "CalendarError",
     "DatasetError",
     "HedgekitError",
     "HedgekitWarning",
     "InputError",
     "UnknownContractError",
+    "few",
 ]
+
+#: Items of a list an error message shows before it says how many more there are.
+LIST_ITEMS_SHOWN = 5
+
+
+def few(items: Iterable[Any], shown: int = LIST_ITEMS_SHOWN) -> str:
+    """``"A, B, C, D, E and 99,995 more"``: a list in a message, bounded in size.
+
+    An error about 100,000 rows names the first few and counts the rest, so the message
+    stays a few lines long whatever the input's size.
+    """
+    seq = [str(x) for x in items]
+    head = ", ".join(seq[:shown])
+    rest = len(seq) - shown
+    return f"{head} and {rest:,} more" if rest > 0 else head
 
 
 class HedgekitError(Exception):
@@ -77,7 +95,11 @@ class InputError(HedgekitError, ValueError):
         where = self.location()
         if where:
             text = f"{where}: {text}"
-        if self.value is not None:
+        if isinstance(self.value, list | tuple) and len(self.value) > LIST_ITEMS_SHOWN:
+            rest = len(self.value) - LIST_ITEMS_SHOWN
+            head = ", ".join(map(repr, self.value[:LIST_ITEMS_SHOWN]))
+            text += f" (got {head} and {rest:,} more)"  # bounded, whatever the input's size
+        elif self.value is not None:
             text += f" (got {self.value!r})"
         if self.expected is not None:
             text += f"; expected {self.expected}"

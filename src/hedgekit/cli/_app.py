@@ -111,6 +111,31 @@ def _check_folder(folder: Path, option: str, path: str, expected: str) -> None:
         )  # fmt: skip
 
 
+def calendar_last() -> dt.date:
+    """The last day the NYSE session calendar answers for (a look-ahead stops there)."""
+    from hedgekit.calendar import calendar_bounds
+
+    return calendar_bounds()[1].date()
+
+
+def calendar_date(text: str | None, name: str, default: dt.date) -> dt.date:
+    """A date option (``default`` when not given) inside the NYSE session calendar.
+
+    Commands that look ahead from the date (``tour``, ``calendar``) would otherwise overflow
+    Python's dates past year 9999 or ask the calendar for years it cannot answer.
+    """
+    from hedgekit.calendar import calendar_bounds
+
+    day = parse_date(text, name) or default
+    first, last = (t.date() for t in calendar_bounds())
+    if not first <= day <= last:
+        raise InputError(
+            "date outside the session calendar", source=name, value=day.isoformat(),
+            expected=f"a date from {first.isoformat()} to {last.isoformat()}",
+        )  # fmt: skip
+    return day
+
+
 def check_output_path(
     path: str | None,
     option: str,

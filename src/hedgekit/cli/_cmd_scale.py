@@ -20,7 +20,13 @@ from hedgekit._io import Interrupted, atomic_write_text
 from hedgekit.cli import _output as out
 from hedgekit.cli._app import ForceFlag, JsonFlag, app, check_output_path, choice, parse_date
 from hedgekit.cli._plan_options import LegsText, PositionFile
+from hedgekit.cli._preflight import check_stress, check_sweep
 from hedgekit.errors import InputError
+
+#: ``--yes``: run a command estimated to take longer than 10 minutes (``cli/_preflight.py``).
+YesFlag = Annotated[
+    bool, typer.Option("--yes", help="Run even when estimated to take over 10 minutes.")
+]
 
 #: Default number of Monte Carlo paths of ``hedgekit stress``.
 DEFAULT_PATHS = 100_000
@@ -523,6 +529,7 @@ def stress_cmd(
     report: Annotated[
         str | None, typer.Option("--report", help="Write an HTML report with charts.")
     ] = None,
+    yes: YesFlag = False,
     json_: JsonFlag = False,
     force: ForceFlag = False,
 ) -> None:
@@ -533,6 +540,7 @@ def stress_cmd(
     """
     report_path = _check_report(report, force)
     n_workers = _default_workers() if workers is None else workers
+    check_stress(paths, horizon_days, n_workers, model, yes=yes)
     with _progress(paths, "simulating", "paths") as bar:
         data, result, summary = stress_data(
             model=model, paths=paths, horizon_days=horizon_days, seed=seed,
@@ -573,8 +581,12 @@ def sweep_spec_from_options(
     heatmap: str | None,
     batch_runs: int | None,
     engine: str | None,
+    check: Callable[[Any], None] | None = None,
 ) -> Any:
-    """The validated grid from a TOML file and the command-line options."""
+    """The validated grid from a TOML file and the command-line options.
+
+    ``check`` sees the counted grid before its values are validated (the pre-flight).
+    """
     from hedgekit.sweep import load_sweep_toml, parse_grid_option, sweep_from_mapping
 
     overrides = [parse_grid_option(g) for g in grid]
@@ -593,8 +605,8 @@ def sweep_spec_from_options(
                              expected="X,Y e.g. policy.h,rebalance.contracts_fraction")  # fmt: skip
         overrides.append(("sweep.heatmap", [tuple(keys)]))
     if config is not None:
-        return load_sweep_toml(config, overrides)
-    return sweep_from_mapping({}, source="--grid", overrides=overrides)
+        return load_sweep_toml(config, overrides, check)
+    return sweep_from_mapping({}, source="--grid", overrides=overrides, check=check)
 
 
 def _report_axes(spec: Any) -> tuple[str, str]:
@@ -725,6 +737,7 @@ def sweep_cmd(
     ] = None,
     position: PositionFile = None,
     legs: LegsText = None,
+    yes: YesFlag = False,
     json_: JsonFlag = False,
     force: ForceFlag = False,
 ) -> None:
@@ -739,12 +752,16 @@ def sweep_cmd(
         message="unknown table format", expected="a .parquet or .csv file",
     )  # fmt: skip
     held = _sweep_position(position, legs, grid or [])
+    n_workers = _default_workers() if workers is None else workers
+
+    def preflight(grid_spec: Any) -> None:
+        check_sweep(grid_spec, n_workers, keep_rows=out_path is None, yes=yes)
+
     spec = sweep_spec_from_options(
-        config, [*held, *(grid or [])], metric, top, heatmap, batch_runs, engine
+        config, [*held, *(grid or [])], metric, top, heatmap, batch_runs, engine, preflight
     )
     if report_path is not None:
         _report_axes(spec)
-    n_workers = _default_workers() if workers is None else workers
     with _progress(spec.n_runs, "sweeping", "runs") as bar:
         result = run_sweep(spec, out=table_path, workers=n_workers, progress=bar,
                            keep_rows=table_path is None)  # fmt: skip

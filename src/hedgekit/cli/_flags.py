@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from hedgekit.errors import InputError
+from hedgekit.errors import LIST_ITEMS_SHOWN, InputError
 
 #: Library field -> the flag (or flags) that set it, for every command.
 FIELD_FLAGS: Mapping[str, str] = {
@@ -104,7 +104,10 @@ def _plain(value: Any) -> str:
     if isinstance(value, Mapping):
         return ", ".join(f"{k} {_plain(v)}" for k, v in value.items())
     if isinstance(value, list | tuple):
-        return ", ".join(_plain(v) for v in value)
+        # a bounded message: the first few items and a count of the rest
+        rest = len(value) - LIST_ITEMS_SHOWN
+        head = ", ".join(_plain(v) for v in value[:LIST_ITEMS_SHOWN])
+        return f"{head} and {rest:,} more" if rest > 0 else head
     if isinstance(value, float):
         return f"{value:g}"
     return repr(value) if isinstance(value, str) else str(value)

@@ -15,6 +15,8 @@ from hedgekit.cli._app import (
     ForceFlag,
     JsonFlag,
     app,
+    calendar_date,
+    calendar_last,
     check_output_path,
     choice,
     parse_date,
@@ -94,8 +96,9 @@ def calendar_cmd(
     """Expiries (last trading days) and roll dates of a contract over a date range."""
     from hedgekit.cli._commands import calendar_data, render_calendar
 
-    start = parse_date(from_, "--from") or today()
-    end = parse_date(to, "--to") or start + dt.timedelta(days=365)
+    start = calendar_date(from_, "--from", today())
+    ahead = min(start + dt.timedelta(days=365), calendar_last())
+    end = calendar_date(to, "--to", ahead)
     data = calendar_data(root, start.isoformat(), end.isoformat(), roll, contracts_file)
     if json_:
         out.emit_json("calendar", data)
@@ -139,8 +142,8 @@ def tour_cmd(
         render_datasets,
     )
 
-    day = parse_date(as_of, "--as-of") or today()
-    end = (day + dt.timedelta(days=200)).isoformat()
+    day = calendar_date(as_of, "--as-of", today())
+    end = min(day + dt.timedelta(days=200), calendar_last()).isoformat()
     contracts = contracts_data(None, as_of=day)
     calendar = calendar_data("ES", day.isoformat(), end, "cme", None)
     datasets = datasets_data()
@@ -329,7 +332,28 @@ def _interrupted(exc: KeyboardInterrupt) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the exit status (0 ok, 1 failure, 2 bad input, 130 Ctrl-C)."""
+    """Run the CLI; return the exit status (0 ok, 1 failure, 2 bad input, 130 Ctrl-C).
+
+    Python warnings never reach the terminal: numpy's numeric ``RuntimeWarning`` lines
+    (overflow, invalid value) say nothing a user can act on, and before an error block they
+    only bury it. They are captured and dropped; hedgekit's own warnings are shown, one line
+    each, when the command succeeds. Checks with messages are the way to report bad input.
+    """
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        status = _run(argv)
+    if status == 0:
+        from hedgekit.errors import HedgekitWarning
+
+        for w in caught:
+            if issubclass(w.category, HedgekitWarning):
+                sys.stderr.write(f"warning: {w.message}\n")
+    return status
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         result: Any = app(args=argv, standalone_mode=False)
     except HedgekitError as exc:

@@ -25,20 +25,12 @@ _MARGIN_COLUMN = re.compile(r"margins?\[(\d+)\](?:\.(.+))?")
 
 
 def _read(path: str | os.PathLike[str]) -> tuple[str, str]:
+    from hedgekit.data._read import read_text
+
     name = os.fspath(path)
-    try:
-        text = Path(name).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("contracts file not found", source=name) from None
-    except UnicodeDecodeError as err:
-        raise InputError(
-            f"contracts file is not UTF-8 text ({err.reason} at byte {err.start})",
-            source=name,
-            expected="a UTF-8 TOML file",
-        ) from None
-    except OSError as err:
-        raise InputError(f"cannot read contracts file: {err.strerror}", source=name) from None
-    return name, text
+    if not Path(name).exists():
+        raise InputError("contracts file not found", source=name)
+    return name, read_text(name, "a UTF-8 TOML file", "TOML")
 
 
 def _header_lines(text: str) -> list[int]:

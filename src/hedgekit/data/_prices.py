@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -13,7 +14,7 @@ import pandas as pd
 from hedgekit.data._cells import TICKER_PATTERN, Locator, parse_dates, parse_numbers, parse_tickers
 from hedgekit.data._read import read_bytes, read_csv_table
 from hedgekit.datasets._registry import DATASETS
-from hedgekit.errors import InputError
+from hedgekit.errors import InputError, few
 
 if TYPE_CHECKING:
     from hedgekit.data._holdings import Holdings
@@ -259,11 +260,13 @@ def _check_ticker_list(tickers: Sequence[str], source: str) -> list[str]:
     out = list(tickers)
     if not out:
         raise InputError("no tickers given", source=source, expected="at least one ticker")
-    dupes = sorted({t for t in out if out.count(t) > 1})
+    counts = Counter(out)  # linear: a list's own count() per item is quadratic in rows
+    dupes = sorted(t for t, n in counts.items() if n > 1)
     if dupes:
         raise InputError(
-            "duplicate tickers", source=source, value=dupes, expected="each ticker once"
-        )
+            f"{len(dupes):,} duplicate tickers: {few(dupes)}", source=source,
+            value=dupes, expected="each ticker once",
+        )  # fmt: skip
     return out
 
 
@@ -294,7 +297,7 @@ def bundled_prices(tickers: Sequence[str]) -> pd.DataFrame:
     unknown = [t for t in wanted if t not in available]
     if unknown:
         raise InputError(
-            f"no bundled prices for {', '.join(unknown)}",
+            f"no bundled prices for {few(unknown)}",
             source="tickers",
             value=unknown,
             expected=f"bundled tickers: {', '.join(sorted(available))}; or supply a price file",
@@ -373,10 +376,10 @@ def validate_prices(
     missing = [t for t in wanted if t not in prices.columns]
     if missing:
         raise InputError(
-            f"prices missing for {', '.join(map(str, missing))}",
+            f"prices missing for {few(missing)}",
             source=source,
             value=missing,
-            expected=f"a column for every ticker (have: {', '.join(map(str, prices.columns))})",
+            expected=f"a column for every ticker (have: {few(prices.columns)})",
         )
     out = prices.loc[:, wanted]
     for col in wanted:

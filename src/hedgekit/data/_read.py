@@ -23,7 +23,7 @@ from pathlib import Path
 
 from hedgekit.errors import InputError
 
-__all__ = ["CsvTable", "read_bytes", "read_csv_table"]
+__all__ = ["CsvTable", "decode_utf8", "read_bytes", "read_csv_table", "read_text"]
 
 _UTF8_HINT = "UTF-8 text (in a spreadsheet: save as 'CSV UTF-8')"
 
@@ -70,7 +70,13 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
     return raw
 
 
-def _decode(raw: bytes, source: str) -> str:
+def decode_utf8(raw: bytes, source: str, expected: str = _UTF8_HINT, kind: str = "CSV") -> str:
+    """Decode ``raw`` strictly as UTF-8 (a leading UTF-8 byte-order mark is removed).
+
+    Refuses a UTF-16/UTF-32 mark, any byte sequence that is not UTF-8 (the error names the
+    line and the byte offset in the file, ``UnicodeDecodeError.start``) and NUL characters
+    (a binary file). ``kind`` names the text the file should hold (``"CSV"``, ``"TOML"``).
+    """
     for bom, name in (
         (codecs.BOM_UTF32_LE, "UTF-32"),
         (codecs.BOM_UTF32_BE, "UTF-32"),
@@ -78,30 +84,55 @@ def _decode(raw: bytes, source: str) -> str:
         (codecs.BOM_UTF16_BE, "UTF-16"),
     ):
         if raw.startswith(bom):
-            raise InputError(f"file is {name} encoded", source=source, expected=_UTF8_HINT)
+            raise InputError(f"file is {name} encoded", source=source, expected=expected)
+    skipped = 0
     if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8) :]
+        skipped = len(codecs.BOM_UTF8)
     try:
-        text = raw.decode("utf-8")
+        text = raw[skipped:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        byte = raw[exc.start : exc.start + 1].hex()
+        at = skipped + exc.start
+        line = raw[:at].count(b"\n") + 1
+        byte = raw[at : at + 1].hex()
         raise InputError(
-            f"file is not UTF-8 text: byte 0x{byte} cannot be decoded "
-            "(perhaps Latin-1/Windows-1252)",
+            f"file is not UTF-8 text: byte 0x{byte} at byte {at} cannot be decoded "
+            "(perhaps Latin-1/Windows-1252, or a binary file)",
             source=source,
             row=line,
-            expected=_UTF8_HINT,
+            expected=expected,
         ) from exc
     nul = text.find("\x00")
     if nul >= 0:
         raise InputError(
-            "file contains NUL characters: it is binary, not CSV text",
+            f"file contains NUL characters: it is binary, not {kind} text",
             source=source,
             row=text[:nul].count("\n") + 1,
-            expected=_UTF8_HINT,
+            expected=expected,
         )
     return text
+
+
+def read_text(path: str | os.PathLike[str], expected: str, kind: str) -> str:
+    """Read a user text file strictly: exists, is a file, readable, UTF-8 (BOM accepted).
+
+    Every error is an :class:`~hedgekit.errors.InputError` naming the file (and, for bytes
+    that are not UTF-8, the line and byte offset): see :func:`decode_utf8`.
+    """
+    source = os.fspath(path)
+    p = Path(path)
+    if not p.exists():
+        raise InputError("file not found", source=source, expected=expected)
+    if p.is_dir():
+        raise InputError("cannot read a folder as a file", source=source, expected=expected)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror})", source=source) from exc
+    return decode_utf8(raw, source, expected, kind)
+
+
+def _decode(raw: bytes, source: str) -> str:
+    return decode_utf8(raw, source)
 
 
 def read_csv_table(path: str | os.PathLike[str]) -> CsvTable:

@@ -18,6 +18,9 @@ Frequency = Literal["daily", "weekly"]
 
 #: Default estimation window: one year of daily observations.
 DEFAULT_WINDOW = 252
+#: Longest estimation window, returns: 40 years of daily returns, longer than any bundled
+#: history (from 1990), so a longer window can only be a typo (and would reach before year 1).
+MAX_WINDOW = 10_000
 #: Default horizon of the scenario table, calendar days (about three months).
 DEFAULT_HORIZON_DAYS = 91
 #: Default commission per contract per side, USD (a typical retail futures commission).

@@ -303,16 +303,11 @@ class HedgePosition:
             of the same root and month.
         """
         where = str(path)
-        try:
-            raw = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InputError(
-                "file not found", source=where, expected="a position file (JSON)"
-            ) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(
-                f"cannot read the file: {exc}", source=where, expected="a UTF-8 JSON file"
-            ) from None
+        from hedgekit.data._read import read_text
+
+        if not Path(path).exists():
+            raise InputError("file not found", source=where, expected="a position file (JSON)")
+        raw = read_text(path, "a UTF-8 JSON file", "JSON")
 
         def refuse(token: str) -> Any:
             raise InputError(

@@ -32,7 +32,7 @@ import datetime as dt
 import itertools
 import math
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -104,6 +104,8 @@ _POLICIES: Final = (
     "FloorCppi",
 )
 _RULES: Final = ("Band", "ValueChange", "Calendar", "Always", "Never")
+#: Longest period, whole years (``period.years``): longer than any bundled history.
+MAX_YEARS: Final = 100
 #: Most runs a grid may have (a guard against a typo multiplying axes).
 MAX_RUNS: Final = 10_000_000
 
@@ -317,10 +319,10 @@ def _period(settings: Mapping[str, Any], source: str) -> tuple[dt.date, dt.date]
         end = _date(settings["period.end"], source, "period.end")
     else:
         years = settings["period.years"]
-        if isinstance(years, bool) or not isinstance(years, int) or years < 1:
+        if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= MAX_YEARS:
             raise InputError(
                 "invalid number of years", source=source, column="period.years", value=years,
-                expected="a whole number >= 1",
+                expected=f"a whole number from 1 to {MAX_YEARS}",
             )  # fmt: skip
         end = _add_years(start, years)
     if end <= start:
@@ -455,6 +457,7 @@ def sweep_from_mapping(
     *,
     source: str = "options",
     overrides: Sequence[tuple[str, list[Any]]] = (),
+    check: Callable[[SweepSpec], None] | None = None,
 ) -> SweepSpec:
     """Validate a parsed sweep file (``{section: {field: value}}``) plus ``KEY=values`` overrides.
 
@@ -467,6 +470,10 @@ def sweep_from_mapping(
     overrides
         ``(key, values)`` pairs (from :func:`parse_grid_option`); one value fixes the key,
         several make it an axis. They replace the file's value of the same key.
+    check
+        Called with the grid once its axes are counted, before each axis value is
+        validated (the command line's memory and time estimate: it can refuse a grid
+        before any of its runs is built).
 
     Returns
     -------
@@ -562,6 +569,8 @@ def sweep_from_mapping(
                     value=key,
                     expected=" | ".join(spec.parameter_keys) or "an axis (none given)",
                 )
+    if check is not None:
+        check(spec)
     _preflight(spec)
     return spec
 
@@ -575,17 +584,24 @@ def _preflight(spec: SweepSpec) -> None:
             spec.backtest_spec({**first, axis.key: value})
 
 
-def load_sweep_toml(path: str | Path, overrides: Sequence[tuple[str, list[Any]]] = ()) -> SweepSpec:
-    """Read and validate a sweep TOML file (see the module notes and ``examples/sweep.toml``)."""
+def load_sweep_toml(
+    path: str | Path,
+    overrides: Sequence[tuple[str, list[Any]]] = (),
+    check: Callable[[SweepSpec], None] | None = None,
+) -> SweepSpec:
+    """Read and validate a sweep TOML file (see the module notes and ``examples/sweep.toml``).
+
+    ``overrides`` and ``check`` as in :func:`sweep_from_mapping`.
+    """
+    from hedgekit.data._read import read_text
+
     p = Path(path)
+    text = read_text(p, "a UTF-8 TOML sweep file (see examples/sweep.toml)", "TOML")
     try:
-        with p.open("rb") as f:
-            data = tomllib.load(f)
-    except FileNotFoundError:
-        raise InputError("file not found", source=str(p)) from None
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", source=str(p)) from None
-    return sweep_from_mapping(data, source=str(p), overrides=overrides)
+    return sweep_from_mapping(data, source=str(p), overrides=overrides, check=check)
 
 
 def _scalar(text: str) -> Any:
@@ -607,6 +623,32 @@ def _scalar(text: str) -> Any:
         return t
 
 
+def _grid_range(text: str, lo: float, hi: float, step: float) -> list[Any]:
+    """``LO, LO+STEP, ... <= HI``, counted (``floor((HI-LO)/STEP) + 1``) before it is built.
+
+    Whole-number bounds and step give whole numbers (``period.years=1:3:1`` is 1, 2, 3);
+    otherwise floats rounded to 12 decimals. A range longer than :data:`MAX_RUNS` is refused
+    from its count, so ``0:1:1e-9`` never builds a billion values.
+    """
+    if not all(math.isfinite(x) for x in (lo, hi, step)) or step <= 0 or hi < lo:
+        raise InputError(
+            "bad range", source="--grid", value=text,
+            expected="LO:HI:STEP with finite numbers, LO <= HI and STEP > 0",
+        )  # fmt: skip
+    if all(isinstance(x, int) for x in (lo, hi, step)):
+        count = (int(hi) - int(lo)) // int(step) + 1
+    else:
+        count = math.floor((hi - lo) / step + 1e-9) + 1
+    if count > MAX_RUNS:
+        raise InputError(
+            f"the range has {count:,} values, more than a grid may run",
+            source="--grid", value=text, expected=f"at most {MAX_RUNS:,} values (a larger STEP)",
+        )  # fmt: skip
+    if all(isinstance(x, int) for x in (lo, hi, step)):
+        return [int(lo) + i * int(step) for i in range(count)]
+    return [round(lo + i * step, 12) for i in range(count)]
+
+
 def parse_grid_option(text: str) -> tuple[str, list[Any]]:
     """Parse ``--grid KEY=V1,V2,...`` (or ``KEY=LO:HI:STEP``) into ``(key, values)``.
 
@@ -621,12 +663,9 @@ def parse_grid_option(text: str) -> tuple[str, list[Any]]:
             "not KEY=VALUES", source="--grid", value=text, expected="e.g. policy.h=0,0.5,1"
         )
     parts = rest.split(":")
-    if len(parts) == 3 and all(isinstance(_scalar(p), int | float) for p in parts):
-        lo, hi, step = (float(_scalar(p)) for p in parts)
-        if step <= 0 or hi < lo:
-            raise InputError(
-                "bad range", source="--grid", value=text, expected="LO:HI:STEP with STEP > 0"
-            )
-        n = math.floor((hi - lo) / step + 1e-9) + 1
-        return key, [round(lo + i * step, 12) for i in range(n)]
+    numbers = [_scalar(p) for p in parts]
+    if len(parts) == 3 and all(
+        isinstance(x, int | float) and not isinstance(x, bool) for x in numbers
+    ):
+        return key, _grid_range(text, *numbers)
     return key, [_scalar(v) for v in rest.split(",") if v.strip() != ""]
