@@ -268,9 +268,10 @@ def plan_cmd(
 
 # Command modules register themselves on `app` when imported (one line each).
 from hedgekit.cli import _cmd_registry  # noqa: E402, F401
-from hedgekit.cli._app import apply_metavars  # noqa: E402
+from hedgekit.cli._app import apply_input_file_checks, apply_metavars  # noqa: E402
 
 apply_metavars(app)
+apply_input_file_checks(app)
 
 
 def _report_error(exc: HedgekitError) -> None:

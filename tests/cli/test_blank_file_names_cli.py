@@ -1,0 +1,31 @@
+"""An empty file name on the command line is refused with the option named."""
+
+from __future__ import annotations
+
+import pytest
+
+from hedgekit.cli import main
+
+PORTFOLIO = ["--value-usd", "1000000", "--beta", "1", "--as-of", "2024-06-03"]
+
+CASES = [
+    (["plan", *PORTFOLIO, "--holdings", ""], "--holdings"),
+    (["cost", *PORTFOLIO, "--prices", " "], "--prices"),
+    (["puts", *PORTFOLIO, "--contracts-file", ""], "--contracts-file"),
+    (["compare", *PORTFOLIO, "--position", ""], "--position"),
+    (["backtest", "--holdings", ""], "--holdings"),
+    (["stress", "--position", " "], "--position"),
+    (["sweep", "any.toml", "--position", ""], "--position"),
+    (["calendar", "ES", "--contracts-file", ""], "--contracts-file"),
+    (["contracts", "--contracts-file", ""], "--contracts-file"),
+]
+
+
+@pytest.mark.parametrize(("argv", "flag"), CASES, ids=[" ".join(a[:1] + a[-2:]) for a, _ in CASES])
+def test_blank_file_name_names_the_option(
+    capsys: pytest.CaptureFixture[str], argv: list[str], flag: str
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: no file name given")
+    assert f"where:    {flag}" in err
