@@ -29,3 +29,11 @@ def test_blank_file_name_names_the_option(
     err = capsys.readouterr().err
     assert err.startswith("error: no file name given")
     assert f"where:    {flag}" in err
+
+
+def test_a_long_file_name_stays_on_the_where_line(capsys: pytest.CaptureFixture[str]) -> None:
+    name = "x" * 300 + ".toml"
+    assert main(["contracts", "--contracts-file", name]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    where = [line for line in lines if line.startswith("  where:")]
+    assert where == [f"  where:    {name}"], lines

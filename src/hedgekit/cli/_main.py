@@ -283,12 +283,14 @@ def _report_error(exc: HedgekitError) -> None:
 
         message, where, got, expected = for_cli(exc)
         err.print("[bold red]error:[/] " + escape(message), markup=True, highlight=False)
+        # soft_wrap: a long path or value stays on its own labelled line, never wrapped
+        # away from "where:" at the console width.
         if where:
-            err.print(f"  where:    {where}", markup=False)
+            err.print(f"  where:    {where}", markup=False, soft_wrap=True)
         if got is not None:
-            err.print(f"  got:      {got}", markup=False)
+            err.print(f"  got:      {got}", markup=False, soft_wrap=True)
         if expected is not None:
-            err.print(f"  expected: {expected}", markup=False)
+            err.print(f"  expected: {expected}", markup=False, soft_wrap=True)
     else:
         err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
 
