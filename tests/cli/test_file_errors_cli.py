@@ -1,6 +1,8 @@
-"""An empty file name on the command line is refused with the option named."""
+"""File options on the command line: blank names, long names and file columns in errors."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -37,3 +39,15 @@ def test_a_long_file_name_stays_on_the_where_line(capsys: pytest.CaptureFixture[
     lines = capsys.readouterr().err.splitlines()
     where = [line for line in lines if line.startswith("  where:")]
     assert where == [f"  where:    {name}"], lines
+
+
+def test_a_file_error_names_the_file_column_not_a_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``cost_basis_usd`` is a holdings column; ``--cost-basis-usd`` is compare's flag."""
+    held = tmp_path / "held.csv"
+    held.write_text("symbol,qty\nAAPL,180\n", encoding="utf-8")
+    assert main(["plan", "--holdings", str(held)]) == 2
+    err = capsys.readouterr().err
+    assert "cost_basis_usd" in err
+    assert "--cost-basis-usd" not in err
