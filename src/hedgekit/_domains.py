@@ -141,9 +141,9 @@ _DAYS: Final = Domain("count", 1, 3660, integer=True)
 _WINDOW: Final = Domain("count", 20, 10_000, integer=True)
 _DATE: Final = _dates(FIRST_DATE, LAST_DATE)
 
-#: Most Monte Carlo paths one stress may ask for. Counts of paths and runs are bounded only to catch a typo (a dozen digits); what the
-#: machine can hold and how long it would take is the pre-flight's job
-#: (:mod:`hedgekit.cli._preflight`), which states its estimate.
+#: Most Monte Carlo paths one stress may ask for. Counts of paths and runs are bounded only
+#: to catch a typo (a dozen digits); what the machine can hold and how long it would take is
+#: the pre-flight's job (:mod:`hedgekit.cli._preflight`), which states its estimate.
 MAX_PATHS: Final = 10**12
 
 #: The domain of every command-line option that takes a number or a date, by flag.

@@ -389,3 +389,34 @@ def apply_domains(application: typer.Typer) -> None:
             decls = [d for d in (option.default, *(option.param_decls or ())) if isinstance(d, str)]
             if option.callback is None and any(d in DOMAINS for d in decls):
                 option.callback = check_option_domain
+
+
+#: Options naming a file the command reads. An empty name would reach the readers as the
+#: current folder ("is a folder") or as a nameless source, and the error could not say
+#: which option was at fault.
+INPUT_FILE_FLAGS: frozenset[str] = frozenset(
+    {"--holdings", "--prices", "--contracts-file", "--position"}
+)
+
+
+def _refuse_blank_name(flag: str) -> Callable[[str | None], str | None]:
+    def check(value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise InputError(
+                "no file name given", source=flag, value=value, expected="the path of a file"
+            )
+        return value
+
+    return check
+
+
+def apply_input_file_checks(application: typer.Typer) -> None:
+    """Refuse an empty or blank file name for every option of :data:`INPUT_FILE_FLAGS`."""
+    for info in application.registered_commands:
+        if info.callback is None:
+            continue
+        for _, option in _option_infos(info.callback):
+            decls = [d for d in (option.default, *(option.param_decls or ())) if isinstance(d, str)]
+            flag = next((d for d in decls if d in INPUT_FILE_FLAGS), None)
+            if flag is not None and option.callback is None:
+                option.callback = _refuse_blank_name(flag)

@@ -122,6 +122,14 @@ def for_cli(exc: InputError) -> tuple[str, str, str | None, str | None]:
     """
     source, column = exc.source, exc.column
     flag = _flag_for(source)
+    # An error about a file speaks of the file's own columns and keys (cost_basis_usd,
+    # multiplier_usd): those are what the user wrote, and stay as they are.
+    about_file = (
+        flag is None
+        and source is not None
+        and not source.startswith("--")
+        and _CLASS_NAME.fullmatch(source.strip()) is None
+    )
     if flag is None and source is not None and _CLASS_NAME.fullmatch(source.strip()):
         source = None
         flag = _flag_for(column)
@@ -140,6 +148,8 @@ def for_cli(exc: InputError) -> tuple[str, str, str | None, str | None]:
         for old, new in _TEXT_SWAPS.items():
             text = text.replace(old, new)
         text = _KEYWORD.sub("", text)
+        if about_file:
+            return text
         return _FIELD_IN_TEXT.sub(lambda m: FIELD_FLAGS.get(m.group(0), m.group(0)), text)
 
     got = None if exc.value is None else _plain(exc.value)

@@ -272,10 +272,15 @@ def plan_cmd(
 
 # Command modules register themselves on `app` when imported (one line each).
 from hedgekit.cli import _cmd_registry  # noqa: E402, F401
-from hedgekit.cli._app import apply_domains, apply_metavars  # noqa: E402
+from hedgekit.cli._app import (  # noqa: E402
+    apply_domains,
+    apply_input_file_checks,
+    apply_metavars,
+)
 
 apply_metavars(app)
 apply_domains(app)
+apply_input_file_checks(app)
 
 
 class _CommandInterruptedError(Exception):
@@ -312,12 +317,14 @@ def _report_error(exc: HedgekitError) -> None:
 
         message, where, got, expected = for_cli(exc)
         err.print("[bold red]error:[/] " + escape(message), markup=True, highlight=False)
+        # soft_wrap: a long path or value stays on its own labelled line, never wrapped
+        # away from "where:" at the console width.
         if where:
-            err.print(f"  where:    {where}", markup=False)
+            err.print(f"  where:    {where}", markup=False, soft_wrap=True)
         if got is not None:
-            err.print(f"  got:      {got}", markup=False)
+            err.print(f"  got:      {got}", markup=False, soft_wrap=True)
         if expected is not None:
-            err.print(f"  expected: {expected}", markup=False)
+            err.print(f"  expected: {expected}", markup=False, soft_wrap=True)
     else:
         err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
 
@@ -358,6 +365,18 @@ def _run(argv: list[str] | None) -> int:
         result: Any = app(args=argv, standalone_mode=False)
     except HedgekitError as exc:
         _report_error(exc)
+        return 2
+    except OSError as exc:
+        # a path the system refuses (a name too long, a permission, a full disk): the user's
+        # input, said as such, never a traceback
+        name = exc.filename if exc.filename is not None else "a file"
+        _report_error(
+            InputError(
+                f"the system refused the file: {exc.strerror or exc}",
+                source=str(name),
+                expected="a path that exists and can be read (or a folder that can be written)",
+            )
+        )
         return 2
     except _CommandInterruptedError as exc:
         return _interrupted(exc.interrupt)
