@@ -58,9 +58,9 @@ def check_hedge_ratio(
     if not math.isfinite(x) or not lo <= x <= hi:
         widen = []
         if x > 1.0 and not allow_net_short:
-            widen.append("allow_net_short=True for ratios above 1 (net short)")
+            widen.append("allow_net_short = true for ratios above 1 (net short)")
         if x < 0.0 and not allow_net_long:
-            widen.append("allow_net_long=True for ratios below 0 (long futures)")
+            widen.append("allow_net_long = true for ratios below 0 (long futures)")
         expected = f"a finite hedge ratio in [{lo}, {hi}]"
         if widen and math.isfinite(x):
             expected += "; or set " + " / ".join(widen)
