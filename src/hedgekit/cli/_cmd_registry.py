@@ -8,6 +8,7 @@ stays fast.
 from __future__ import annotations
 
 from hedgekit.cli import (
+    _cmd_book,  # noqa: F401
     _cmd_costs,  # noqa: F401
     _cmd_history,  # noqa: F401
     _cmd_scale,  # noqa: F401

@@ -365,7 +365,8 @@ def _run(argv: list[str] | None) -> int:
         result: Any = app(args=argv, standalone_mode=False)
     except HedgekitError as exc:
         _report_error(exc)
-        return 2
+        # 2 (bad input) unless the error says otherwise (the book's "busy, retry": 75)
+        return int(getattr(exc, "exit_code", 2))
     except OSError as exc:
         # a path the system refuses (a name too long, a permission, a full disk): the user's
         # input, said as such, never a traceback

@@ -1,0 +1,444 @@
+"""Commands ``hedgekit book ...``: keep a hedge day after day in an append-only journal.
+
+``init`` (the policy), ``import`` (a holdings or fills CSV), ``fill``, ``deposit``,
+``withdraw``, ``mark``, ``undo``, ``export``, ``restore`` and ``show`` (the state). Every
+command takes ``--book PATH|URL`` (default ``$HEDGEKIT_BOOK``, else
+``$XDG_DATA_HOME/hedgekit/book.sqlite``) and ``--json``.
+
+Exit status: 0 done, 2 bad input (the book unchanged), 75 the book was busy (another
+process writing for longer than the wait; retry).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from hedgekit.cli import _output as out
+from hedgekit.cli._app import ForceFlag, JsonFlag, app, check_output_path, parse_date, today
+from hedgekit.errors import InputError
+
+if TYPE_CHECKING:
+    from hedgekit.book import BookState
+    from hedgekit.book._store import Book, Event
+
+book_app = typer.Typer(
+    name="book",
+    help="The hedge book: positions, cash and daily marks of a live hedge, in a journal.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(book_app)
+
+BookOpt = Annotated[
+    str | None,
+    typer.Option("--book", help="Book file or database URL (default $HEDGEKIT_BOOK, else "
+                 "$XDG_DATA_HOME/hedgekit/book.sqlite).", metavar="PATH|URL"),
+]  # fmt: skip
+DateOpt = Annotated[
+    str | None, typer.Option("--date", help="Effective date (YYYY-MM-DD); default today.")
+]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="A note kept with the event.")]
+
+
+def _open(book: str | None, *, create: bool = False) -> Book:
+    from hedgekit.book._store import open_book
+
+    return open_book(book, create=create)
+
+
+def _day(text: str | None) -> dt.date:
+    return parse_date(text, "--date") or today()
+
+
+def _report_booked(kind: str, booked: list[Event], asked: int, json_: bool) -> None:
+    skipped = asked - len(booked)
+    if json_:
+        out.emit_json(kind, {"booked": [e.to_dict() for e in booked], "already_booked": skipped})
+        return
+    if booked:
+        ids = ", ".join(str(e.id) for e in booked[:10]) + (" ..." if len(booked) > 10 else "")
+        typer.echo(f"booked {len(booked)} event(s): {ids}")
+    if skipped:
+        typer.echo(f"{skipped} already in the book (not booked again)")
+
+
+@book_app.command("init")
+def init_cmd(
+    book: BookOpt = None,
+    hedge: Annotated[
+        float | None,
+        typer.Option(
+            "--hedge", help="Target hedge ratio, 0 to 1 (default 1 unless --target-beta)."
+        ),
+    ] = None,
+    target_beta: Annotated[
+        float | None, typer.Option("--target-beta", help="Target portfolio beta.")
+    ] = None,
+    contract: Annotated[str, typer.Option("--contract", help="Hedge contract root.")] = "ES",
+    no_micro: Annotated[bool, typer.Option("--no-micro", help="No Micro top-up.")] = False,
+    net_worth: Annotated[
+        float | None, typer.Option("--net-worth", help="Net worth (USD), for the margin limit.")
+    ] = None,
+    cash_buffer_multiple: Annotated[
+        float, typer.Option("--cash-buffer-multiple", help="Cash kept, × initial margin.")
+    ] = 1.5,
+    value_trigger: Annotated[
+        float,
+        typer.Option(
+            "--value-trigger", help="Rebalance when the portfolio value moves this share."
+        ),
+    ] = 0.10,
+    beta_trigger: Annotated[
+        float, typer.Option("--beta-trigger", help="Rebalance when the beta moves this much.")
+    ] = 0.10,
+    review_months: Annotated[
+        int, typer.Option("--review-months", help="Months between reviews.")
+    ] = 3,
+    max_hedge_ratio: Annotated[float, typer.Option("--max-hedge-ratio")] = 1.0,
+    max_margin_share: Annotated[
+        float, typer.Option("--max-margin-share", help="Margin at most this share of net worth.")
+    ] = 0.05,
+    daily_loss_limit: Annotated[
+        float | None, typer.Option("--daily-loss-limit", help="Daily futures loss limit (USD).")
+    ] = None,
+    quarterly_cost_share: Annotated[float, typer.Option("--quarterly-cost-share")] = 0.005,
+    max_tracking_error: Annotated[float, typer.Option("--max-tracking-error")] = 0.03,
+    date: DateOpt = None,
+    note: NoteOpt = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Create the book (if new) and book its policy (a later init books a new policy)."""
+    from hedgekit.book import BookLimits, BookPolicy, BookTriggers
+    from hedgekit.book._journal import policy_event
+
+    policy = BookPolicy(
+        hedge_ratio=hedge if hedge is not None or target_beta is not None else 1.0,
+        target_beta=target_beta, contract=contract.upper(), use_micro=not no_micro,
+        cash_buffer_multiple=cash_buffer_multiple, net_worth_usd=net_worth,
+        triggers=_named(BookTriggers, value_change=("--value-trigger", value_trigger),
+                        beta_change=("--beta-trigger", beta_trigger),
+                        review_months=("--review-months", review_months)),
+        limits=_named(BookLimits, max_hedge_ratio=("--max-hedge-ratio", max_hedge_ratio),
+                      max_margin_share_of_net_worth=("--max-margin-share", max_margin_share),
+                      daily_futures_loss_usd=("--daily-loss-limit", daily_loss_limit),
+                      quarterly_cost_share=("--quarterly-cost-share", quarterly_cost_share),
+                      max_tracking_error_annual=("--max-tracking-error", max_tracking_error)),
+    )  # fmt: skip
+    event = policy_event(policy, _day(date), note=note)
+    with _open(book, create=True) as b:
+        booked = b.append([event])
+        where = b.url
+    if not json_:
+        typer.echo(f"book: {where}")
+    _report_booked("book.init", booked, 1, json_)
+
+
+def _named(cls: Any, **fields: tuple[str, Any]) -> Any:
+    """``cls(**values)`` with an error naming the CLI flag instead of the field."""
+    try:
+        return cls(**{k: v for k, (_, v) in fields.items()})
+    except InputError as exc:
+        for flag_value in fields.items():
+            name, (flag, _) = flag_value
+            if exc.source == name:
+                exc.source = flag
+        raise
+
+
+@book_app.command("import")
+def import_cmd(
+    file: Annotated[str, typer.Argument(help="A holdings CSV or a futures fills CSV.")],
+    book: BookOpt = None,
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="Date of a holdings snapshot (YYYY-MM-DD); default today."),
+    ] = None,
+    beta: Annotated[
+        float | None,
+        typer.Option("--beta", help="The portfolio's beta at the snapshot (for the triggers)."),
+    ] = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Import a holdings snapshot or futures fills (the file's header says which)."""
+    from hedgekit.book._journal import file_kind, holdings_event, read_fills_csv
+
+    kind = file_kind(file)
+    events = [holdings_event(file, _day(date), beta=beta)] if kind == "holdings" else \
+        read_fills_csv(file)  # fmt: skip
+    with _open(book) as b:
+        booked = b.append(events)
+    _report_booked(f"book.import.{kind}", booked, len(events), json_)
+
+
+@book_app.command("fill")
+def fill_cmd(
+    contract: Annotated[str, typer.Argument(help="Contract code, e.g. ESZ2024.")],
+    quantity: Annotated[int, typer.Option("--quantity", "-q", help="Contracts, negative = sold.")],
+    price: Annotated[float, typer.Option("--price", help="Fill price (index points).")],
+    fees: Annotated[float, typer.Option("--fees", help="Fees and commissions (USD).")] = 0.0,
+    book: BookOpt = None,
+    date: DateOpt = None,
+    note: NoteOpt = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Book a futures fill."""
+    from hedgekit.book._journal import fill_event
+
+    event = fill_event(_day(date), contract, quantity, price, fees, note=note)
+    with _open(book) as b:
+        booked = b.append([event])
+    _report_booked("book.fill", booked, 1, json_)
+
+
+def _cash(amount: float, sign: float, name: str, book: str | None, date: str | None,
+          note: str | None, json_: bool) -> None:  # fmt: skip
+    from hedgekit.book._journal import cash_event
+
+    if amount <= 0:
+        raise InputError("must be above zero", source="AMOUNT", value=amount,
+                         expected="an amount in USD above zero")  # fmt: skip
+    event = cash_event(_day(date), sign * amount, source=f"book {name}", note=note)
+    with _open(book) as b:
+        booked = b.append([event])
+    _report_booked(f"book.{name}", booked, 1, json_)
+
+
+Amount = Annotated[float, typer.Argument(help="Amount in USD.")]
+
+
+@book_app.command("deposit")
+def deposit_cmd(amount: Amount, book: BookOpt = None, date: DateOpt = None,
+                note: NoteOpt = None, json_: JsonFlag = False) -> None:  # fmt: skip
+    """Book cash paid into the futures account."""
+    _cash(amount, 1.0, "deposit", book, date, note, json_)
+
+
+@book_app.command("withdraw")
+def withdraw_cmd(amount: Amount, book: BookOpt = None, date: DateOpt = None,
+                 note: NoteOpt = None, json_: JsonFlag = False) -> None:  # fmt: skip
+    """Book cash taken out of the futures account."""
+    _cash(amount, -1.0, "withdraw", book, date, note, json_)
+
+
+def _prices(items: list[str]) -> dict[str, float]:
+    got: dict[str, float] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            got[name.strip().upper()] = float(value)
+        except ValueError:
+            raise InputError("not CONTRACT=PRICE", source="--price", value=item,
+                             expected="e.g. --price ESZ2024=4810.25") from None  # fmt: skip
+    return got
+
+
+def market_price(contract: str, day: dt.date) -> tuple[float, str]:
+    r"""The bundled quote of ``contract`` on ``day``, else its carry fair value.
+
+    Bundled: :func:`hedgekit.snapshot.bundled_quotes` (a CME settlement or a front-month
+    close of that very contract). Fair value: :math:`S e^{(r-q)\tau}` with the index close,
+    rate and dividend yield of :func:`hedgekit.snapshot.resolve_market` and :math:`\tau`
+    the years of 365 days to the contract's last trading day (Hull 11e §5.4).
+    """
+    import math
+
+    import numpy as np
+    import pandas as pd
+
+    from hedgekit.calendar import ContractCode, last_trading_day
+    from hedgekit.contracts import get_contract
+    from hedgekit.snapshot import bundled_quotes, resolve_market
+
+    spec = get_contract(ContractCode.parse(contract).root)
+    prices, sources = bundled_quotes(spec.index, pd.DatetimeIndex([pd.Timestamp(day)]),
+                                     np.array([contract], dtype=object))  # fmt: skip
+    if np.isfinite(prices[0]):
+        return float(prices[0]), str(sources[0])
+    m = resolve_market(spec, day)
+    tau = max((last_trading_day(contract).date() - day).days, 0) / 365.0
+    fair = m.index_level.value * math.exp((m.rate.value - m.dividend_yield.value) * tau)
+    return float(fair), "fair value"
+
+
+@book_app.command("mark")
+def mark_cmd(
+    book: BookOpt = None,
+    date: DateOpt = None,
+    price: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--price",
+            help="CONTRACT=PRICE (repeatable); other contracts held are marked from "
+            "the bundled quotes, else at fair value.",
+        ),
+    ] = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Mark every contract held (and any given with --price) at the date's settlement."""
+    from hedgekit.book._journal import derive_state, mark_event
+
+    day = _day(date)
+    given = _prices(price or [])
+    with _open(book) as b:
+        events = b.events()
+        state = derive_state(events, day)
+        wanted = sorted(set(state.positions) | set(given))
+        if not wanted:
+            raise InputError(
+                "nothing to mark: no contract held on this date", source="--date",
+                value=day.isoformat(), expected="a date with futures held, or --price C=PRICE",
+            )  # fmt: skip
+        marks = []
+        for c in wanted:
+            p, origin = (given[c], "user") if c in given else market_price(c, day)
+            marks.append(mark_event(day, c, p, origin))
+        live = {(e.payload["contract"], e.effective_date): e for e in _live(events)
+                if e.kind == "mark"}  # fmt: skip
+        for m in marks:
+            old = live.get((m.payload["contract"], day))
+            if old is not None and old.key != m.key:
+                raise InputError(
+                    f"{m.payload['contract']} is already marked on {day} at "
+                    f"{old.payload['price']:g} (event {old.id})", source="--price",
+                    value=m.payload["price"], expected=f"hedgekit book undo {old.id} first",
+                )  # fmt: skip
+        booked = b.append(marks)
+    _report_booked("book.mark", booked, len(marks), json_)
+
+
+def _live(events: list[Event]) -> list[Event]:
+    from hedgekit.book._journal import live_events
+
+    return live_events(events)
+
+
+@book_app.command("undo")
+def undo_cmd(
+    event_id: Annotated[int, typer.Argument(help="Id of the event to undo.", metavar="EVENT_ID")],
+    book: BookOpt = None,
+    note: NoteOpt = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Undo an event by a reversing entry (nothing is deleted)."""
+    from hedgekit.book._journal import reversal_event
+
+    with _open(book) as b:
+        events = b.events()
+        target = next((e for e in events if e.id == event_id), None)
+        if target is None:
+            raise InputError("no such event", source="EVENT_ID", value=event_id,
+                             expected="an id listed by hedgekit book export")  # fmt: skip
+        booked = b.append([reversal_event(target, events, note=note)])
+    _report_booked("book.undo", booked, 1, json_)
+
+
+@book_app.command("export")
+def export_cmd(
+    output: Annotated[str, typer.Option("--output", "-o", help="File to write: .jsonl or .csv.")],
+    book: BookOpt = None,
+    force: ForceFlag = False,
+    json_: JsonFlag = False,
+) -> None:
+    """Write the whole journal to JSON Lines (restorable) or CSV."""
+    from hedgekit._io import atomic_write_text
+    from hedgekit.book._export import events_to_csv, events_to_jsonl
+
+    path = check_output_path(output, "--output", (".jsonl", ".csv"), force=force)
+    assert path is not None
+    with _open(book) as b:
+        events = b.events()
+    text = events_to_jsonl(events) if path.suffix.lower() == ".jsonl" else events_to_csv(events)
+    atomic_write_text(path, text)
+    if json_:
+        out.emit_json("book.export", {"file": str(path), "events": len(events)})
+    else:
+        typer.echo(f"wrote {len(events)} events to {path}")
+
+
+@book_app.command("restore")
+def restore_cmd(
+    file: Annotated[str, typer.Argument(help="A JSON Lines export (hedgekit book export).")],
+    book: BookOpt = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Restore an export into a new, empty book (same events, same ids)."""
+    from hedgekit.book._export import read_jsonl
+
+    events = read_jsonl(file)
+    with _open(book, create=True) as b:
+        n = b.restore(events)
+    if json_:
+        out.emit_json("book.restore", {"events": n})
+    else:
+        typer.echo(f"restored {n} events")
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def state_dict(state: BookState) -> dict[str, Any]:
+    """The state as JSON-safe data (``book show --json``)."""
+    return {
+        "as_of": state.as_of.isoformat(),
+        "policy": state.policy.to_dict(),
+        "holdings_as_of": _iso(state.holdings_as_of),
+        "holdings": [{"ticker": h.ticker, "shares": h.shares,
+                      "market_value_usd": h.market_value_usd} for h in state.holdings],
+        "positions": dict(state.positions),
+        "average_price": dict(state.average_price),
+        "cash_usd": state.cash_usd,
+        "deposits_usd": state.deposits_usd,
+        "fees_usd": state.fees_usd,
+        "variation_margin_usd": state.variation_margin_usd,
+        "last_marks": {c: {"date": m.day.isoformat(), "price": m.price, "source": m.source}
+                       for c, m in state.last_marks.items()},
+        "n_fills": len(state.fills),
+        "rebalanced_on": _iso(state.rebalanced_on),
+        "rebalance_value_usd": state.rebalance_value_usd,
+        "rebalance_beta": state.rebalance_beta,
+        "notes": list(state.notes),
+    }  # fmt: skip
+
+
+@book_app.command("show")
+def show_cmd(
+    book: BookOpt = None,
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="State as of this date (YYYY-MM-DD); default today."),
+    ] = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Print the book's state: positions, cash, last marks."""
+    from hedgekit.book._journal import derive_state
+
+    with _open(book) as b:
+        state = derive_state(b.events(), _day(date))
+    data = state_dict(state)
+    if json_:
+        out.emit_json("book.show", data)
+        return
+    con = out.console()
+    rows = [[c, str(q), out.num(state.average_price[c]),
+             *(_mark_cells(state, c))] for c, q in state.positions.items()]  # fmt: skip
+    cols = ["contract", "quantity", "avg price", "last mark", "marked on"]
+    con.print(out.table(f"Positions on {state.as_of}", cols, rows))
+    con.print(f"cash {out.usd(state.cash_usd, 2)} = deposits {out.usd(state.deposits_usd, 2)} "
+              f"− fees {out.usd(state.fees_usd, 2)} + variation margin "
+              f"{out.usd(state.variation_margin_usd, 2)}", highlight=False)  # fmt: skip
+    for n in state.notes:
+        con.print(f"note: {n}", highlight=False)
+
+
+def _mark_cells(state: BookState, contract: str) -> list[str]:
+    m = state.last_marks.get(contract)
+    return ["—", "—"] if m is None else [out.num(m.price), m.day.isoformat()]
+
+
+__all__ = ["book_app", "market_price", "state_dict"]
