@@ -33,14 +33,16 @@ def test_importing_the_same_files_twice_books_nothing_twice(
         assert main(["book", "import", str(holdings), *b, "--date", "2024-01-02",
                      "--beta", "1.1"]) == 0  # fmt: skip
     out = capsys.readouterr().out
-    assert "booked 3 event(s)" in out and "3 already in the book" in out
+    assert "booked 3 event(s)" in out
+    assert "3 already in the book" in out
     with open_book(book_url) as book:
         events = book.events()
     assert [e.kind for e in events] == ["policy"] + ["fill"] * 3 + ["holdings"]
     state = derive_state(events, dt.date(2024, 1, 3))
     # the two identical MES rows are two fills: +2
     assert dict(state.positions) == {"ESH2024": -2, "MESH2024": 2}
-    assert state.rebalance_value_usd == 400_000.0 and state.rebalance_beta == 1.1
+    assert state.rebalance_value_usd == 400_000.0
+    assert state.rebalance_beta == 1.1
 
 
 def test_a_bad_row_refuses_the_whole_file(book_url: str, tmp_path: Path, capsys) -> None:
@@ -49,7 +51,8 @@ def test_a_bad_row_refuses_the_whole_file(book_url: str, tmp_path: Path, capsys)
     assert main(["book", "init", "--book", book_url]) == 0
     assert main(["book", "import", str(f), "--book", book_url]) == 2
     err = capsys.readouterr().err
-    assert "line 5" in err and "price" in err
+    assert "line 5" in err
+    assert "price" in err
     with open_book(book_url) as book:
         assert book.count() == 1  # the policy only
 

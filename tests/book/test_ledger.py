@@ -104,8 +104,8 @@ def test_cli_daily_routine_and_bad_input_leaves_the_book_unchanged(tmp_path: Pat
     # the daily mark from the bundled quotes, run twice by cron: booked once
     assert main(["book", "mark", *b, "--date", "2024-01-03", "--json"]) == 0
     first = json.loads(capsys.readouterr().out)["data"]
-    assert len(first["booked"]) == 1 and first["booked"][0]["payload"]["source"] in {
-        "settlement", "close", "fair value"}  # fmt: skip
+    assert len(first["booked"]) == 1
+    assert first["booked"][0]["payload"]["source"] in {"settlement", "close", "fair value"}
     assert main(["book", "mark", *b, "--date", "2024-01-03", "--json"]) == 0
     again = json.loads(capsys.readouterr().out)["data"]
     assert again == {"booked": [], "already_booked": 1}

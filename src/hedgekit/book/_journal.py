@@ -149,6 +149,7 @@ def fill_event(day: dt.date, contract: str, quantity: Any, price: Any, fees_usd:
                source: str = "book fill", key: str | None = None, row: int | None = None,
                note: str | None = None) -> NewEvent:  # fmt: skip
     """A ``fill`` event, checked (flags named as the CLI's, or file columns with ``row``)."""
+
     def col(name: str) -> str | None:
         return name if row is not None else None
 

@@ -406,7 +406,7 @@ def open_book(
     target: str | os.PathLike[str] | None = None,
     *,
     create: bool = True,
-    busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S,
+    busy_timeout_s: float | None = None,
     source: str = "--book",
 ) -> Book:
     """Open the book at ``target``: a path (a SQLite file) or a SQLAlchemy URL.
@@ -419,7 +419,8 @@ def open_book(
     create
         Create a missing SQLite file; otherwise a missing file is an :class:`InputError`.
     busy_timeout_s
-        Longest wait for another writer before :class:`BookBusyError`.
+        Longest wait for another writer before :class:`BookBusyError`; default
+        ``$HEDGEKIT_BOOK_BUSY_TIMEOUT_S``, else 10 s.
     source
         The option named in errors.
 
@@ -428,6 +429,9 @@ def open_book(
     The schema is upgraded to the newest revision on open (Alembic), and a new book gets a
     ``book_id`` and ``created_at`` in ``meta``.
     """
+    if busy_timeout_s is None:
+        env = os.environ.get("HEDGEKIT_BOOK_BUSY_TIMEOUT_S")
+        busy_timeout_s = float(env) if env else DEFAULT_BUSY_TIMEOUT_S
     text = str(target) if target is not None else str(default_book_path())
     if _is_url(text):
         url = text
