@@ -372,14 +372,17 @@ def parse_flex(
                 )
             quantity = _whole(t.quantity, where, "quantity", source)
             side = _enum_value(t.buySell)
-            if side is not None and side.startswith(("BUY", "SELL")):
-                if (quantity > 0) != side.startswith("BUY"):
-                    raise InputError(
-                        f"{where}: quantity {quantity} disagrees with buySell {side}",
-                        source=source,
-                        value=quantity,
-                        expected="a positive quantity for BUY, negative for SELL",
-                    )
+            if (
+                side is not None
+                and side.startswith(("BUY", "SELL"))
+                and (quantity > 0) != side.startswith("BUY")
+            ):
+                raise InputError(
+                    f"{where}: quantity {quantity} disagrees with buySell {side}",
+                    source=source,
+                    value=quantity,
+                    expected="a positive quantity for BUY, negative for SELL",
+                )
             trade_id = t.tradeID or t.transactionID
             if not trade_id:
                 raise InputError(
