@@ -32,8 +32,12 @@ lint:
 typecheck:
 	$(VENV_BIN)/mypy
 
+# The hedge book's tests also run against PostgreSQL: tools/postgres.sh starts a server
+# (installing the distribution's package as root when missing) and prints its URL; where it
+# cannot, those tests skip and say why.
 pytest:
-	$(VENV_BIN)/python -m pytest -n 2 -q
+	HEDGEKIT_TEST_PG_URL="$${HEDGEKIT_TEST_PG_URL:-$$(tools/postgres.sh 2>/dev/null | tail -1)}" \
+		$(VENV_BIN)/python -m pytest -n 2 -q
 
 bench: install
 	$(VENV_BIN)/python benchmarks/grid.py

@@ -70,6 +70,8 @@ def test_every_option_is_fuzzed() -> None:
     """A new option, or a new command, cannot slip past the fuzzer unnoticed."""
     root = typer.main.get_command(app)
     for name, command in root.commands.items():  # type: ignore[attr-defined]
+        if name == "book":  # a group with a book file of its own: tests/fuzz/test_book_fuzz.py
+            continue
         assert name in COMMANDS, f"command {name} has no fuzz spec"
         flags = {o for p in command.params if p.param_type_name == "option" for o in p.opts}
         assert flags - {"--help"} == set(COMMANDS[name][1]), name

@@ -26,8 +26,9 @@ Accounting (all USD; one row per marked day, in date order)
   marks + rolls + fees + margin interest. The **costs** alone (fees, rolls, interest: what
   the quarterly-cost limit counts) are :attr:`BookHistory.cost_usd`.
 * **Tracking error** of the hedged portfolio against cash: the sample standard deviation of
-  daily hedged returns in excess of the day's rate, :math:`\sqrt{252}` annualised; ``None``
-  with fewer than :data:`MIN_TRACKING_DAYS` returns.
+  daily hedged returns in excess of the day's rate, :math:`\sqrt{252}` annualised, from the
+  rows on which the portfolio itself was valued (a stale value would count the futures alone
+  as the hedged portfolio's risk); ``None`` with fewer than :data:`MIN_TRACKING_DAYS` returns.
 """
 
 from __future__ import annotations
@@ -317,7 +318,9 @@ def book_history(
             exposure = sum(q * m_of(c) * price[(day, c)] for c, q in held.items())
             b = point.beta * point.value_usd
             ratio = -exposure / b if b else None
-            if prev_value is not None and prev_day is not None:
+            # a return only where the portfolio was valued that day: a stale value would
+            # make the futures alone look like the hedged portfolio's whole risk
+            if prev_value is not None and prev_day is not None and point.day == day:
                 hedged = stocks + dividends + marks_pnl + rolls_pnl + fees + interest
                 years = (day - prev_day).days / CALENDAR_DAYS_PER_YEAR
                 excess.append(hedged / prev_value - rate(prev_day) * years)

@@ -417,6 +417,11 @@ def derive_state(events: Iterable[Event], as_of: dt.date) -> BookState:
         rebalanced_on=rebalanced_on,
         rebalance_value_usd=value,
         rebalance_beta=beta,
+        holdings_beta=(
+            None
+            if not snapshots or snapshots[-1][1].get("beta") is None
+            else float(snapshots[-1][1]["beta"])
+        ),
         deposits_usd=deposits,
         fees_usd=fees,
         variation_margin_usd=vm,

@@ -90,3 +90,5 @@ class BookState:
     fees_usd: float = 0.0
     variation_margin_usd: float = 0.0
     notes: tuple[str, ...] = field(default=())
+    #: The beta recorded with the latest holdings snapshot (``book import --beta``).
+    holdings_beta: float | None = None

@@ -220,6 +220,21 @@ def check_output_dir(
 #: ``PCT`` a percentage (10 = 10%), ``N`` a whole count, ``ROOT`` a contract root.
 METAVARS: dict[str, str] = {
     "--as-of": "DATE",
+    "--date": "DATE",
+    "--cash-buffer-multiple": "MULTIPLE",
+    "--value-trigger": "FRACTION",
+    "--beta-trigger": "BETA",
+    "--review-months": "N",
+    "--max-hedge-ratio": "FRACTION",
+    "--max-margin-share": "FRACTION",
+    "--daily-loss-limit": "USD",
+    "--quarterly-cost-share": "FRACTION",
+    "--max-tracking-error": "FRACTION",
+    "--output": "FILE",
+    "--price": "PRICE",
+    "--note": "TEXT",
+    "--quantity": "N",
+    "--fees": "USD",
     "--from": "DATE",
     "--to": "DATE",
     "--sample-start": "DATE",
@@ -322,12 +337,21 @@ def _option_infos(callback: Callable[..., Any]) -> list[tuple[type | None, Optio
     return found
 
 
+def all_commands(application: typer.Typer) -> list[Any]:
+    """The registered commands of ``application`` and of its groups (``book ...``)."""
+    found: list[Any] = list(application.registered_commands)
+    for group in application.registered_groups:
+        if group.typer_instance is not None:
+            found.extend(all_commands(group.typer_instance))
+    return found
+
+
 def apply_metavars(application: typer.Typer) -> None:
     """Give every value-taking option of ``application`` its :data:`METAVARS` name.
 
     Options that already carry a ``metavar`` keep it; flags (``bool``) take no value.
     """
-    for info in application.registered_commands:
+    for info in all_commands(application):
         if info.callback is None:
             continue
         for base, option in _option_infos(info.callback):
@@ -382,7 +406,7 @@ def apply_domains(application: typer.Typer) -> None:
     """
     from hedgekit._domains import DOMAINS
 
-    for info in application.registered_commands:
+    for info in all_commands(application):
         if info.callback is None:
             continue
         for _, option in _option_infos(info.callback):
@@ -412,7 +436,7 @@ def _refuse_blank_name(flag: str) -> Callable[[str | None], str | None]:
 
 def apply_input_file_checks(application: typer.Typer) -> None:
     """Refuse an empty or blank file name for every option of :data:`INPUT_FILE_FLAGS`."""
-    for info in application.registered_commands:
+    for info in all_commands(application):
         if info.callback is None:
             continue
         for _, option in _option_infos(info.callback):

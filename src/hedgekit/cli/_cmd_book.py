@@ -12,6 +12,7 @@ process writing for longer than the wait; retry).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -97,15 +98,26 @@ def init_cmd(
     review_months: Annotated[
         int, typer.Option("--review-months", help="Months between reviews.")
     ] = 3,
-    max_hedge_ratio: Annotated[float, typer.Option("--max-hedge-ratio")] = 1.0,
+    max_hedge_ratio: Annotated[
+        float,
+        typer.Option("--max-hedge-ratio", help="Hedge at most this share of the beta exposure."),
+    ] = 1.0,
     max_margin_share: Annotated[
         float, typer.Option("--max-margin-share", help="Margin at most this share of net worth.")
     ] = 0.05,
     daily_loss_limit: Annotated[
         float | None, typer.Option("--daily-loss-limit", help="Daily futures loss limit (USD).")
     ] = None,
-    quarterly_cost_share: Annotated[float, typer.Option("--quarterly-cost-share")] = 0.005,
-    max_tracking_error: Annotated[float, typer.Option("--max-tracking-error")] = 0.03,
+    quarterly_cost_share: Annotated[
+        float,
+        typer.Option(
+            "--quarterly-cost-share", help="Cost of hedging a quarter, at most this share."
+        ),
+    ] = 0.005,
+    max_tracking_error: Annotated[
+        float,
+        typer.Option("--max-tracking-error", help="Tracking error a year, at most (0.03 = 3%)."),
+    ] = 0.03,
     date: DateOpt = None,
     note: NoteOpt = None,
     json_: JsonFlag = False,
@@ -150,7 +162,13 @@ def _named(cls: Any, **fields: tuple[str, Any]) -> Any:
 
 @book_app.command("import")
 def import_cmd(
-    file: Annotated[str, typer.Argument(help="A holdings CSV or a futures fills CSV.")],
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="A holdings CSV, a futures fills CSV, or an IBKR Flex statement (.xml).",
+            metavar="FILE",
+        ),
+    ],
     book: BookOpt = None,
     date: Annotated[
         str | None,
@@ -162,9 +180,22 @@ def import_cmd(
     ] = None,
     json_: JsonFlag = False,
 ) -> None:
-    """Import a holdings snapshot or futures fills (the file's header says which)."""
+    """Import a holdings snapshot, futures fills, or an IBKR Flex statement (.xml)."""
     from hedgekit.book._journal import file_kind, holdings_event, read_fills_csv
 
+    if file.lower().endswith(".xml"):
+        from hedgekit.book._flex import parse_flex
+        from hedgekit.book._views import flex_events
+
+        statement = parse_flex(Path(file), source=file)
+        with _open(book) as b:
+            events = flex_events(statement, b.events(), file)
+            booked = b.append(events)
+        _report_booked("book.import.flex", booked, len(events), json_)
+        if not json_:
+            for note in statement.notes:
+                typer.echo(f"note: {note}")
+        return
     kind = file_kind(file)
     events = [holdings_event(file, _day(date), beta=beta)] if kind == "holdings" else \
         read_fills_csv(file)  # fmt: skip
@@ -175,7 +206,9 @@ def import_cmd(
 
 @book_app.command("fill")
 def fill_cmd(
-    contract: Annotated[str, typer.Argument(help="Contract code, e.g. ESZ2024.")],
+    contract: Annotated[
+        str, typer.Argument(help="Contract code, e.g. ESZ2024.", metavar="CONTRACT")
+    ],
     quantity: Annotated[int, typer.Option("--quantity", "-q", help="Contracts, negative = sold.")],
     price: Annotated[float, typer.Option("--price", help="Fill price (index points).")],
     fees: Annotated[float, typer.Option("--fees", help="Fees and commissions (USD).")] = 0.0,
@@ -206,7 +239,7 @@ def _cash(amount: float, sign: float, name: str, book: str | None, date: str | N
     _report_booked(f"book.{name}", booked, 1, json_)
 
 
-Amount = Annotated[float, typer.Argument(help="Amount in USD.")]
+Amount = Annotated[float, typer.Argument(help="Amount in USD.", metavar="USD")]
 
 
 @book_app.command("deposit")
@@ -273,13 +306,14 @@ def mark_cmd(
         list[str] | None,
         typer.Option(
             "--price",
+            metavar="CONTRACT=PRICE",
             help="CONTRACT=PRICE (repeatable); other contracts held are marked from "
             "the bundled quotes, else at fair value.",
         ),
     ] = None,
     json_: JsonFlag = False,
 ) -> None:
-    """Mark every contract held (and any given with --price) at the date's settlement."""
+    """Mark every contract held or traded that day (and any --price) at its settlement."""
     from hedgekit.book._journal import derive_state, mark_event
 
     day = _day(date)
@@ -287,7 +321,10 @@ def mark_cmd(
     with _open(book) as b:
         events = b.events()
         state = derive_state(events, day)
-        wanted = sorted(set(state.positions) | set(given))
+        # the contracts held at this close, and those traded today (a roll's closed leg is
+        # settled at today's price too: its P&L is its fill against that settlement)
+        traded = {f.contract for f in state.fills if f.day == day}
+        wanted = sorted(set(state.positions) | traded | set(given))
         if not wanted:
             raise InputError(
                 "nothing to mark: no contract held on this date", source="--date",
@@ -362,7 +399,9 @@ def export_cmd(
 
 @book_app.command("restore")
 def restore_cmd(
-    file: Annotated[str, typer.Argument(help="A JSON Lines export (hedgekit book export).")],
+    file: Annotated[
+        str, typer.Argument(help="A JSON Lines export (hedgekit book export).", metavar="FILE")
+    ],
     book: BookOpt = None,
     json_: JsonFlag = False,
 ) -> None:
@@ -434,6 +473,106 @@ def show_cmd(
               f"{out.usd(state.variation_margin_usd, 2)}", highlight=False)  # fmt: skip
     for n in state.notes:
         con.print(f"note: {n}", highlight=False)
+
+
+ValueOpt = Annotated[
+    float | None,
+    typer.Option("--value-usd", help="Portfolio value today (default: the book's holdings)."),
+]
+BetaOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--beta", help="Portfolio beta today (default: the one booked with the holdings)."
+    ),
+]
+
+
+def _history(b: Book, day: dt.date) -> Any:
+    from hedgekit.book._history import book_history
+    from hedgekit.book._views import history_inputs, tbill_rate
+
+    fills, marks, cash, points = history_inputs(b.events(), day)
+    return book_history(fills, marks, cash, points, rate_annual=tbill_rate)
+
+
+@book_app.command("status")
+def status_cmd(
+    book: BookOpt = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Report for this date (YYYY-MM-DD); default today.")
+    ] = None,
+    value_usd: ValueOpt = None,
+    beta: BetaOpt = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Today's action report: position, hedge ratio, margin, roll, triggers and limits.
+
+    Exit status 0 when nothing is due, 1 when an action is due (for cron), 2 bad input.
+    """
+    from hedgekit.book._journal import derive_state
+    from hedgekit.book._status import action_report
+    from hedgekit.book._views import portfolio_today
+
+    day = _day(date)
+    with _open(book) as b:
+        state = derive_state(b.events(), day)
+        history = _history(b, day)
+    value, b_now, where = portfolio_today(state, value_usd, beta)
+    rows = [r for r in history.rows if r.day == day]
+    report = action_report(
+        state,
+        value_usd=value,
+        beta=b_now,
+        day_futures_pnl_usd=rows[-1].futures_pnl_usd if rows else None,
+        quarter_cost_usd=history.quarter_cost_usd(day) if history.rows else None,
+        tracking_error_annual=history.tracking_error_annual,
+    )
+    if json_:
+        data = report.to_dict()
+        data["portfolio_source"] = where
+        out.emit_json("book.status", data)
+    else:
+        con = out.console()
+        con.print(f"Portfolio {out.usd(value)} (beta {b_now:.2f}; from {where})", highlight=False)
+        for line in report.sentences():
+            con.print(line, highlight=False, markup=False)
+    if report.actions_due:
+        raise typer.Exit(1)
+
+
+@book_app.command("history")
+def history_cmd(
+    book: BookOpt = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="History up to this date; default today.")
+    ] = None,
+    json_: JsonFlag = False,
+) -> None:
+    """P&L since inception by source: stocks, futures marks, rolls, fees, margin interest."""
+    day = _day(date)
+    with _open(book) as b:
+        history = _history(b, day)
+    if json_:
+        out.emit_json("book.history", history.to_dict())
+        return
+    con = out.console()
+    rows = [
+        ["stocks", out.usd(history.stocks_usd, 2)],
+        ["futures marks", out.usd(history.futures_marks_usd, 2)],
+        ["rolls", out.usd(history.rolls_usd, 2)],
+        ["fees", out.usd(history.fees_usd, 2)],
+        ["margin interest", out.usd(history.margin_interest_usd, 2)],
+        ["dividends", out.usd(history.dividends_usd, 2)],
+        ["hedged P&L", out.usd(history.hedged_pnl_usd, 2)],
+        ["unhedged P&L", out.usd(history.unhedged_pnl_usd, 2)],
+        ["cost of hedging so far", out.usd(history.cost_usd, 2)],
+    ]
+    con.print(out.table(f"Since inception, to {day}", ["", "USD"], rows))
+    te = history.tracking_error_annual
+    con.print(
+        "tracking error " + ("n/a (fewer than 20 daily returns)" if te is None else f"{te:.2%}")
+        + " a year", highlight=False,
+    )  # fmt: skip
 
 
 def _mark_cells(state: BookState, contract: str) -> list[str]:

@@ -14,6 +14,7 @@ from hedgekit.cli import _output as out
 from hedgekit.cli._app import (
     ForceFlag,
     JsonFlag,
+    all_commands,
     app,
     calendar_date,
     calendar_last,
@@ -303,7 +304,7 @@ def _catching_interrupts(callback: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-for _info in app.registered_commands:
+for _info in all_commands(app):
     if _info.callback is not None and not hasattr(_info.callback, "catches_interrupts"):
         _info.callback = _catching_interrupts(_info.callback)
 
