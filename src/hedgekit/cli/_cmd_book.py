@@ -575,6 +575,49 @@ def history_cmd(
     )  # fmt: skip
 
 
+def _positions_text(positions: dict[str, int] | Any) -> str:
+    return ", ".join(f"{q:+d} {c}" for c, q in positions.items()) or "none"
+
+
+@book_app.command("replay-policy")
+def replay_policy_cmd(
+    book: BookOpt = None,
+    from_: Annotated[
+        str | None,
+        typer.Option("--from", help="First date (YYYY-MM-DD); default the book's first event."),
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Last date (YYYY-MM-DD); default the last mark.")
+    ] = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Run the book's own policy through the backtest engine; show where the book deviated."""
+    from hedgekit.book._replay import replay_policy
+
+    start = parse_date(from_, "--from")
+    end = parse_date(to, "--to")
+    with _open(book) as b:
+        events = b.events()
+    replay = replay_policy(events, start, end)
+    if json_:
+        out.emit_json("book.replay_policy", replay.to_dict())
+        return
+    con = out.console()
+    rows = [[d.first.isoformat(), d.last.isoformat(), str(d.sessions),
+             _positions_text(d.policy), _positions_text(d.book), d.kind]
+            for d in replay.deviations]  # fmt: skip
+    cols = ["from", "to", "sessions", "policy", "book", "differs in"]
+    title = (
+        f"Where the book deviated from its policy (hedge {replay.hedge_ratio:.0%} of "
+        f"{out.usd(replay.portfolio_value_usd)} at beta {replay.portfolio_beta:g})"
+    )
+    if rows:
+        con.print(out.table(title, cols, rows))
+    con.print(replay.sentence(), highlight=False, markup=False)
+    for n in replay.notes:
+        con.print(f"note: {n}", highlight=False, markup=False)
+
+
 def _mark_cells(state: BookState, contract: str) -> list[str]:
     m = state.last_marks.get(contract)
     return ["—", "—"] if m is None else [out.num(m.price), m.day.isoformat()]
