@@ -624,3 +624,75 @@ def _mark_cells(state: BookState, contract: str) -> list[str]:
 
 
 __all__ = ["book_app", "market_price", "state_dict"]
+
+
+@book_app.command("report")
+def report_cmd(
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="The HTML file to write.", metavar="FILE.html")
+    ],
+    book: BookOpt = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Report up to this date; default today.")
+    ] = None,
+    value_usd: ValueOpt = None,
+    beta: BetaOpt = None,
+    force: ForceFlag = False,
+    json_: JsonFlag = False,
+) -> None:
+    """An HTML report: P&L by source, hedge ratio against target, margin, today's actions."""
+    from hedgekit.book._journal import derive_state
+    from hedgekit.book._status import action_report
+    from hedgekit.book._timeline import book_timeline, policies_in_force
+    from hedgekit.book._views import history_inputs, portfolio_today
+    from hedgekit.report._book import (
+        book_charts,
+        policy_settings,
+        render_book_report,
+        write_book_report,
+    )
+
+    path = check_output_path(
+        output, "--output", (".html", ".htm"), force=force,
+        message="the report is an HTML file", expected="FILE.html",
+    )  # fmt: skip
+    assert path is not None
+    day = _day(date)
+    with _open(book, create=False) as b:
+        events = b.events()
+        where = b.url
+        history = _history(b, day)
+    state = derive_state(events, day)
+    _, marks, _, points = history_inputs(events, day)
+    frame = book_timeline(history, marks, points, policies_in_force(events, day))
+    sentences: tuple[str, ...] = ()
+    notes: list[str] = []
+    try:
+        value, b_now, origin = portfolio_today(state, value_usd, beta)
+    except InputError as exc:
+        if value_usd is not None or beta is not None:
+            raise
+        notes.append(f"No action report: {exc.message} (give --value-usd and --beta, or "
+                     "import holdings with --beta).")  # fmt: skip
+    else:
+        rows = [r for r in history.rows if r.day == day]
+        report = action_report(
+            state, value_usd=value, beta=b_now,
+            day_futures_pnl_usd=rows[-1].futures_pnl_usd if rows else None,
+            quarter_cost_usd=history.quarter_cost_usd(day) if history.rows else None,
+            tracking_error_annual=history.tracking_error_annual,
+        )  # fmt: skip
+        sentences = (f"Portfolio ${value:,.2f}, beta {b_now:.2f} (from {origin}).",
+                     *report.sentences())  # fmt: skip
+    settings = [("Book", where), ("Date", day.isoformat()), *policy_settings(state.policy)]
+    charts = book_charts(frame)
+    text = render_book_report(
+        title=f"Hedge book on {day.isoformat()}", frame=frame, history=history,
+        sentences=sentences, settings=settings, charts=charts, notes=[*notes, *state.notes],
+    )  # fmt: skip
+    write_book_report(path, text)
+    if json_:
+        out.emit_json("book.report", {"file": str(path), "days": len(frame),
+                                      "charts": [c.name for c in charts]})  # fmt: skip
+    else:
+        typer.echo(f"wrote {path} ({len(frame)} marked days, {len(charts)} charts)")
