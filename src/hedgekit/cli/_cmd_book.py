@@ -1,12 +1,14 @@
 """Commands ``hedgekit book ...``: keep a hedge day after day in an append-only journal.
 
-``init`` (the policy), ``import`` (a holdings or fills CSV), ``fill``, ``deposit``,
-``withdraw``, ``mark``, ``undo``, ``export``, ``restore`` and ``show`` (the state). Every
+``init`` (the policy), ``import`` (a holdings or fills CSV, or an IBKR Flex statement),
+``fill``, ``deposit``, ``withdraw``, ``mark``, ``undo``, ``export``, ``restore``, ``show`` (the
+state), ``status`` (today's action report), ``history`` (P&L since inception by source),
+``report`` (the HTML report) and ``replay-policy`` (the book against its own policy). Every
 command takes ``--book PATH|URL`` (default ``$HEDGEKIT_BOOK``, else
 ``$XDG_DATA_HOME/hedgekit/book.sqlite``) and ``--json``.
 
-Exit status: 0 done, 2 bad input (the book unchanged), 75 the book was busy (another
-process writing for longer than the wait; retry).
+Exit status: 0 done, 1 ``status``: an action is due, 2 bad input (the book unchanged), 75
+the book was busy (another process writing for longer than the wait; retry).
 """
 
 from __future__ import annotations
