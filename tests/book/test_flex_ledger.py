@@ -81,3 +81,58 @@ def test_fixture_statement_and_real_marks_equal_the_hand_ledger(
     assert m["cash_to_keep_usd"] == pytest.approx(41_400.00, abs=0.005)
     assert status["hedge_ratio_now"] == pytest.approx(115 * 5_653.25 / (1.05 * 750_000), rel=1e-12)
     assert status["value_usd"] == 750_000
+
+
+YEAR = Path(__file__).parents[1] / "resources" / "book" / "flex_year.xml"
+
+
+@pytest.mark.slow
+def test_a_year_of_the_hedge_equals_the_hand_ledger(
+    book_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A year: the same short 2 ES + 3 MES, rolled on every CME roll date, marked every session.
+
+    ``tests/resources/book/flex_year.xml`` (constructed): opened 2024-12-02 at 6,080.25 /
+    6,080.50; rolled 2025-03-13 (5,530.00 / 5,530.25 -> 5,575.75 / 5,576.00), 2025-06-12
+    (6,049.50 / 6,049.75 -> 6,090.25 / 6,090.50), 2025-09-11 (6,592.50 / 6,592.75 -> 6,640.00 /
+    6,640.25); deposits $60,000 and $40,000, interest $182.40; fees 7 x 4.50 + 7 x 1.86 =
+    $44.52 (seven fills of each root). Variation margin, contract by contract (quantity x
+    multiplier x (exit - entry)):
+
+    ESH +55,025.00, MESH +8,253.75, ESM -47,375.00, MESM -7,106.25, ESU -50,225.00,
+    MESU -7,533.75, ESZ -18,675.00, MESZ -2,797.50 (ESZ2025 at 6,826.75, the bundled ES=F close
+    of 2025-12-01): total -70,433.75. Cash 100,182.40 - 44.52 - 70,433.75 = $29,704.13, below the
+    $41,400.00 to keep (1.5 x 27,600): a deposit of $11,695.87 is due, so `book status` exits 1.
+    Hedge ratio 115 x 6,826.75 / (1.05 x 750,000) = 99.69...%.
+    """
+    b = ("--book", book_url)
+    _run(capsys, "book", "init", *b, "--hedge", "1", "--contract", "ES", "--date", "2024-11-29")
+    holdings = tmp_path / "holdings.csv"
+    holdings.write_text("ticker,market_value_usd\nSPY,600000\nQQQ,150000\n", encoding="utf-8")
+    _run(capsys, "book", "import", str(holdings), *b, "--date", "2024-12-02", "--beta", "1.05")
+    assert len(_run(capsys, "book", "import", str(YEAR), *b)["booked"]) == 17
+    days = sessions("2024-12-02", "2025-12-01")
+    assert len(days) > 245
+    for day in days:
+        _run(capsys, "book", "mark", *b, "--date", day.date().isoformat())
+
+    show = _run(capsys, "book", "show", *b, "--date", "2025-12-01")
+    assert show["positions"] == {"ESZ2025": -2, "MESZ2025": -3}
+    assert show["variation_margin_usd"] == pytest.approx(-70_433.75, abs=0.005)
+    assert show["fees_usd"] == pytest.approx(44.52, abs=0.005)
+    assert show["cash_usd"] == pytest.approx(29_704.13, abs=0.005)
+
+    history = _run(capsys, "book", "history", *b, "--date", "2025-12-01")
+    total = history["futures_marks_usd"] + history["rolls_usd"]
+    assert total == pytest.approx(-70_433.75, abs=0.005)
+    assert history["fees_usd"] == pytest.approx(-44.52, abs=0.005)
+
+    status = _run(capsys, "book", "status", *b, "--date", "2025-12-01", code=1)
+    m = status["margin"]
+    assert m["balance_usd"] == pytest.approx(29_704.13, abs=0.005)
+    assert m["initial_usd"] == pytest.approx(27_600.00, abs=0.005)
+    assert m["excess_over_maintenance_usd"] == pytest.approx(29_704.13 - 25_090.70, abs=0.005)
+    assert m["cash_to_keep_usd"] == pytest.approx(41_400.00, abs=0.005)
+    assert status["hedge_ratio_now"] == pytest.approx(115 * 6_826.75 / (1.05 * 750_000), rel=1e-12)
+    due = " ".join(item["sentence"] for item in status["items"] if item.get("fired"))
+    assert "11,695.87" in due, due
