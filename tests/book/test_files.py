@@ -93,3 +93,29 @@ def test_restore_refuses_what_is_not_an_export(tmp_path: Path, text: str, capsys
     f.write_text(text)
     assert main(["book", "restore", str(f), "--book", str(tmp_path / "b.sqlite")]) == 2
     assert "not an exported event" in capsys.readouterr().err
+
+
+def test_marks_from_a_prices_file_are_booked_once_and_bad_rows_are_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = str(tmp_path / "book.sqlite")
+    assert main(["book", "init", "--book", book, "--date", "2024-12-02"]) == 0
+    assert main(["book", "fill", "ESH2025", "-q", "-2", "--price", "6080", "--date",
+                 "2024-12-02", "--book", book]) == 0  # fmt: skip
+    marks = tmp_path / "settlements.csv"
+    marks.write_text("date,contract,price\n2024-12-02,ESH2025,6090.5\n2024-12-03,ESH2025,6100\n",
+                     encoding="utf-8")  # fmt: skip
+    capsys.readouterr()
+    assert main(["book", "mark", "--prices", str(marks), "--book", book, "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["data"]["booked"]) == 2
+    assert main(["book", "mark", "--prices", str(marks), "--book", book, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["data"]["already_booked"] == 2
+    assert main(["book", "show", "--book", book, "--date", "2024-12-03", "--json"]) == 0
+    state = json.loads(capsys.readouterr().out)["data"]
+    # -2 x $50 x (6,100 - 6,080) = -$2,000 of variation margin, fees 0
+    assert state["variation_margin_usd"] == pytest.approx(-2_000.0)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,contract,price\n2024-12-07,ESH2025,6100\n", encoding="utf-8")
+    assert main(["book", "mark", "--prices", str(bad), "--book", book]) == 2
+    err = capsys.readouterr().err
+    assert f"where:    {bad}, line 2" in err  # a Saturday: not a session

@@ -270,6 +270,44 @@ def read_fills_csv(path: str | os.PathLike[str]) -> list[NewEvent]:
     return out
 
 
+#: Columns of a marks (settlements) CSV, every one required.
+MARKS_COLUMNS: tuple[str, ...] = ("date", "contract", "price")
+
+
+def read_marks_csv(path: str | os.PathLike[str]) -> list[NewEvent]:
+    """The settlements of a marks CSV (``date,contract,price``), one mark event per row.
+
+    A row's key is its contract, date and price (as for ``book mark``), so the same file
+    imported twice books nothing twice; a bad row names the file, the line and the column.
+    """
+    from hedgekit._dates import to_date
+    from hedgekit.data._read import read_csv_table
+
+    table = read_csv_table(path)
+    names = [h.strip().lower() for h in table.header]
+    if sorted(names) != sorted(MARKS_COLUMNS):
+        raise InputError("a marks file has exactly these columns", source=table.source,
+                         row=table.header_line, value=",".join(table.header),
+                         expected=",".join(MARKS_COLUMNS))  # fmt: skip
+    at = {n: i for i, n in enumerate(names)}
+    out: list[NewEvent] = []
+    for cells, line in zip(table.rows, table.lines, strict=True):
+        column = "date"
+        try:
+            day = to_date(cells[at["date"]], "date")
+            column = "contract"
+            out.append(mark_event(day, cells[at["contract"]], cells[at["price"]], "file",
+                                  source=table.source, flag="price"))  # fmt: skip
+        except InputError as exc:
+            raise InputError(exc.message, source=table.source, row=line,
+                             column=column if exc.source != "price" else "price",
+                             value=exc.value, expected=exc.expected) from None  # fmt: skip
+    if not out:
+        raise InputError("no marks in the file", source=table.source,
+                         expected="a header and one row per settlement")  # fmt: skip
+    return out
+
+
 def file_kind(path: str | os.PathLike[str]) -> str:
     """``"holdings"`` or ``"fills"``, by the file's header."""
     from hedgekit.data._read import read_csv_table

@@ -313,11 +313,29 @@ def mark_cmd(
             "the bundled quotes, else at fair value.",
         ),
     ] = None,
+    prices_file: Annotated[
+        str | None,
+        typer.Option(
+            "--prices",
+            metavar="FILE",
+            help="A CSV of settlements (date,contract,price): book those marks, any dates.",
+        ),
+    ] = None,
     json_: JsonFlag = False,
 ) -> None:
     """Mark every contract held or traded that day (and any --price) at its settlement."""
-    from hedgekit.book._journal import derive_state, mark_event
+    from hedgekit.book._journal import derive_state, mark_event, read_marks_csv
 
+    if prices_file is not None:
+        if price or date is not None:
+            raise InputError("a marks file carries its own dates and prices", source="--prices",
+                             value=prices_file, expected="--prices FILE alone")  # fmt: skip
+        from_file = read_marks_csv(prices_file)
+        with _open(book) as b:
+            _refuse_remark(b.events(), from_file)
+            booked = b.append(from_file)
+        _report_booked("book.mark", booked, len(from_file), json_)
+        return
     day = _day(date)
     given = _prices(price or [])
     with _open(book) as b:
@@ -336,16 +354,7 @@ def mark_cmd(
         for c in wanted:
             p, origin = (given[c], "user") if c in given else market_price(c, day)
             marks.append(mark_event(day, c, p, origin))
-        live = {(e.payload["contract"], e.effective_date): e for e in _live(events)
-                if e.kind == "mark"}  # fmt: skip
-        for m in marks:
-            old = live.get((m.payload["contract"], day))
-            if old is not None and old.key != m.key:
-                raise InputError(
-                    f"{m.payload['contract']} is already marked on {day} at "
-                    f"{old.payload['price']:g} (event {old.id})", source="--price",
-                    value=m.payload["price"], expected=f"hedgekit book undo {old.id} first",
-                )  # fmt: skip
+        _refuse_remark(events, marks)
         booked = b.append(marks)
     _report_booked("book.mark", booked, len(marks), json_)
 
@@ -354,6 +363,20 @@ def _live(events: list[Event]) -> list[Event]:
     from hedgekit.book._journal import live_events
 
     return live_events(events)
+
+
+def _refuse_remark(events: list[Event], marks: list[Any]) -> None:
+    """A contract already marked that day at another price: undo that mark first."""
+    live = {(e.payload["contract"], e.effective_date): e for e in _live(events)
+            if e.kind == "mark"}  # fmt: skip
+    for m in marks:
+        old = live.get((m.payload["contract"], m.effective_date))
+        if old is not None and old.key != m.key:
+            raise InputError(
+                f"{m.payload['contract']} is already marked on {m.effective_date} at "
+                f"{old.payload['price']:g} (event {old.id})", source="--price",
+                value=m.payload["price"], expected=f"hedgekit book undo {old.id} first",
+            )  # fmt: skip
 
 
 @book_app.command("undo")
