@@ -93,3 +93,28 @@ def test_missing_mark_and_unknown_kind_refused() -> None:
         book_history(FILLS, [m for m in MARKS if m.contract != "ESM2025"])
     with pytest.raises(InputError, match="kind of cash flow"):
         book_history(FILLS, MARKS, [CashFlow(D1, 1.0, "gift")])
+
+
+def test_hedge_effectiveness_is_one_minus_the_variance_ratio() -> None:
+    # A beta-1 portfolio that moves exactly with the futures, hedged with the futures'
+    # exact dollar exposure: the hedged returns vary only by the drift of the value base,
+    # so the effectiveness (Ederington 1979) is close to 1; without a hedge it is 0.
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    days = [dt.date(2025, 1, 2) + dt.timedelta(days=i) for i in range(60)]
+    price = 5000.0 * np.cumprod(1 + rng.normal(0, 0.01, len(days)))
+    value = 1_000_000.0 * price / price[0]
+    marks = [Mark(d, "ESH2025", float(p), "test") for d, p in zip(days, price, strict=True)]
+    pts = [PortfolioPoint(d, float(v), 1.0) for d, v in zip(days, value, strict=True)]
+    fills = [BookFill(days[0], "ESH2025", -4, float(price[0]), 0.0, "f")]  # 4 x 50 x 5000 = 1e6
+    hedged = book_history(fills, marks, [], pts)
+    plain = book_history([], marks, [], pts)
+    assert plain.hedge_effectiveness == pytest.approx(0.0, abs=1e-12)
+    assert hedged.hedge_effectiveness is not None
+    assert hedged.hedge_effectiveness > 0.98
+    # the definition, recomputed from the rows
+    v = np.array([r.value_usd for r in hedged.rows])
+    dh = np.array([r.stocks_usd + r.futures_marks_usd for r in hedged.rows])[1:] / v[:-1]
+    du = np.array([r.stocks_usd for r in hedged.rows])[1:] / v[:-1]
+    assert hedged.hedge_effectiveness == pytest.approx(1 - dh.var(ddof=1) / du.var(ddof=1))

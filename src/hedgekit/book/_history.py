@@ -137,6 +137,10 @@ class BookHistory:
     margin_interest_usd: float
     dividends_usd: float
     tracking_error_annual: float | None
+    #: Ederington (1979) hedge effectiveness over the same days:
+    #: 1 - Var(hedged excess returns) / Var(unhedged excess returns); ``None`` as for the
+    #: tracking error.
+    hedge_effectiveness: float | None = None
 
     @property
     def hedge_pnl_usd(self) -> float:
@@ -185,6 +189,7 @@ class BookHistory:
             "hedged_pnl_usd": self.hedged_pnl_usd,
             "cost_usd": self.cost_usd,
             "tracking_error_annual": self.tracking_error_annual,
+            "hedge_effectiveness": self.hedge_effectiveness,
             "rows": [r.to_dict() for r in self.rows],
         }
 
@@ -264,6 +269,7 @@ def book_history(
     prev_value: float | None = None
     rows: list[HistoryRow] = []
     excess: list[float] = []
+    plain: list[float] = []
     for day in days:
         lo = dt.date.min if prev_day is None else prev_day
         flows = [c for c in cash_flows if lo < c.day <= day or (prev_day is None and c.day <= day)]
@@ -324,6 +330,7 @@ def book_history(
                 hedged = stocks + dividends + marks_pnl + rolls_pnl + fees + interest
                 years = (day - prev_day).days / CALENDAR_DAYS_PER_YEAR
                 excess.append(hedged / prev_value - rate(prev_day) * years)
+                plain.append((stocks + dividends) / prev_value - rate(prev_day) * years)
             prev_value = point.value_usd
         rows.append(
             HistoryRow(
@@ -341,11 +348,12 @@ def book_history(
             )
         )
         prev_day = day
-    te = None
+    te = he = None
     if len(excess) >= MIN_TRACKING_DAYS:
-        mean = sum(excess) / len(excess)
-        var = sum((x - mean) ** 2 for x in excess) / (len(excess) - 1)
+        var = _variance(excess)
         te = math.sqrt(var * _SESSIONS_PER_YEAR)
+        var_plain = _variance(plain)
+        he = 1.0 - var / var_plain if var_plain > 0 else None
     return BookHistory(
         rows=tuple(rows),
         stocks_usd=sum(r.stocks_usd for r in rows),
@@ -355,4 +363,10 @@ def book_history(
         margin_interest_usd=sum(r.margin_interest_usd for r in rows),
         dividends_usd=sum(r.dividends_usd for r in rows),
         tracking_error_annual=te,
+        hedge_effectiveness=he,
     )
+
+
+def _variance(xs: Sequence[float]) -> float:
+    mean = sum(xs) / len(xs)
+    return sum((x - mean) ** 2 for x in xs) / (len(xs) - 1)

@@ -594,9 +594,12 @@ def history_cmd(
     ]
     con.print(out.table(f"Since inception, to {day}", ["", "USD"], rows))
     te = history.tracking_error_annual
+    he = history.hedge_effectiveness
     con.print(
         "tracking error " + ("n/a (fewer than 20 daily returns)" if te is None else f"{te:.2%}")
-        + " a year", highlight=False,
+        + " a year; hedge effectiveness "
+        + ("n/a" if he is None else f"{he:.1%} (1 - hedged variance / unhedged variance)"),
+        highlight=False,
     )  # fmt: skip
 
 
