@@ -333,3 +333,17 @@ def test_leg_and_position_validation() -> None:
         HedgePosition((PositionLeg("ES", None, 1), PositionLeg("ES", None, 2)))
     with pytest.raises(InputError, match="as_of"):
         HedgePosition((), as_of=dt.datetime(2024, 1, 1))  # type: ignore[arg-type]
+
+
+def test_in_units_counts_an_emini_and_its_micro_in_micros() -> None:
+    from hedgekit.position import HedgePosition
+
+    # 2 ES + 5 MES short: -(2 x 10 + 5) = -25 MES units (an ES is $50 a point, an MES $5)
+    count = HedgePosition.from_legs_text("MES:-5,ES:-2").in_units()
+    assert (count.index, count.unit_root, count.main_root) == ("SPX", "MES", "ES")
+    assert count.units == -25
+    assert count.legs == (("ES", -2), ("MES", -5))
+    assert count.contracts == 7
+    with pytest.raises(InputError, match="one index"):
+        HedgePosition.from_legs_text("ES:-2,NQ:-1").in_units(source="--legs")
+    assert HedgePosition((), source="x").in_units().unit_root is None

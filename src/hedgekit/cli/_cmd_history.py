@@ -809,38 +809,33 @@ def _held_position(
                 source=name, value=value, expected=f"{flag} alone, or {name} without {flag}",
             )  # fmt: skip
     reg = default_registry()
-    groups = pos.by_index(reg)
-    if len(groups) != 1:
-        raise InputError(
-            "a backtest holds one index; the position has legs on "
-            + ", ".join(g.index for g in groups),
-            source=flag, value=given, expected="legs on one index, e.g. ES:-2,MES:-5",
-        )  # fmt: skip
-    group = groups[0]
+    count = pos.in_units(reg, source=flag)
+    if count.unit_root is None or count.main_root is None:
+        raise InputError("the position holds no contracts", source=flag, value=given,
+                         expected="legs with non-zero quantities, e.g. ES:-2,MES:-5")  # fmt: skip
     asked = get_contract(contract)
-    if asked.index != group.index:
+    if asked.index != count.index:
         raise InputError(
-            f"the position is on {group.index} but --contract {asked.root} is on {asked.index}",
+            f"the position is on {count.index} but --contract {asked.root} is on {asked.index}",
             source=flag, value=given,
-            expected=f"--contract {group.main_root} (or another {group.index} contract)",
+            expected=f"--contract {count.main_root} (or another {count.index} contract)",
         )  # fmt: skip
-    specs = {leg.root: get_contract(leg.root) for leg in pos.legs}
-    run = min(specs.values(), key=lambda c: c.multiplier_usd)
-    units_f = sum(leg.quantity * specs[leg.root].multiplier_usd for leg in pos.legs)
-    units_f /= run.multiplier_usd
-    units = round(units_f)
-    n_contracts = sum(abs(leg.quantity) for leg in pos.legs)
+    run = get_contract(count.unit_root)
+    units = count.units
+    n_contracts = count.contracts
     per_unit = commission_usd * n_contracts / abs(units) if units != 0 else commission_usd
+    specs = {root: get_contract(root) for root, _ in count.legs}
+    group_main = count.main_root
     text = pos.to_legs_text()
     mixed = len(specs) > 1
     description = f"{text} held as {units:+d} {run.root}, rolled at each roll, no rebalancing"
     if mixed:
         description += (
-            f" (run in {run.root} units: 1 {group.main_root} = "
-            f"{specs[group.main_root].multiplier_usd / run.multiplier_usd:g} {run.root} by "
+            f" (run in {run.root} units: 1 {group_main} = "
+            f"{specs[group_main].multiplier_usd / run.multiplier_usd:g} {run.root} by "
             f"multiplier; {run.root} margin per unit; commission ${per_unit:,.4g} per unit "
             f"per side, the position's ${commission_usd:g} x {n_contracts} contracts)"
-            if group.main_root in specs
+            if group_main in specs
             else ""
         )
     description += "."

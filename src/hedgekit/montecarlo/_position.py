@@ -145,23 +145,8 @@ def stress_start(
         Legs on two indices, a long leg, or contracts whose multipliers are not whole
         multiples of the smallest one.
     """
-    from hedgekit.position._legs import spec_of
-
-    qty: dict[str, int] = {}
-    specs: dict[str, ContractSpec] = {}
-    for leg in position.legs:
-        spec = spec_of(leg.root, registry, source=source, column="root")
-        specs[spec.root] = spec
-        qty[spec.root] = qty.get(spec.root, 0) + leg.quantity
-    indices = sorted({s.index for s in specs.values()})
-    if len(indices) > 1:
-        raise InputError(
-            "a stress simulates one index: the legs are on " + " and ".join(indices),
-            source=source,
-            value=position.to_legs_text(),
-            expected="legs on one index, e.g. ES:-2,MES:-8 (stress each index on its own)",
-        )
-    long = [f"{root}:{q:+d}" for root, q in qty.items() if q > 0]
+    count = position.in_units(registry, source=source)
+    long = [f"{root}:{q:+d}" for root, q in count.legs if q > 0]
     if long:
         raise InputError(
             "a stress simulates a short hedge: " + ", ".join(long) + " is long",
@@ -169,33 +154,17 @@ def stress_start(
             value=position.to_legs_text(),
             expected="negative quantities (short), e.g. ES:-2,MES:-8",
         )
-    qty = {root: q for root, q in qty.items() if q != 0}
-    if not qty:
+    if count.unit_root is None or count.main_root is None or count.index is None:
         spec = registry.get(fallback_root)
         return StressStart(spec.index, spec.root, 0, (), ((spec.root, 1),), 0, spec.root)
-    order = sorted(qty, key=lambda r: -specs[r].multiplier_usd)
-    unit = specs[order[-1]]
-    per: list[tuple[str, int]] = []
-    for root in order:
-        ratio = specs[root].multiplier_usd / unit.multiplier_usd
-        if not math.isclose(ratio, round(ratio), rel_tol=1e-12):
-            raise InputError(
-                f"{root} is not a whole number of {unit.root} (multipliers "
-                f"{specs[root].multiplier_usd:g} and {unit.multiplier_usd:g})",
-                source=source,
-                value=position.to_legs_text(),
-                expected="an E-mini and its Micro, or one contract",
-            )
-        per.append((root, round(ratio)))
-    units = sum(-qty[root] * k for root, k in per)
     return StressStart(
-        index=unit.index,
-        unit_root=unit.root,
-        units=units,
-        legs=tuple((root, qty[root]) for root in order),
-        units_per_contract=tuple(per),
-        contracts=sum(-q for q in qty.values()),
-        main_root=order[0],
+        index=count.index,
+        unit_root=count.unit_root,
+        units=-count.units,
+        legs=count.legs,
+        units_per_contract=count.units_per_contract,
+        contracts=count.contracts,
+        main_root=count.main_root,
     )
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from hedgekit.position._legs import PositionLeg, PositionPortfolio
 from hedgekit.position._parse import DOCUMENT_KIND, SCHEMA_VERSION, parse_legs_text
-from hedgekit.position._position import HedgePosition, IndexExposure
+from hedgekit.position._position import HedgePosition, IndexExposure, UnitCount
 
 __all__ = [
     "DOCUMENT_KIND",
@@ -28,5 +28,6 @@ __all__ = [
     "IndexExposure",
     "PositionLeg",
     "PositionPortfolio",
+    "UnitCount",
     "parse_legs_text",
 ]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from hedgekit._io import atomic_write_text
 from hedgekit.calendar import ContractCode
-from hedgekit.contracts import ContractRegistry, default_registry
+from hedgekit.contracts import ContractRegistry, ContractSpec, default_registry
 from hedgekit.errors import InputError
 from hedgekit.position._legs import (
     PositionLeg,
@@ -39,7 +39,7 @@ from hedgekit.sizing import Leg
 if TYPE_CHECKING:
     from hedgekit.sizing import HedgeSizing
 
-__all__ = ["HedgePosition", "IndexExposure"]
+__all__ = ["HedgePosition", "IndexExposure", "UnitCount"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +71,33 @@ class IndexExposure:
             "main_equivalent": self.main_equivalent,
             "roots": list(self.roots),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class UnitCount:
+    r"""A position on one index in its smallest contract's units (:meth:`HedgePosition.in_units`).
+
+    Attributes
+    ----------
+    index, unit_root, main_root
+        Index key, the smallest contract (one unit) and the largest; ``None`` when flat.
+    units
+        Signed units, negative = short.
+    legs
+        ``(root, quantity)`` per root with a non-zero quantity, largest contract first.
+    units_per_contract
+        ``(root, m_root / m_unit)`` per root.
+    contracts
+        Whole contracts of all legs, :math:`\sum_i |q_i|`.
+    """
+
+    index: str | None
+    unit_root: str | None
+    units: int
+    legs: tuple[tuple[str, int], ...]
+    units_per_contract: tuple[tuple[str, int], ...]
+    contracts: int
+    main_root: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,6 +416,62 @@ class HedgePosition:
         return tuple(
             IndexExposure(index, main_root, total, tuple(roots))
             for index, (main_root, total, roots) in groups.items()
+        )
+
+    def in_units(
+        self, registry: ContractRegistry | None = None, *, source: str | None = None
+    ) -> UnitCount:
+        r"""The position, on one index, counted in its smallest contract's units.
+
+        :math:`U = \sum_i q_i m_i / m_{unit}` (signed: negative = short), the form in which
+        a one-contract engine (the backtest's, the stress's) holds an E-mini and its Micro:
+        an ES is 10 MES by multiplier (CME contract specifications: $50 vs $5 a point).
+
+        Raises
+        ------
+        InputError
+            Legs on two indices, or contracts whose multipliers are not whole multiples of
+            the smallest one; ``source`` (the option) is named.
+        """
+        reg = default_registry() if registry is None else registry
+        where = self.source if source is None else source
+        qty: dict[str, int] = {}
+        specs: dict[str, ContractSpec] = {}
+        for leg in self.legs:
+            spec = spec_of(leg.root, reg, source=where, column="root")
+            specs[spec.root] = spec
+            qty[spec.root] = qty.get(spec.root, 0) + leg.quantity
+        indices = sorted({s.index for s in specs.values()})
+        if len(indices) > 1:
+            raise InputError(
+                "one index at a time: the legs are on " + " and ".join(indices),
+                source=where, value=self.to_legs_text(),
+                expected="legs on one index, e.g. ES:-2,MES:-8 (each index on its own)",
+            )  # fmt: skip
+        qty = {root: q for root, q in qty.items() if q != 0}
+        order = sorted(qty, key=lambda r: -specs[r].multiplier_usd)
+        if not order:
+            return UnitCount(None, None, 0, (), (), 0, None)
+        unit = specs[order[-1]]
+        per: list[tuple[str, int]] = []
+        for root in order:
+            ratio = specs[root].multiplier_usd / unit.multiplier_usd
+            if not math.isclose(ratio, round(ratio), rel_tol=1e-12):
+                raise InputError(
+                    f"{root} is not a whole number of {unit.root} (multipliers "
+                    f"{specs[root].multiplier_usd:g} and {unit.multiplier_usd:g})",
+                    source=where, value=self.to_legs_text(),
+                    expected="an E-mini and its Micro, or one contract",
+                )  # fmt: skip
+            per.append((root, round(ratio)))
+        return UnitCount(
+            index=unit.index,
+            unit_root=unit.root,
+            units=sum(qty[root] * k for root, k in per),
+            legs=tuple((root, qty[root]) for root in order),
+            units_per_contract=tuple(per),
+            contracts=sum(abs(q) for q in qty.values()),
+            main_root=order[0],
         )
 
     def es_equivalent(self, registry: ContractRegistry | None = None) -> dict[str, float]:
