@@ -639,15 +639,9 @@ def backtest_cmd(
             contract = saved.by_index()[0].main_root if saved.legs else None
         if from_ is None and saved.as_of is not None:
             from_ = saved.as_of.isoformat()
-        if (
-            holdings is None
-            and value_usd is None
-            and beta is None
-            and saved.portfolio is not None
-            and saved.portfolio.value_usd is not None
-            and saved.portfolio.beta is not None
-        ):
-            value_usd, beta = saved.portfolio.value_usd, saved.portfolio.beta
+        sized_for = saved.value_and_beta()
+        if sized_for is not None and holdings is None and value_usd is None and beta is None:
+            value_usd, beta = sized_for
     contract = "ES" if contract is None else contract
     start, end, date_note = _run_dates(from_, to, contract, index_dividend_yield)
     if end <= start:

@@ -690,10 +690,9 @@ def _sweep_position(position: str | None, legs: str | None, grid: list[str]) -> 
         f"backtest.hold_contracts={hold['units']}",
         f"costs.commission_usd={hold['commission_per_unit_usd']!r}",
     ]
-    if saved.portfolio is not None and saved.portfolio.value_usd is not None:
-        out.append(f"portfolio.value_usd={saved.portfolio.value_usd!r}")
-    if saved.portfolio is not None and saved.portfolio.beta is not None:
-        out.append(f"portfolio.beta={saved.portfolio.beta!r}")
+    sized_for = saved.value_and_beta()
+    if sized_for is not None:
+        out += [f"portfolio.value_usd={sized_for[0]!r}", f"portfolio.beta={sized_for[1]!r}"]
     if saved.as_of is not None:
         out.append(f"period.start={saved.as_of.isoformat()}")
     return out

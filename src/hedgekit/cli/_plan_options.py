@@ -167,18 +167,14 @@ def with_position_portfolio(request: Any, given: Any, held: Any) -> Any:
     ``cost --position FILE`` then needs nothing retyped: the value and beta the position
     was sized for are the ones it is evaluated with.
     """
+    sized_for = None if given is None else given.value_and_beta()
     if (
-        given is not None
-        and given.portfolio is not None
-        and given.portfolio.value_usd is not None
-        and given.portfolio.beta is not None
+        sized_for is not None
         and held is None
         and request.value_usd is None
         and request.beta is None
     ):
-        return dataclasses.replace(
-            request, value_usd=given.portfolio.value_usd, beta=given.portfolio.beta
-        )
+        return dataclasses.replace(request, value_usd=sized_for[0], beta=sized_for[1])
     return request
 
 

@@ -418,6 +418,16 @@ class HedgePosition:
             for index, (main_root, total, roots) in groups.items()
         )
 
+    def value_and_beta(self) -> tuple[float, float] | None:
+        """The portfolio value and beta the position was sized for, when both are known.
+
+        What a command uses when it is given the position and no portfolio of its own.
+        """
+        p = self.portfolio
+        if p is None or p.value_usd is None or p.beta is None:
+            return None
+        return p.value_usd, p.beta
+
     def in_units(
         self, registry: ContractRegistry | None = None, *, source: str | None = None
     ) -> UnitCount:
