@@ -878,8 +878,9 @@ def make_plan(
         for spec in (contract, micro)
         if spec is not None
     }
-    margin_per_contract = {line.root: line.initial_per_contract_usd for line in margin.lines} | {
-        spec.root: _initial_margin(spec, as_of, market.futures_price)
+    # per contract of either root (the 50% reference hedge may hold one the plan does not)
+    margin_per_contract = {
+        spec.root: snapshot_margin_on(spec, as_of, market.futures_price).initial_usd
         for spec in (contract, micro)
         if spec is not None
     }
@@ -1087,11 +1088,6 @@ def _joint_legs(
         if rest and micro is not None:
             legs.append(Leg.of(micro.root, rest, micro.multiplier_usd, price))
     return tuple(legs)
-
-
-def _initial_margin(spec: ContractSpec, as_of: dt.date, price: float) -> float:
-    """Initial margin per contract of ``spec`` at ``as_of`` (scaled before the first figure)."""
-    return snapshot_margin_on(spec, as_of, price).initial_usd
 
 
 def _move_label(move: float) -> str:
