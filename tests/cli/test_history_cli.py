@@ -453,3 +453,14 @@ def test_backtest_refuses_a_position_it_cannot_hold(
                  "2019-12-31", *extra])  # fmt: skip
     assert code == 2
     assert flag in capsys.readouterr().err
+
+
+def test_a_backtest_before_the_contract_was_listed_says_so(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    d = _backtest_json(["--legs", "MES:-30", "--value-usd", "1000000", "--from", "2018-01-02",
+                        "--to", "2018-06-29"], capsys)  # fmt: skip
+    assert any("MES was listed on 2019-05-06" in n for n in d["notes"])
+    later = _backtest_json(["--legs", "MES:-30", "--value-usd", "1000000", "--from",
+                            "2020-01-02", "--to", "2020-06-30"], capsys)  # fmt: skip
+    assert not any("was listed on" in n for n in later["notes"])

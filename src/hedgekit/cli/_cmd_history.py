@@ -628,6 +628,7 @@ def backtest_cmd(
 ) -> None:
     """Carry a hedge policy through real history, day by day; metrics, records and a report."""
     from hedgekit import backtest as bt
+    from hedgekit.contracts import get_contract
 
     out_path = _check_out_path(out_file, force)
     report_path, png_path = _check_report_outputs(report, png_dir, force)
@@ -757,6 +758,12 @@ def backtest_cmd(
     data["contract"] = contract.upper()
     data["settings"] = backtest_settings(result)
     data["notes"] = ([date_note] if date_note else []) + data["notes"]
+    listed = get_contract(contract).listed
+    if listed is not None and start.date() < listed:
+        data["notes"].insert(0, (
+            f"{contract.upper()} was listed on {listed}, after the run starts ({start.date()}): "
+            "before then no one could hold it, and the run shows it as if they could."
+        ))  # fmt: skip
     data["position"] = None
     if hold is not None:
         data["position"] = {k: v for k, v in hold.items() if k != "commission_per_unit_usd"}
