@@ -213,6 +213,10 @@ DOMAINS: Final[Mapping[str, Domain]] = {
     "--sample-start": _DATE,
     "--sample-end": _DATE,
     "--history-start": _DATE,
+    # time-varying hedge ratios (hedge-ratio)
+    "--decay": Domain("fraction", 0.0, 1.0, lo_open=True, hi_open=True),
+    "--train": _WINDOW,
+    "--fit-window": Domain("count", 250, 10_000, integer=True),
 }
 
 #: Contract file (TOML) fields, checked by :class:`~hedgekit.contracts.ContractSpec`.

@@ -319,6 +319,12 @@ METAVARS: dict[str, str] = {
     "--futures-prices": "[settlement|fair]",
     "--call-source": "[cash|stock]",
     "--margin-source": "[stock|cash]",
+    "--futures": "[es-yahoo|es-chris]",
+    "--models": "MODEL,...",
+    "--decay": "LAMBDA",
+    "--train": "N",
+    "--fit-window": "N",
+    "--refit": "[weekly|monthly|quarterly]",
 }
 
 
