@@ -56,7 +56,8 @@ EngineOpt = Annotated[
 
 POLICY_HELP = (
     "Hedge policy: static:H | vix:CAP (h=max(0,1-VIX/CAP)) | vix-tiers[:20=0,30=0.5,inf=1] | "
-    "seasonal:9,10 | trend:200 | profit:0.10 | stop:0.10 | vix-exit:40 | cppi:0.85,3. "
+    "seasonal:9,10 | trend:200 | profit:0.10 | stop:0.10 | vix-exit:40 | cppi:0.85,3 | "
+    "ratio-model:rolling[:252] | ratio-model:ewma[:0.94] | ratio-model:dcc[:monthly]. "
     "Policies with a hedge ratio use --hedge (default 1)."
 )
 
@@ -119,6 +120,8 @@ def parse_policy(text: str | None, hedge: float | None) -> HedgePolicy:
             return p.StopOnRally(h=h, rise=_number(arg, src, "stop:0.10") if arg else 0.10)
         if name == "vix-exit":
             return p.VixSpikeExit(h=h, vix_exit=_number(arg, src, "vix-exit:40") if arg else 40.0)
+        if name == "ratio-model":
+            return _ratio_model(arg, src)
         if name == "cppi":
             parts = arg.split(",") if arg else []
             floor = _number(parts[0], src, "cppi:0.85,3") if parts else 0.85
@@ -131,6 +134,27 @@ def parse_policy(text: str | None, hedge: float | None) -> HedgePolicy:
             f"bad policy parameter: {exc.message}", source=src, value=text, expected=POLICY_HELP
         ) from None
     raise InputError("unknown policy", source=src, value=text, expected=POLICY_HELP)
+
+
+def _ratio_model(arg: str, src: str) -> HedgePolicy:
+    """``ratio-model:MODEL[:PARAM]``: a time-varying minimum-variance ratio."""
+    from hedgekit import policies as p
+
+    model, _, param = arg.strip().lower().partition(":")
+    if model == "rolling":
+        window = int(_number(param, src, "ratio-model:rolling:252")) if param else 252
+        return p.RatioModelHedge(model="rolling", window=window)
+    if model == "ewma":
+        decay = _number(param, src, "ratio-model:ewma:0.94") if param else 0.94
+        return p.RatioModelHedge(model="ewma", decay=decay)
+    if model == "dcc":
+        return p.RatioModelHedge(model="dcc", refit=param or "monthly")
+    raise InputError(
+        "unknown ratio model",
+        source=src,
+        value=f"ratio-model:{arg}",
+        expected="ratio-model:rolling[:252] | ratio-model:ewma[:0.94] | ratio-model:dcc[:monthly]",
+    )
 
 
 REBALANCE_HELP = "band:X | value:PCT | beta:DELTA | calendar:month | calendar:N | always | never"

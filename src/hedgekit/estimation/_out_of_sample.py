@@ -229,16 +229,19 @@ def _dcc_path(
     settings: OutOfSampleSettings,
     progress: Callable[[int, int], None] | None,
 ) -> tuple[Float64Array, list[str], int]:
-    """Ex-ante DCC ratio on each test day; refits on ``refit_days`` (indices >= first_test)."""
+    """Ex-ante DCC ratio, ``n + 1`` entries, refitted on ``refit_days`` from ``first_test``.
+
+    NaN before ``first_test``; the last entry is the forecast after the last day.
+    """
     n = s.size
-    h = np.full(n, np.nan)
+    h = np.full(n + 1, np.nan)
     notes: list[str] = []
     fits = [i for i in range(first_test, n) if refit_days[i] or i == first_test]
     previous: DCCParams | None = None
     fallback_path = ewma_path(s, f, settings.decay)[0]
     n_fallback = 0
     for k, i in enumerate(fits):
-        stop = fits[k + 1] if k + 1 < len(fits) else n
+        stop = fits[k + 1] if k + 1 < len(fits) else n + 1
         lo = 0 if settings.fit_window is None else max(0, i - settings.fit_window)
         try:
             params, _, _, _ = fit_dcc_core(s[lo:i], f[lo:i], start=previous)
@@ -252,8 +255,9 @@ def _dcc_path(
             h[i:stop] = fallback_path[i:stop]
         else:
             previous = params
-            # Entry j of the filter over s[lo:stop] uses returns before j only.
-            path = dcc_filter(params, s[lo:stop], f[lo:stop])[0]
+            # Entry j of the filter over s[lo:end] uses returns before j only.
+            end = min(stop, n)
+            path = dcc_filter(params, s[lo:end], f[lo:end])[0]
             h[i:stop] = path[i - lo : stop - lo]
         if progress is not None:
             progress(k + 1, len(fits))
@@ -309,7 +313,7 @@ def ratio_paths(
         elif model == "dcc":
             refit_c = _period_starts(pair.dates[idx], settings.refit)
             h, dcc_notes, n_fits = _dcc_path(s, f, first_c, refit_c, settings, progress)
-            paths_c[model] = h
+            paths_c[model] = h[:-1]
             notes.extend(dcc_notes)
             timings["dcc_refits"] = float(n_fits)
         timings[model] = time.perf_counter() - t0
