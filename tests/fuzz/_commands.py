@@ -89,6 +89,7 @@ COMMANDS: Mapping[str, Spec] = {
             "--cash-buffer": ("number", ("50000",)),
             "--save-position": ("out", ("new.json",)),
             "--force": ("flag", ()),
+            "--ratio-model": ("text", ("ewma", "rolling")),
         },
     ),
     "cost": (

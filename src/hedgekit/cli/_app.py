@@ -325,6 +325,7 @@ METAVARS: dict[str, str] = {
     "--train": "N",
     "--fit-window": "N",
     "--refit": "[weekly|monthly|quarterly]",
+    "--ratio-model": "[rolling|ewma|dcc]",
 }
 
 

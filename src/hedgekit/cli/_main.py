@@ -217,10 +217,20 @@ def plan_cmd(
     ] = None,
     force: ForceFlag = False,
     json_: JsonFlag = False,
+    ratio_model: Annotated[
+        str | None,
+        typer.Option(
+            "--ratio-model",
+            help="Also show the current rolling | ewma | dcc hedge ratio and whether it would "
+            "have hedged better after costs on this portfolio's history.",
+        ),
+    ] = None,
 ) -> None:
     """Plan a hedge: beta, best contract, how many contracts, margin, scenarios, warnings."""
+    from hedgekit.cli._ratio_view import check_ratio_model
     from hedgekit.plan import PlanRequest, make_plan
 
+    model = check_ratio_model(ratio_model)
     save_path = check_output_path(save_position, "--save-position", (".json",), force=force)
 
     kwargs: dict[str, Any] = {}
@@ -263,12 +273,24 @@ def plan_cmd(
     if save_path is not None:
         saved = plan.saved_position()
         saved.save(save_path, overwrite=force)
+    section = None
+    if model is not None:
+        from hedgekit.cli._ratio_view import ratio_model_section
+
+        section = ratio_model_section(plan, model, held, px)
     if json_:
-        out.emit_json("plan", plan.to_dict())
+        data = plan.to_dict()
+        if section is not None:
+            data["ratio_model"] = section
+        out.emit_json("plan", data)
     else:
         from hedgekit.cli._plan_view import render_plan
 
         render_plan(plan, out.console())
+        if section is not None:
+            from hedgekit.cli._ratio_view import render_ratio_model
+
+            render_ratio_model(section, out.console())
 
 
 # Command modules register themselves on `app` when imported (one line each).
