@@ -215,7 +215,7 @@ DOMAINS: Final[Mapping[str, Domain]] = {
     "--history-start": _DATE,
     # time-varying hedge ratios (hedge-ratio)
     "--decay": Domain("fraction", 0.0, 1.0, lo_open=True, hi_open=True),
-    "--train": _WINDOW,
+    "--train": Domain("count", 260, 10_000, integer=True),
     "--fit-window": Domain("count", 250, 10_000, integer=True),
 }
 

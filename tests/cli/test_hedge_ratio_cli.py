@@ -9,7 +9,7 @@ import pytest
 
 from hedgekit.cli import main
 
-BASE = ["hedge-ratio", "--from", "2017-01-03", "--to", "2019-06-28", "--train", "252"]
+BASE = ["hedge-ratio", "--from", "2017-01-03", "--to", "2019-06-28", "--train", "260"]
 
 
 def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> dict:
@@ -68,7 +68,16 @@ def test_out_writes_markdown_and_refuses_to_overwrite(capsys, tmp_path: Path):
 
 @pytest.mark.parametrize(
     ("flag", "value"),
-    [("--models", "garch"), ("--contract", "NQ"), ("--refit", "daily"), ("--decay", "1.5")],
+    [
+        ("--models", "garch"),
+        ("--contract", "NQ"),
+        ("--refit", "daily"),
+        ("--decay", "1.5"),
+        # too short a training span for the first fits (and the EWMA's 75-return start)
+        ("--train", "100"),
+        # a rolling window longer than the training span leaves the first test days unhedged
+        ("--window", "600"),
+    ],
 )
 def test_bad_values_name_the_flag(capsys, flag: str, value: str):
     assert main([*BASE, flag, value]) == 2

@@ -277,7 +277,7 @@ COMMANDS: Mapping[str, Spec] = {
             "--models",
             "ewma",
             "--train",
-            "252",
+            "260",
         ),
         {
             "--holdings": ("file", ("holdings.csv",)),
@@ -285,7 +285,7 @@ COMMANDS: Mapping[str, Spec] = {
             "--models": ("text", ("ewma", "rolling,ewma")),
             "--window": ("size", ("60", "126")),
             "--decay": ("number", ("0.94", "0.97")),
-            "--train": ("size", ("100", "252")),
+            "--train": ("size", ("260", "300")),
             "--fit-window": ("size", ("250", "500")),
             "--refit": ("text", ("monthly", "quarterly")),
             "--rebalance": ("text", ("daily", "weekly", "monthly")),

@@ -43,7 +43,8 @@ DecayOpt = Annotated[float, typer.Option("--decay", help="EWMA decay λ (RiskMet
 TrainOpt = Annotated[
     int,
     typer.Option(
-        "--train", help="Sessions before the first test day (static OLS sample, first DCC fit)."
+        "--train",
+        help="Sessions before the first test day (static OLS sample, first DCC fit; >= 260).",
     ),
 ]
 FitWindowOpt = Annotated[
@@ -243,6 +244,14 @@ def hedge_ratio(
             expected="ES or MES",
         )
     names = _models(models)
+    if "rolling" in names and window > train:
+        raise InputError(
+            "the rolling window is longer than the training sessions: the first test days "
+            "would have no rolling ratio",
+            source="--window",
+            value=window,
+            expected=f"at most --train ({train}) sessions",
+        )
     start = parse_date(date_from, "--from")
     end = parse_date(date_to, "--to")
     if start is not None and end is not None and start > end:

@@ -40,6 +40,7 @@ from ._dcc import DCCParams
 from ._ewma import RISKMETRICS_DAILY_DECAY
 from ._kernels import ols
 from ._time_varying import (
+    DCC_MIN_OBS,
     DEFAULT_ROLLING_WINDOW,
     DCCFitError,
     dcc_filter,
@@ -284,6 +285,13 @@ def ratio_paths(
     """
     n = len(pair.dates)
     first_test = settings.train_sessions
+    if first_test < DCC_MIN_OBS + 10:
+        raise InputError(
+            "too few training sessions for the first fits",
+            source="--train",
+            value=settings.train_sessions,
+            expected=f"at least {DCC_MIN_OBS + 10} sessions",
+        )
     if first_test >= n - 1:
         raise InputError(
             f"{n} sessions leave no test span after {settings.train_sessions} training sessions",

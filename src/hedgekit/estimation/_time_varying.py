@@ -59,6 +59,9 @@ RatioModel: TypeAlias = Literal["rolling", "ewma", "dcc"]
 #: Default rolling window: one year of sessions (as the plan's static ratio).
 DEFAULT_ROLLING_WINDOW: Final = 252
 
+#: Returns whose moments start the EWMA recursion (as the GARCH backcast's 75).
+EWMA_START_OBS: Final = 75
+
 #: Fewest observations for a DCC fit (two GARCH margins and two correlation parameters).
 DCC_MIN_OBS: Final = 250
 
@@ -202,7 +205,7 @@ def ewma_path(
     """
     from scipy.signal import lfilter
 
-    tau = max(1, min(75, spot.size))
+    tau = max(1, min(EWMA_START_OBS, spot.size))
     moments = []
     for x in (spot * spot, spot * fut, fut * fut):
         start = float(np.mean(x[:tau]))

@@ -80,7 +80,12 @@ def forecast_path(
     forecast cannot be made yet are NaN; a roll session carries the previous forecast.
     """
     from hedgekit.estimation._out_of_sample import OutOfSampleSettings, _dcc_path, _period_starts
-    from hedgekit.estimation._time_varying import DCC_MIN_OBS, ewma_path, rolling_path
+    from hedgekit.estimation._time_varying import (
+        DCC_MIN_OBS,
+        EWMA_START_OBS,
+        ewma_path,
+        rolling_path,
+    )
 
     spot = history["spot"].to_numpy(dtype=np.float64)
     fut = history["futures"].to_numpy(dtype=np.float64)
@@ -95,6 +100,8 @@ def forecast_path(
         path = rolling_path(sc, fc, window)[0]
     elif model == "ewma":
         path = ewma_path(sc, fc, decay)[0]
+        # The recursion starts from the first 75 returns' moments: no forecast before them.
+        path[: EWMA_START_OBS + 1] = np.nan
     else:
         settings = OutOfSampleSettings(models=("dcc",), decay=decay, refit=refit)  # type: ignore[arg-type]
         refit_days = _period_starts(dates[1:][keep], refit)
