@@ -24,6 +24,7 @@ from hedgekit.marketdata._provider import (
     SeriesRequest,
     get_provider,
 )
+from hedgekit.marketdata._status import SeriesStatus, series_status
 from hedgekit.marketdata._store import MarketStore, StoredRow, data_dir, store_path
 from hedgekit.marketdata._transport import (
     LiveTransport,
@@ -64,6 +65,7 @@ __all__ = [
     "SeriesRequest",
     "SeriesResult",
     "SeriesSpec",
+    "SeriesStatus",
     "StoredRow",
     "Transport",
     "TransportError",
@@ -76,6 +78,7 @@ __all__ = [
     "parse_sources",
     "row_origin",
     "select_series",
+    "series_status",
     "store_path",
     "target_of",
     "update",
