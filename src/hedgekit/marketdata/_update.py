@@ -69,6 +69,8 @@ RECORDED_ENV = "HEDGEKIT_RECORDED_DIR"
 DEFAULT_SOURCES: dict[Family, str] = {"prices": "yahoo", "futures": "yahoo", "rates": "fred"}
 #: How far back a series with no known history is fetched (a beta window and more).
 FIRST_FETCH_DAYS = 730
+#: How far back a futures contract new to the history is fetched, calendar days.
+NEW_CONTRACT_DAYS = 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,10 +317,13 @@ def _one(
             floor = known[0]
             if known[2] is not None and known[2][-5:] == contract.long[-5:]:
                 anchor = (known[0], known[1])
-        if floor is None:
-            start = until - dt.timedelta(days=FIRST_FETCH_DAYS)
+        # A contract not yet in the history is fetched over its last weeks only: its price
+        # before it became the one to trade (thin, far from the roll) is not needed.
+        recent = base - dt.timedelta(days=NEW_CONTRACT_DAYS)
+        if anchor is not None:
+            start = known[0] if known is not None else recent
         else:
-            start = floor if anchor is not None else floor + dt.timedelta(days=1)
+            start = recent if floor is None else max(floor + dt.timedelta(days=1), recent)
     elif known is not None:
         anchor = (known[0], known[1])
         floor = known[0]
@@ -395,7 +400,7 @@ def update(
     the rate and the dividend yield just stored.
     """
     chosen = dict(DEFAULT_SOURCES) | dict(sources or {})
-    providers = {fam: get_provider(name) for fam, name in chosen.items()}
+    providers = {fam: get_provider(chosen[fam]) for fam in {s.family for s in series}}
     moment = now or dt.datetime.now(dt.UTC)
     fetched_at = moment.astimezone(dt.UTC).isoformat(timespec="seconds")
     end = until or moment.date()
