@@ -243,3 +243,48 @@ def test_live_wire_formats(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
     report = _json(capsys, "data", "update", "--series", "SPX,VIX,DTB3,SPY,ES")
     assert report["failed"] == [], report
     invalidate_caches()
+
+
+FEED = '''
+from hedgekit.marketdata import Bar, Fetched, ProviderError
+from hedgekit.datasets._store import _cached
+
+
+class OtherNameFeed:
+    """A user's feed of a ticker no bundled panel has: here AAPL's bundled closes, named ZZZZ."""
+
+    name = "feed"
+
+    def fetch(self, request, transport):
+        if request.key != "ZZZZ":
+            raise ProviderError(f"the feed has no {request.key}")
+        closes = _cached("large_caps")["AAPL"].loc[request.start.isoformat():
+                                                  request.end.isoformat()].dropna()
+        bars = tuple(Bar(d.date(), float(v), float(v)) for d, v in closes.items())
+        return Fetched("ZZZZ", "feed://zzzz", bars)
+'''
+
+
+def test_a_holding_no_bundled_panel_has_is_priced_from_the_store(
+    recorded: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """Before the update the ticker is unknown (exit 2); after it, the plan prices it."""
+    (tmp_path / "other_feed.py").write_text(FEED)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    holdings = tmp_path / "holdings.csv"
+    holdings.write_text("ticker,shares\nMSFT,300\nZZZZ,500\n")
+    assert main(["plan", "--holdings", str(holdings)]) == 2
+    assert "ZZZZ" in capsys.readouterr().err
+    feed = "prices=other_feed:OtherNameFeed"
+    report = _json(capsys, "data", "update", "--holdings", str(holdings), "--series", "ZZZZ",
+                   "--until", "2024-09-09", "--source", feed)  # fmt: skip
+    (zzzz,) = report["series"]
+    assert zzzz["status"] == "updated"
+    _json(capsys, "data", "update", "--holdings", str(holdings), "--until", "2024-09-09")
+    plan = _json(capsys, "plan", "--holdings", str(holdings))
+    assert plan["as_of"] == "2024-09-09"
+    prices = {row["ticker"]: row["price_usd"] for row in plan["holdings"]["positions"]}
+    assert prices["ZZZZ"] == pytest.approx(_cached("large_caps").loc["2024-09-09", "AAPL"])
+    assert main(["plan", "--holdings", str(holdings)]) == 0
+    assert "portfolio prices on 2024-09-09: 2 updated" in capsys.readouterr().out

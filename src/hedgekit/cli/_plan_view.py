@@ -326,12 +326,12 @@ def _render_sources(plan: HedgePlan, c: Console) -> None:
         if obs is not None:
             c.print(f"  {label}: {obs.origin}, {obs.observed} — {obs.source}")
     names = bundled_tickers()
-    rows = [
-        row_origin(names[h.ticker], h.ticker if not names[h.ticker].startswith("etf_") else "close",
-                   plan.as_of)
-        for h in plan.holding_betas
-        if h.ticker in names
-    ]  # fmt: skip
+
+    def dataset(ticker: str) -> tuple[str, str]:
+        name = names.get(ticker, "stock")  # "stock": fetched, not bundled
+        return name, "close" if name.startswith("etf_") else ticker
+
+    rows = [row_origin(*dataset(h.ticker), plan.as_of) for h in plan.holding_betas]
     fetched = [r for r in rows if r is not None]
     if fetched:
         providers = sorted({f"{r.provider}, fetched {r.fetched_at}" for r in fetched})

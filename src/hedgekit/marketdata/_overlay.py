@@ -19,7 +19,14 @@ from hedgekit.marketdata._store import MarketStore, StoredRow, store_path
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["SERIES_COLUMNS", "extend_frame", "invalidate_caches", "row_origin", "target_of"]
+__all__ = [
+    "SERIES_COLUMNS",
+    "extend_frame",
+    "invalidate_caches",
+    "row_origin",
+    "stored_closes",
+    "target_of",
+]
 
 #: Stored series (other than stocks) and the bundled (dataset, column) each continues.
 SERIES_COLUMNS: dict[str, tuple[str, str]] = {
@@ -64,11 +71,21 @@ def _stamp() -> tuple[str, int, int] | None:
 @functools.lru_cache(maxsize=4)
 def _rows_by_target(stamp: tuple[str, int, int]) -> dict[tuple[str, str], list[StoredRow]]:
     out: dict[tuple[str, str], list[StoredRow]] = {}
-    for row in MarketStore(stamp[0]).rows():
+    for row in _all_rows(stamp):
         target = target_of(row.series)
         if target is not None:
             out.setdefault(target, []).append(row)
     return out
+
+
+@functools.lru_cache(maxsize=4)
+def _all_rows(stamp: tuple[str, int, int]) -> tuple[StoredRow, ...]:
+    return tuple(MarketStore(stamp[0]).rows())
+
+
+def _stored_rows() -> tuple[StoredRow, ...]:
+    stamp = _stamp()
+    return () if stamp is None else _all_rows(stamp)
 
 
 def _stored() -> dict[tuple[str, str], list[StoredRow]]:
@@ -114,9 +131,30 @@ def extend_frame(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([frame, extra]).sort_index()
 
 
+def stored_closes(ticker: str) -> pd.Series | None:
+    """Stored closes of a ticker no bundled panel has (``stock:TICKER``); ``None`` if none."""
+    import pandas as pd
+
+    if target_of(f"stock:{ticker}") is not None:
+        return None
+    rows = [r for r in _stored_rows() if r.series == f"stock:{ticker}"]
+    if not rows:
+        return None
+    index = pd.DatetimeIndex([pd.Timestamp(r.date) for r in rows], name="date")
+    return pd.Series([r.value for r in rows], index=index, name=ticker, dtype="float64")
+
+
 def row_origin(name: str, column: str, day: dt.date) -> StoredRow | None:
-    """The stored row behind ``name``'s ``column`` on ``day``; ``None`` when it is bundled."""
-    for row in _stored().get((name, column), []):
+    """The stored row behind ``name``'s ``column`` on ``day``; ``None`` when it is bundled.
+
+    ``name`` ``"stock"`` looks up a ticker no bundled panel has (``column`` is the ticker).
+    """
+    rows = (
+        [r for r in _stored_rows() if r.series == f"stock:{column}"]
+        if name == "stock"
+        else _stored().get((name, column), [])
+    )
+    for row in rows:
         if row.date == day:
             return row
     return None
@@ -131,5 +169,6 @@ def invalidate_caches() -> None:
     from hedgekit.snapshot import _dividends, _quotes
 
     _rows_by_target.cache_clear()
+    _all_rows.cache_clear()
     _dividends.dividend_yield_series.cache_clear()
     _quotes._series.cache_clear()
