@@ -141,3 +141,23 @@ def test_null_close_is_nan_not_zero() -> None:
     """A ``null`` close becomes NaN (refused later), never 0 or a filled value."""
     bars = parse_chart((ERRORS / "SPY_nan.json").read_bytes(), "SPY")
     assert sum(math.isnan(b.close) for b in bars) == 1
+
+
+def test_live_transport_without_network_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A connection error or a timeout becomes one plain sentence naming the host."""
+    import requests
+
+    from hedgekit.marketdata import LiveTransport
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise requests.ConnectionError("Name or service not known")
+
+    def hang(*args: object, **kwargs: object) -> None:
+        raise requests.ReadTimeout("read timed out")
+
+    monkeypatch.setattr(requests, "get", refuse)
+    with pytest.raises(TransportError, match=r"cannot connect to fred\.stlouisfed\.org"):
+        LiveTransport().get("https://fred.stlouisfed.org/graph/fredgraph.csv", {"id": "DTB3"})
+    monkeypatch.setattr(requests, "get", hang)
+    with pytest.raises(TransportError, match=r"no answer within 5 s"):
+        LiveTransport(timeout_s=5).get("https://query1.finance.yahoo.com/v8/finance/chart/x", {})

@@ -144,12 +144,17 @@ def update_cmd(
             )
         )
         for r in report.failed:
-            c.print(f"{r.key}: {r.message}")
+            c.print(r.message)
         c.print(f"Store: {report.store}", style="dim")
     if report.failed:
         names = ", ".join(r.key for r in report.failed)
+        others = (
+            "the others were updated"
+            if len(report.failed) < len(report.results)
+            else "nothing was updated"
+        )
         out.console(stderr=True).print(
-            f"{len(report.failed)} series not updated ({names}); the others were. "
+            f"{len(report.failed)} series not updated ({names}); {others}. "
             "The store is unchanged for those series."
         )
         raise typer.Exit(1)

@@ -83,6 +83,13 @@ class LiveTransport:
                 timeout=self.timeout_s,
                 headers={"User-Agent": self.user_agent},
             )
+        except requests.Timeout:
+            raise TransportError(f"no answer within {self.timeout_s:g} s (timeout)") from None
+        except requests.ConnectionError:
+            host = urllib.parse.urlsplit(url).netloc
+            raise TransportError(
+                f"cannot connect to {host} (no network, or the host is down)"
+            ) from None
         except requests.RequestException as exc:
             raise TransportError(f"{type(exc).__name__}: {exc}") from exc
         headers = {k.lower(): v for k, v in answer.headers.items()}
