@@ -107,24 +107,6 @@ def calendar_cmd(
         render_calendar(root, data)
 
 
-@app.command("data")
-def data_cmd(json_: JsonFlag = False) -> None:
-    """The real market history bundled with hedgekit, its date ranges and the latest usable date."""
-    from hedgekit.cli._commands import (
-        datasets_data,
-        render_datasets,
-        render_usable_dates,
-        usable_dates_data,
-    )
-
-    data = {"datasets": datasets_data(), "latest_usable": usable_dates_data()}
-    if json_:
-        out.emit_json("data", data)
-    else:
-        render_datasets(data["datasets"])
-        render_usable_dates(data["latest_usable"])
-
-
 @app.command("tour")
 def tour_cmd(
     as_of: Annotated[
