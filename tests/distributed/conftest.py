@@ -7,7 +7,6 @@ Every test here starts real worker processes (a LocalCluster, or ``dask schedule
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -54,11 +53,10 @@ def loopback_scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
     """A ``dask scheduler`` and a ``dask worker`` (2 processes) on 127.0.0.1; the address."""
     folder = tmp_path_factory.mktemp("dask")
     info = folder / "scheduler.json"
-    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
     scheduler = subprocess.Popen(
         [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
          "--dashboard-address", ":0", "--scheduler-file", str(info)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     procs = [scheduler]
     try:
@@ -68,10 +66,23 @@ def loopback_scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
         address = str(json.loads(info.read_text())["address"])
         procs.append(
             subprocess.Popen(
-                [str(BIN / "dask"), "worker", address, "--nworkers", "2", "--nthreads", "1",
-                 "--host", "127.0.0.1", "--no-dashboard", "--local-directory", str(folder)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
-            )  # fmt: skip
+                [
+                    str(BIN / "dask"),
+                    "worker",
+                    address,
+                    "--nworkers",
+                    "2",
+                    "--nthreads",
+                    "1",
+                    "--host",
+                    "127.0.0.1",
+                    "--no-dashboard",
+                    "--local-directory",
+                    str(folder),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         )
         yield address
     finally:

@@ -52,7 +52,6 @@ def test_one_two_and_four_workers_write_the_one_process_rows(
 
 def test_a_lost_worker_changes_nothing(tmp_path: Path, one_process: Reference) -> None:
     from distributed import Client, LocalCluster
-
     from hedgekit.distributed import sweep_on_dask
     from hedgekit.sweep import load_sweep_toml
 
@@ -121,7 +120,9 @@ def test_a_folder_of_another_sweep_is_refused_unless_force(
     argv = [*SWEEP, *small, "--scheduler", "local", "--workers", "1", "--out", str(out)]
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert "--out" in err and "another" in err and "--force" in err
+    assert "--out" in err
+    assert "another" in err
+    assert "--force" in err
     assert (out / "part-00000.parquet").read_bytes() == b"rows of another sweep"
 
     assert main([*argv, "--force", "--json"]) == 0

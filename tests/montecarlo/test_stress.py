@@ -334,8 +334,7 @@ def test_chunks_computed_apart_equal_the_whole_run(sample) -> None:  # type: ign
     spec = spec_for(horizon_days=40)
     whole = run_stress(spec, model, 700, rng=9, chunk_paths=300, engine="numpy")
     parts = [
-        stress_chunk(spec, model, 700, i, rng=9, chunk_paths=300, engine="numpy")
-        for i in (2, 0, 1)
+        stress_chunk(spec, model, 700, i, rng=9, chunk_paths=300, engine="numpy") for i in (2, 0, 1)
     ]
     rows = pd.concat([p[0] for p in sorted(parts, key=lambda p: int(p[0].index[0]))])
     assert list(rows.index) == list(range(700))

@@ -809,9 +809,7 @@ def sweep_cmd(
     ] = None,
     out_path: Annotated[
         str | None,
-        typer.Option(
-            "--out", help="Result table: .parquet or .csv (with --scheduler: a folder)."
-        ),
+        typer.Option("--out", help="Result table: .parquet or .csv (with --scheduler: a folder)."),
     ] = None,
     report: Annotated[
         str | None, typer.Option("--report", help="HTML report with the heatmap.")

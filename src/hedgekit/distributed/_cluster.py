@@ -65,16 +65,16 @@ def open_client(
     if address == "local":
         n = default_local_workers() if workers is None else workers
         with (
-            LocalCluster(
+            LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
                 silence_logs=logging.ERROR,
             ) as cluster,
-            Client(cluster) as client,
+            Client(cluster) as client,  # type: ignore[no-untyped-call]
         ):  # fmt: skip
             yield client
         return
     try:
-        client = Client(address, timeout=f"{timeout_s}s")
+        client = Client(address, timeout=f"{timeout_s}s")  # type: ignore[no-untyped-call]
     except OSError as exc:
         raise InputError(
             f"no Dask scheduler answers there ({exc})", source="--scheduler", value=scheduler,
@@ -124,7 +124,7 @@ def run_tasks(
     ]
     index = {f.key: i for i, f in enumerate(futures)}
     try:
-        for fut in as_completed(futures):
+        for fut in as_completed(futures):  # type: ignore[no-untyped-call]
             on_result(index[fut.key], fut.result())
             fut.release()
     except BaseException:

@@ -87,8 +87,10 @@ def read_dataset(folder: str | Path, columns: list[str] | None = None) -> pd.Dat
     """Every part file of ``folder`` in chunk order, as one frame (fresh index)."""
     parts = sorted(Path(folder).glob("part-*.parquet"))
     if not parts:
-        raise InputError("no result files in this folder", source=str(folder),
-                         expected="a folder written by hedgekit sweep/stress --scheduler")  # fmt: skip
+        raise InputError(
+            "no result files in this folder", source=str(folder),
+            expected="a folder written by hedgekit sweep/stress --scheduler",
+        )  # fmt: skip
     frames = [pd.read_parquet(p, columns=columns) for p in parts]
     return pd.concat(frames, ignore_index=True)
 
@@ -142,8 +144,10 @@ class ChunkFolder:
             raise InputError("a file is in the way: results are a folder here", source=option,
                              value=str(self.path), expected="a folder name")  # fmt: skip
         if not self.path.parent.is_dir():
-            raise InputError("the folder does not exist", source=option,
-                             value=str(self.path.parent), expected="an existing parent folder")  # fmt: skip
+            raise InputError(
+                "the folder does not exist", source=option, value=str(self.path.parent),
+                expected="an existing parent folder",
+            )  # fmt: skip
         self.path.mkdir(exist_ok=True)
         for tmp in self.path.glob(".part-*.tmp"):
             tmp.unlink(missing_ok=True)

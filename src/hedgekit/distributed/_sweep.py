@@ -22,9 +22,9 @@ from typing import Any
 
 import pandas as pd
 
+from hedgekit._io import Interrupted
 from hedgekit.distributed._cluster import client_for, dashboard_link, run_tasks
 from hedgekit.distributed._dataset import ChunkFolder, part_metadata, spec_hash, write_part
-from hedgekit._io import Interrupted
 from hedgekit.errors import InputError
 from hedgekit.sweep import SweepResult, SweepSpec
 
@@ -109,9 +109,7 @@ def _summary(spec: SweepSpec, frame: pd.DataFrame) -> dict[str, Any]:
     return {"rows": len(frame), "top": top, "cells": cells}
 
 
-def sweep_chunk(
-    spec: SweepSpec, folder: str, index: int, lo: int, hi: int
-) -> dict[str, Any]:
+def sweep_chunk(spec: SweepSpec, folder: str, index: int, lo: int, hi: int) -> dict[str, Any]:
     """Runs ``lo .. hi-1`` of the grid into ``folder/part-index.parquet``; their summary.
 
     A chunk whose file is already there (a run resumed) is read, not run again.
