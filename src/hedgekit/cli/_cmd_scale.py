@@ -34,7 +34,8 @@ SchedulerOption = Annotated[
     typer.Option(
         "--scheduler",
         help="Run on Dask: local (a cluster of --workers processes) or a scheduler address "
-        "tcp://host:8786; results go to the --out folder, one Parquet file per chunk, resumable.",
+        "tcp://host:8786; results go to the --out folder (default hedgekit-<kind>-<spec hash>), "
+        "one Parquet file per chunk; the same command resumes it.",
     ),
 ]
 
@@ -48,17 +49,16 @@ def _dashboard(link: str | None) -> None:
         err.print("Dask dashboard: not served (the scheduler needs bokeh for it)")
 
 
-def _dask_folder(path: str | None, scheduler: str) -> str:
-    """The result folder a run on Dask writes to: ``--out``, a folder, never a CSV file."""
+def _dask_folder(path: str | None, scheduler: str) -> str | None:
+    """The result folder a run on Dask writes to: ``--out``, a folder, never a CSV file.
+
+    ``None`` (no ``--out``): a folder named after the spec's hash in the current folder, so
+    the same command run again resumes it.
+    """
     from hedgekit.distributed import check_scheduler
 
     check_scheduler(scheduler)
-    if path is None:
-        raise InputError(
-            "a run on Dask writes its results to a folder", source="--out", value=None,
-            expected=f"--out FOLDER with --scheduler {scheduler}",
-        )  # fmt: skip
-    if Path(path).suffix.lower() == ".csv":
+    if path is not None and Path(path).suffix.lower() == ".csv":
         raise InputError(
             "a run on Dask writes a folder of Parquet files", source="--out", value=path,
             expected="a folder name (e.g. results or results.parquet)",
@@ -367,10 +367,10 @@ def stress_data(
         raise InputError("must be at least 1", source="--paths", value=paths)
     t0 = time.perf_counter()
     kernel = choice(engine, "engine", ("auto", "numba", "numpy"))
-    if scheduler is not None and out_folder is not None:
+    if scheduler is not None:
         from hedgekit.distributed import stress_on_dask
 
-        result = stress_on_dask(spec, path_model, paths, out_folder, seed=seed,
+        result, folder = stress_on_dask(spec, path_model, paths, out_folder, seed=seed,
                                 scheduler=scheduler, workers=workers, engine=kernel, force=force,
                                 progress=progress, on_dashboard=_dashboard)  # fmt: skip
     else:
@@ -411,7 +411,7 @@ def stress_data(
     data["workers"] = workers
     if scheduler is not None:
         data["scheduler"] = scheduler
-        data["output"] = out_folder
+        data["output"] = str(folder)
     return data, result, summary
 
 
@@ -604,7 +604,7 @@ def stress_cmd(
         str | None,
         typer.Option(
             "--out",
-            help="With --scheduler: folder of per-path outcomes (one Parquet file per chunk).",
+            help="With --scheduler: folder of per-path outcomes, one Parquet file per chunk.",
         ),
     ] = None,
     report: Annotated[
@@ -850,6 +850,7 @@ def sweep_cmd(
     if chunk_runs is not None:
         check("--chunk-runs", chunk_runs)
     table_path: Path | None = None
+    folder: str | None = None
     if scheduler is not None:
         folder = _dask_folder(out_path, scheduler)
     else:

@@ -26,7 +26,7 @@ import pandas as pd
 from hedgekit._io import atomic_write, atomic_write_text
 from hedgekit.errors import InputError
 
-__all__ = ["ChunkFolder", "read_dataset", "spec_hash", "write_part"]
+__all__ = ["ChunkFolder", "read_dataset", "result_folder", "spec_hash", "write_part"]
 
 #: Name of the manifest inside a result folder (skipped by dataset readers: leading ``_``).
 MANIFEST = "_manifest.json"
@@ -39,6 +39,11 @@ def spec_hash(kind: str, description: Mapping[str, Any]) -> str:
     text = json.dumps({"kind": kind, "layout": LAYOUT, **description}, sort_keys=True,
                       separators=(",", ":"), default=str)  # fmt: skip
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def result_folder(out: str | Path | None, kind: str, digest: str) -> Path:
+    """``out``, or ``hedgekit-<kind>-<first 12 hex digits of the hash>`` in the current folder."""
+    return Path(out) if out is not None else Path.cwd() / f"hedgekit-{kind}-{digest[:12]}"
 
 
 def part_name(index: int) -> str:

@@ -21,7 +21,13 @@ import numpy as np
 
 from hedgekit._io import Interrupted, atomic_write_bytes
 from hedgekit.distributed._cluster import client_for, dashboard_link, run_tasks
-from hedgekit.distributed._dataset import ChunkFolder, read_dataset, spec_hash, write_part
+from hedgekit.distributed._dataset import (
+    ChunkFolder,
+    read_dataset,
+    result_folder,
+    spec_hash,
+    write_part,
+)
 from hedgekit.errors import InputError
 from hedgekit.montecarlo import (
     DEFAULT_CHUNK_PATHS,
@@ -70,7 +76,7 @@ def stress_on_dask(
     spec: StressSpec,
     model: PathModel,
     n_paths: int,
-    out: str | Path,
+    out: str | Path | None,
     *,
     seed: int,
     scheduler: str = "local",
@@ -82,7 +88,7 @@ def stress_on_dask(
     progress: Callable[[int, int], None] | None = None,
     on_dashboard: Callable[[str | None], None] | None = None,
     client: Any = None,
-) -> StressResult:
+) -> tuple[StressResult, Path]:
     """Run the stress on a Dask cluster, one Parquet file of outcomes per chunk in ``out``.
 
     Parameters
@@ -90,7 +96,8 @@ def stress_on_dask(
     spec, model, n_paths, chunk_paths, fan_paths
         As for :func:`hedgekit.montecarlo.run_stress`.
     out
-        Result folder: ``part-NNNNN.parquet`` with a ``path`` column and the outcome columns
+        Result folder (``None``: ``hedgekit-stress-<hash>`` in the current folder):
+        ``part-NNNNN.parquet`` with a ``path`` column and the outcome columns
         of :attr:`hedgekit.montecarlo.StressResult.outcomes`. The same stress (the
         manifest's hash) is resumed; another is refused unless ``force``.
     seed
@@ -102,8 +109,9 @@ def stress_on_dask(
 
     Returns
     -------
-    StressResult
-        Equal to ``run_stress(spec, model, n_paths, rng=seed, ...)``.
+    tuple
+        The :class:`~hedgekit.montecarlo.StressResult`, equal to
+        ``run_stress(spec, model, n_paths, rng=seed, ...)``, and the result folder.
     """
     from hedgekit.montecarlo._chunks import chunk_bounds
     from hedgekit.montecarlo._stress import _pick_kernel
@@ -122,7 +130,9 @@ def stress_on_dask(
         "engine": kernel,
     }
     digest = spec_hash("stress", description)
-    folder = ChunkFolder(Path(out), "stress", digest, len(bounds), n_paths, description)
+    folder = ChunkFolder(
+        result_folder(out, "stress", digest), "stress", digest, len(bounds), n_paths, description
+    )
     done_before = folder.prepare(option="--out", force=force)
     if 0 in done_before and not (folder.path / _FAN).exists():
         folder.part(0).unlink()  # its fan was lost: compute chunk 0 again
@@ -160,4 +170,5 @@ def stress_on_dask(
     outcomes = read_dataset(folder.path).set_index("path")
     with np.load(folder.path / _FAN) as fan:
         fan_h, fan_u = fan["hedged"], fan["unhedged"]
-    return stress_result_from_outcomes(spec, model, outcomes, fan_h, fan_u, seed=seed)
+    result = stress_result_from_outcomes(spec, model, outcomes, fan_h, fan_u, seed=seed)
+    return result, folder.path

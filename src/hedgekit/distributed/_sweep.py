@@ -24,7 +24,13 @@ import pandas as pd
 
 from hedgekit._io import Interrupted
 from hedgekit.distributed._cluster import client_for, dashboard_link, run_tasks
-from hedgekit.distributed._dataset import ChunkFolder, part_metadata, spec_hash, write_part
+from hedgekit.distributed._dataset import (
+    ChunkFolder,
+    part_metadata,
+    result_folder,
+    spec_hash,
+    write_part,
+)
 from hedgekit.errors import InputError
 from hedgekit.sweep import SweepResult, SweepSpec
 
@@ -129,7 +135,7 @@ def sweep_chunk(spec: SweepSpec, folder: str, index: int, lo: int, hi: int) -> d
 
 def sweep_on_dask(
     spec: SweepSpec,
-    out: str | Path,
+    out: str | Path | None,
     *,
     scheduler: str = "local",
     workers: int | None = None,
@@ -146,9 +152,10 @@ def sweep_on_dask(
     spec
         The grid.
     out
-        Result folder (created; its parent must exist). A folder holding the same sweep
-        (same runs, batches, engine and chunks: the manifest's hash) is resumed, its finished
-        chunks kept; a folder of another sweep is refused unless ``force``.
+        Result folder (created; its parent must exist; ``None``: ``hedgekit-sweep-<hash>``
+        in the current folder, so the same sweep run again resumes it). A folder holding the
+        same sweep (same runs, batches, engine and chunks: the manifest's hash) is resumed,
+        its finished chunks kept; a folder of another sweep is refused unless ``force``.
     scheduler
         ``"local"`` (a local cluster of ``workers`` processes) or a scheduler address.
     workers
@@ -174,7 +181,9 @@ def sweep_on_dask(
     chunks = sweep_chunks(spec, size)
     description = _description(spec, size)
     digest = spec_hash("sweep", description)
-    folder = ChunkFolder(Path(out), "sweep", digest, len(chunks), spec.n_runs, description)
+    folder = ChunkFolder(
+        result_folder(out, "sweep", digest), "sweep", digest, len(chunks), spec.n_runs, description
+    )
     done_before = folder.prepare(option="--out", force=force)
 
     from hedgekit.sweep._run import _Cells, _Ranking
