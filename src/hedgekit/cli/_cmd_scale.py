@@ -827,7 +827,7 @@ def sweep_cmd(
         int | None,
         typer.Option(
             "--chunk-runs",
-            help="With --scheduler: runs per chunk and per file (default about 2 million "
+            help="With --scheduler: runs per chunk and per file (default about 250,000 "
             "run-days; a multiple of --batch-runs).",
         ),
     ] = None,

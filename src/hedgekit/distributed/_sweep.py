@@ -36,10 +36,11 @@ from hedgekit.sweep import SweepResult, SweepSpec
 
 __all__ = ["TARGET_RUN_DAYS", "sweep_chunk_runs", "sweep_chunks", "sweep_on_dask"]
 
-#: Run-days per chunk by default (runs x sessions per run). A chunk of 2 million run-days
-#: takes about a second on one core, far above the scheduler's cost per task (a few ms):
-#: see benchmarks/README.md, "Sweeps and stresses on Dask".
-TARGET_RUN_DAYS = 2_000_000
+#: Run-days per chunk by default (runs x sessions per run): about 1,000 one-year runs, a
+#: second of one core. Measured (benchmarks/README.md, "Sweeps and stresses on Dask"): a
+#: chunk costs ~25 ms beyond its runs (its Parquet file, its summary, ~3 ms of Dask), which
+#: dominates below ~64 one-year runs; far larger chunks leave workers idle at the end.
+TARGET_RUN_DAYS = 250_000
 _SESSIONS_PER_YEAR = 252.0
 _DAYS_PER_YEAR = 365.25
 
