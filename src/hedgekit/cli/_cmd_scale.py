@@ -869,7 +869,9 @@ def sweep_cmd(
     n_workers = _default_workers() if workers is None else workers
 
     def preflight(grid_spec: Any) -> None:
-        check_sweep(grid_spec, n_workers, keep_rows=out_path is None, yes=yes)
+        # a run on Dask keeps no rows in memory: they go to the folder, chunk by chunk
+        keep = out_path is None and scheduler is None
+        check_sweep(grid_spec, n_workers, keep_rows=keep, yes=yes)
 
     spec = sweep_spec_from_options(
         config, [*held, *(grid or [])], metric, top, heatmap, batch_runs, engine, preflight
