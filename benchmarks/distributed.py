@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import shutil
 import sys
 import tempfile
@@ -37,6 +38,13 @@ def _peak_rss_mb() -> float:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _cpu_s() -> float:
+    import resource
+
+    u = resource.getrusage(resource.RUSAGE_SELF)
+    return u.ru_utime + u.ru_stime
 
 
 def _rss_mb() -> float:
@@ -80,6 +88,11 @@ def stress_inputs(horizon_days: int) -> tuple[Any, Any]:
     return spec, model
 
 
+def worker_cpu_s(client: Any) -> float:
+    """CPU seconds used so far by all the workers together (load on the machine aside)."""
+    return float(sum(client.run(_cpu_s).values()))
+
+
 def worker_memory(client: Any) -> dict[str, float]:
     """Peak and current resident memory of each worker process, MB."""
     peak = client.run(_peak_rss_mb)
@@ -96,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-scan", action="store_true")
     parser.add_argument("--json", metavar="PATH")
     args = parser.parse_args(argv)
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+          f"({os.cpu_count()} cores)")  # fmt: skip
 
     from distributed import Client, LocalCluster
     from hedgekit.distributed import stress_on_dask, sweep_on_dask
@@ -120,9 +135,11 @@ def main(argv: list[str] | None = None) -> int:
             ):  # fmt: skip
                 t_start = time.perf_counter() - t0
                 row: dict[str, Any] = {"cluster_start_s": t_start}
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), worker_cpu_s(client)
                 res = sweep_on_dask(spec, root / f"sweep-{n}", client=client)
                 wall = time.perf_counter() - t0
+                cpu = worker_cpu_s(client) - c0
+                row["sweep_worker_cpu_s"] = cpu
                 row["sweep_s"] = wall
                 row["sweep_runs_per_s_per_worker"] = spec.n_runs / wall / n
                 row["sweep_chunk_runs"] = sweep_chunk_runs(spec)
@@ -133,11 +150,15 @@ def main(argv: list[str] | None = None) -> int:
                       f"{spec.n_runs / wall / n:9,.0f} runs/s per worker, "
                       f"chunks of {row['sweep_chunk_runs']:,} runs  "
                       f"peak RSS/worker {row['sweep_memory']['peak_max_mb']:,.0f} MB")  # fmt: skip
+                print(f"          workers' CPU {cpu:.1f} s: {spec.n_runs / cpu:,.0f} runs per "
+                      "CPU-second")  # fmt: skip
                 if not args.skip_stress:
-                    t0 = time.perf_counter()
+                    t0, c0 = time.perf_counter(), worker_cpu_s(client)
                     stress_on_dask(stress_spec, model, n_paths, root / f"stress-{n}", seed=2024,
                                    client=client)  # fmt: skip
                     wall = time.perf_counter() - t0
+                    cpu = worker_cpu_s(client) - c0
+                    row["stress_worker_cpu_s"] = cpu
                     pd_s = n_paths * args.days / wall
                     row["stress_s"] = wall
                     row["stress_path_days_per_s_per_worker"] = pd_s / n
@@ -146,6 +167,9 @@ def main(argv: list[str] | None = None) -> int:
                           f"{pd_s / n / 1e6:9.1f} M per worker  peak RSS per worker "
                           f"{row['stress_memory']['peak_max_mb']:,.0f} MB "
                           f"(client reads {n_paths:,} outcomes back for the summary)")  # fmt: skip
+                    per_cpu = n_paths * args.days / cpu / 1e6
+                    print(f"          workers' CPU {cpu:.1f} s: {per_cpu:.1f} M path-days per "
+                          "CPU-second")  # fmt: skip
                 if n == 2 and not args.skip_scan:
                     row["scan"] = chunk_scan(client, root)
                 figures["by_workers"][n] = row

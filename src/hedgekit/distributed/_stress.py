@@ -23,6 +23,7 @@ from hedgekit._io import Interrupted, atomic_write_bytes
 from hedgekit.distributed._cluster import client_for, dashboard_link, run_tasks
 from hedgekit.distributed._dataset import (
     ChunkFolder,
+    part_name,
     read_dataset,
     result_folder,
     spec_hash,
@@ -57,7 +58,7 @@ def stress_part(
 ) -> dict[str, Any]:
     """Chunk ``index`` of the stress into ``folder/part-index.parquet`` (skipped when there)."""
     path = Path(folder)
-    part = ChunkFolder(path, "stress", "", 0, 0, {}).part(index)
+    part = path / part_name(index)
     if part.exists():
         return {"resumed": True}
     rows, fan_h, fan_u = stress_chunk(

@@ -27,6 +27,7 @@ from hedgekit.distributed._cluster import client_for, dashboard_link, run_tasks
 from hedgekit.distributed._dataset import (
     ChunkFolder,
     part_metadata,
+    part_name,
     result_folder,
     spec_hash,
     write_part,
@@ -122,7 +123,7 @@ def sweep_chunk(spec: SweepSpec, folder: str, index: int, lo: int, hi: int) -> d
     A chunk whose file is already there (a run resumed) is read, not run again.
     """
     path = Path(folder)
-    part = ChunkFolder(path, "sweep", "", 0, 0, {}).part(index)
+    part = path / part_name(index)
     if part.exists():
         frame = pd.read_parquet(part)
         engine = part_metadata(part).get("hedgekit.engine", "")
