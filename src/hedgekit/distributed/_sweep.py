@@ -12,7 +12,6 @@ batches, so the best, worst and heatmap equal the one-process sweep's too.
 
 from __future__ import annotations
 
-import itertools
 import math
 import secrets
 import time
@@ -87,10 +86,31 @@ def _description(spec: SweepSpec, chunk_runs: int) -> dict[str, Any]:
     }
 
 
+def grid_points(spec: SweepSpec, lo: int, hi: int) -> list[dict[str, Any]]:
+    """Runs ``lo .. hi-1`` of ``spec.points()``, each found from its number alone.
+
+    Run ``k``'s value on each axis is a digit of ``k`` in the mixed radix of the axes'
+    lengths (the last axis varies fastest, as ``itertools.product``), so a chunk far into a
+    grid of millions of runs does not walk the runs before it.
+    """
+    keys = spec.parameter_keys
+    values = [tuple(a.values) for a in spec.axes]
+    sizes = [len(v) for v in values]
+    out: list[dict[str, Any]] = []
+    for k in range(lo, hi):
+        digits: list[int] = []
+        for n in reversed(sizes):
+            k, d = divmod(k, n)
+            digits.append(d)
+        digits.reverse()
+        out.append({key: v[d] for key, v, d in zip(keys, values, digits, strict=True)})
+    return out
+
+
 def _chunk_frame(spec: SweepSpec, lo: int, hi: int) -> tuple[pd.DataFrame, str]:
     from hedgekit.sweep._run import _run_batch
 
-    points = list(itertools.islice(spec.points(), lo, hi))
+    points = grid_points(spec, lo, hi)
     frames: list[pd.DataFrame] = []
     engines: set[str] = set()
     for b in range(0, len(points), spec.batch_runs):
