@@ -205,6 +205,7 @@ DOMAINS: Final[Mapping[str, Domain]] = {
     "--seed": Domain("count", 0, 2**63 - 1, integer=True),
     "--workers": Domain("count", 1, 256, integer=True),
     "--batch-runs": Domain("count", 1, 10**9, integer=True),
+    "--chunk-runs": Domain("count", 1, 10**9, integer=True),
     "--top": Domain("count", 1, 10_000, integer=True),
     # dates
     "--as-of": _DATE,

@@ -285,6 +285,8 @@ METAVARS: dict[str, str] = {
     "--top": "N",
     "--workers": "N",
     "--batch-runs": "N",
+    "--chunk-runs": "N",
+    "--scheduler": "local|ADDRESS",
     "--block-length": "N",
     "--contract": "ROOT",
     "--option": "ROOT",
