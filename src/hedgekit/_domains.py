@@ -206,6 +206,7 @@ DOMAINS: Final[Mapping[str, Domain]] = {
     "--workers": Domain("count", 1, 256, integer=True),
     "--batch-runs": Domain("count", 1, 10**9, integer=True),
     "--top": Domain("count", 1, 10_000, integer=True),
+    "--port": Domain("count", 1, 65_535, integer=True),
     # dates
     "--as-of": _DATE,
     "--from": _DATE,

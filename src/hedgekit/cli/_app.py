@@ -319,6 +319,10 @@ METAVARS: dict[str, str] = {
     "--futures-prices": "[settlement|fair]",
     "--call-source": "[cash|stock]",
     "--margin-source": "[stock|cash]",
+    "--host": "ADDRESS",
+    "--port": "N",
+    "--token": "TOKEN",
+    "--token-file": "FILE",
 }
 
 

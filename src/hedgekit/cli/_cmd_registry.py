@@ -12,4 +12,5 @@ from hedgekit.cli import (
     _cmd_costs,  # noqa: F401
     _cmd_history,  # noqa: F401
     _cmd_scale,  # noqa: F401
+    _cmd_serve,  # noqa: F401
 )
