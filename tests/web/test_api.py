@@ -190,8 +190,11 @@ def test_security_headers_on_every_answer(client: TestClient) -> None:
 
 def test_a_form_post_without_its_csrf_token_is_refused(client: TestClient) -> None:
     r = client.post("/plan", data={"value_usd": "1000000", "beta": "1"})
-    assert r.status_code == 401
+    assert r.status_code == 403
     assert "CSRF" in r.text
+    client.get("/plan")  # the cookie, but a form from elsewhere cannot know its value
+    r = client.post("/plan", data={"csrf_token": "guessed", "value_usd": "1000000", "beta": "1"})
+    assert r.status_code == 403
 
 
 def test_plotly_is_served_by_the_app_and_pages_load_nothing_from_elsewhere(

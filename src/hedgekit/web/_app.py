@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from hedgekit.errors import HedgekitError, InputError
 from hedgekit.web._errors import error_body, validation_body
 from hedgekit.web._jobs import JobRegistry
-from hedgekit.web._security import SecurityMiddleware
+from hedgekit.web._security import CsrfRefusedError, SecurityMiddleware
 from hedgekit.web._settings import WebSettings
 
 HERE = Path(__file__).parent
@@ -88,6 +88,13 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         body = {"error": {"message": "this needs the access token", "where": str(exc),
                           "got": None, "expected": "Authorization: Bearer TOKEN"}}  # fmt: skip
         return failure(request, body, 401)
+
+    @app.exception_handler(CsrfRefusedError)
+    async def csrf_refused(request: Request, exc: CsrfRefusedError) -> Any:
+        body = {"error": {"message": "the form is stale or was sent from another site",
+                          "where": "the form's CSRF token", "got": None,
+                          "expected": "a form loaded from this app (reload the page)"}}  # fmt: skip
+        return failure(request, body, 403)
 
     @app.exception_handler(OSError)
     async def os_error(request: Request, exc: OSError) -> Any:

@@ -30,6 +30,7 @@ from hedgekit.web._security import (
     CSRF_COOKIE,
     CSRF_FIELD,
     TOKEN_COOKIE,
+    CsrfRefusedError,
     csrf_ok,
     new_csrf,
     safe_next,
@@ -72,7 +73,7 @@ def render(
 ) -> Response:
     """A page, with the CSRF cookie set when the browser has none."""
     token = request.cookies.get(CSRF_COOKIE) or new_csrf()
-    ctx = {"nav": NAV, "path": request.url.path, "csrf": token, "csrf_field": CSRF_FIELD,
+    ctx = {"nav": NAV, "path": request.url.path, "csrf_value": token, "csrf_field": CSRF_FIELD,
            **context}  # fmt: skip
     response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
     if request.cookies.get(CSRF_COOKIE) != token:
@@ -91,7 +92,7 @@ async def read_form(
     """The posted form (blank fields dropped), CSRF checked; the holdings upload if any."""
     form = await request.form(max_files=1, max_fields=100)
     if not csrf_ok(request, str(form.get(CSRF_FIELD) or "")):
-        raise PermissionError("the form's CSRF token (reload the page and submit again)")
+        raise CsrfRefusedError
     values: dict[str, Any] = {}
     upload: tuple[bytes, str] | None = None
     for key, value in form.multi_items():
@@ -397,7 +398,7 @@ def pages_router(settings: WebSettings, jobs: JobRegistry) -> APIRouter:
     async def login(request: Request) -> Response:
         form = await request.form(max_files=0, max_fields=10)
         if not csrf_ok(request, str(form.get(CSRF_FIELD) or "")):
-            raise PermissionError("the form's CSRF token (reload the page and submit again)")
+            raise CsrfRefusedError
         token = str(form.get("token") or "")
         if not token_ok(settings, token):
             raise PermissionError("the access token (not the one this server was started with)")

@@ -42,6 +42,10 @@ HEADERS = {
 OPEN_PATHS = ("/login", "/static/")
 
 
+class CsrfRefusedError(PermissionError):
+    """A form post whose CSRF field does not match its cookie (stale, or from another site)."""
+
+
 def given_token(request: Request, *, cookie: bool = True) -> str | None:
     """The token the request carries: the bearer header, else (``cookie``) the login cookie."""
     auth = request.headers.get("authorization", "")
