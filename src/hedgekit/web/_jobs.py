@@ -42,7 +42,8 @@ class JobRegistry:
     """Runs jobs on a few threads and keeps their results (most recent :data:`KEEP_JOBS`)."""
 
     def __init__(self, workers: int) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hedgekit-job")
+        self._workers = workers
+        self._pool: ThreadPoolExecutor | None = None
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -53,7 +54,10 @@ class JobRegistry:
             self._jobs[job.id] = job
             while len(self._jobs) > KEEP_JOBS:
                 self._jobs.popitem(last=False)
-        self._pool.submit(self._run, job, work)
+            if self._pool is None:  # first job, or the first since the app last stopped
+                self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="hedgekit-job")
+            pool = self._pool
+        pool.submit(self._run, job, work)
         return job
 
     def _run(self, job: Job, work: Callable[[Job], dict[str, Any]]) -> None:
@@ -76,5 +80,8 @@ class JobRegistry:
             return self._jobs.get(job_id)
 
     def shutdown(self) -> None:
-        """Stop taking jobs; running ones finish."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Drop queued jobs; running ones finish. A later job starts a new pool."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
