@@ -121,8 +121,8 @@ def test_a_small_stress(page: Any) -> None:
     page.get_by_label("Hedge ratio").fill("1")
     page.get_by_role("button", name="Run the stress").click()
     page.locator("#stress-summary").wait_for()
-    drawn(page, "chart-outcomes")
-    drawn(page, "chart-buffer")
+    for chart in ("chart-fan", "chart-histogram", "chart-outcomes", "chart-buffer"):
+        drawn(page, chart)
     shot(page, "stress")
 
 

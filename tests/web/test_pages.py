@@ -145,3 +145,18 @@ def test_an_error_page_shows_where_got_expected(client: TestClient) -> None:
     assert r.status_code == 422
     assert "--rate" in r.text
     assert "expected" in r.text
+
+
+def test_stress_page_histogram_counts_every_path(
+    client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ("--paths", "50", "--horizon-days", "10", "--seed", "5", "--as-of", "2024-06-03")
+    doc: Any = cli_json(capsys, "stress", *argv, "--workers", "1")["data"]
+    form = {"csrf_token": csrf(client, "/stress"), "paths": "50", "horizon_days": "10",
+            "seed": "5", "as_of": "2024-06-03"}  # fmt: skip
+    r = client.post("/stress", data=form, follow_redirects=False)
+    t = cells(_follow_job(client, r.headers["location"]))
+    s = doc["summary"]
+    assert t["stress-summary"][0] == [s["hedged"]["mean_pnl_usd"], s["unhedged"]["mean_pnl_usd"]]
+    assert sum(row[2] for row in t["histogram"]) == doc["n_paths"]  # type: ignore[misc]
+    assert sum(row[3] for row in t["histogram"]) == doc["n_paths"]  # type: ignore[misc]

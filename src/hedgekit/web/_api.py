@@ -153,13 +153,41 @@ def stress_job(body: OptionsModel) -> Callable[[Job], dict[str, Any]]:
     buffers = _numbers(kw.pop("buffers"), "--buffers")
 
     def work(job: Job) -> dict[str, Any]:
-        data, _result, _summary = stress_data(
+        data, result, _summary = stress_data(
             **kw, position=None, call_above=call_above, targets=targets, buffers=buffers,
             workers=JOB_THREADS, engine="auto", progress=job.progress,
         )  # fmt: skip
+        job.extra = stress_pictures(result)
         return dict(data)
 
     return work
+
+
+#: Quantiles of the fan chart (the daily values of the first paths), percent.
+FAN_QUANTILES = (5, 25, 50, 75, 95)
+#: Bins of the outcome histogram.
+HISTOGRAM_BINS = 40
+
+
+def stress_pictures(result: Any) -> dict[str, Any]:
+    """The fan (daily quantiles of the first paths) and the P&L histogram of a stress run."""
+    import numpy as np
+
+    dates = [str(d) for d in result.dates.astype("datetime64[D]")]
+    fan = {
+        side: {str(q): np.percentile(values, q, axis=0).tolist() for q in FAN_QUANTILES}
+        for side, values in (("hedged", result.fan_hedged_usd),
+                             ("unhedged", result.fan_unhedged_usd))
+    }  # fmt: skip
+    pnl = {side: result.outcomes[f"pnl_{side}_usd"].to_numpy(float)
+           for side in ("hedged", "unhedged")}  # fmt: skip
+    both = np.concatenate(list(pnl.values()))
+    both = both[np.isfinite(both)]
+    lo, hi = (float(both.min()), float(both.max())) if both.size else (0.0, 1.0)
+    edges = np.linspace(lo, hi if hi > lo else lo + 1.0, HISTOGRAM_BINS + 1)
+    counts = {side: np.histogram(v[np.isfinite(v)], bins=edges)[0].tolist()
+              for side, v in pnl.items()}  # fmt: skip
+    return {"dates": dates, "fan": fan, "edges": edges.tolist(), "counts": counts}
 
 
 def sweep_job(body: OptionsModel) -> Callable[[Job], dict[str, Any]]:

@@ -30,6 +30,8 @@ class Job:
     error: dict[str, Any] | None = None
     #: Server paths of the job's uploaded files -> the field they came as (for errors).
     uploads: dict[str, str] = field(default_factory=dict)
+    #: What the pages draw beyond the document (a stress's fan and histogram).
+    extra: dict[str, Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def progress(self, done: int, total: int) -> None:

@@ -225,8 +225,8 @@ def backtest_charts(doc: dict[str, Any]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def stress_charts(doc: dict[str, Any]) -> dict[str, Any]:
-    """Outcome quantiles (hedged vs unhedged) and the buffer curve of a stress document."""
+def stress_charts(doc: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """Fan chart, outcome histogram and quantiles, and the buffer curve of a stress run."""
     s = doc["summary"]
     keys = list(s["hedged"]["pnl_usd"])
     quant = [
@@ -238,7 +238,32 @@ def stress_charts(doc: dict[str, Any]) -> dict[str, Any]:
             "x": [c.get("buffer_multiple") for c in curve],
             "y": [None if c.get("probability_of_call") is None
                   else c["probability_of_call"] * 100 for c in curve]}]  # fmt: skip
+    fan: list[dict[str, Any]] = []
+    for side, colour in (("unhedged", "#c0392b"), ("hedged", "#1f5fa8")):
+        bands = extra["fan"][side]
+        for q in bands:
+            fan.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "x": extra["dates"],
+                    "y": bands[q],
+                    "name": f"{side} p{q}",
+                    "line": {
+                        "color": colour,
+                        "width": 3 if q == "50" else 1,
+                        "dash": "solid" if q == "50" else "dot",
+                    },
+                }
+            )
+    mids = [(a + b) / 2 for a, b in zip(extra["edges"][:-1], extra["edges"][1:], strict=True)]
+    hist = [
+        {"type": "bar", "name": side, "x": mids, "y": extra["counts"][side], "opacity": 0.7}
+        for side in ("unhedged", "hedged")
+    ]
     return {
+        "fan": _figure(fan, "date", "portfolio value, USD (first paths)"),
+        "histogram": _figure(hist, "P&L over the horizon, USD", "paths", barmode="overlay"),
         "outcomes": _figure(quant, "quantile of the P&L over the horizon", "P&L, USD",
                             barmode="group"),
         "buffer": _figure(buf, "margin account / initial margin", "chance of a call, %"),
@@ -340,7 +365,12 @@ def pages_router(settings: WebSettings, jobs: JobRegistry) -> APIRouter:
             return render(
                 request,
                 "stress_result.html",
-                {"title": "Stress", "doc": doc, "charts": stress_charts(doc)},
+                {
+                    "title": "Stress",
+                    "doc": doc,
+                    "extra": job.extra,
+                    "charts": stress_charts(doc, job.extra),
+                },
             )
         return render(request, "backtest_result.html",
                       {"title": job.kind.capitalize(), "doc": doc,
