@@ -88,8 +88,14 @@ def test_plan_page_numbers_equal_the_cli_json(
         [b["multiple"], b["cash_usd"], b["cushion_usd"], b["adverse_move_to_call"]]
         for b in doc["margin"]["buffer_table"]
     ]
-    # the chart's data is the same document's
-    assert '"name": "unhedged"' in r.text or '"name":"unhedged"' in r.text
+    # puts and collar: compare's document for the same holdings and horizon
+    cmp: Any = cli_json(capsys, "compare", "--holdings", str(path), "--hedge", "0.5",
+                        "--horizon", f"{doc['request']['horizon_days']}d")["data"]  # fmt: skip
+    chosen = [a for a in cmp["alternatives"] if a["name"] in ("puts", "collar")]
+    assert len(chosen) == 2
+    assert t["protection"] == [
+        [a["scenario_pnl_usd"][i] for a in chosen] for i in range(len(cmp["scenarios"]))
+    ]
     # the holdings ride along, so a new hedge ratio needs no new upload
     assert 'name="holdings_csv"' in r.text
 

@@ -162,14 +162,63 @@ def _figure(traces: list[dict[str, Any]], x_title: str, y_title: str, **layout: 
     }
 
 
-def plan_charts(doc: dict[str, Any]) -> dict[str, Any]:
-    """Payoff diagram, margin cushion and index fits of a plan document."""
+def _curve(xs: list[float], ys: list[Any]) -> tuple[list[float], list[Any]]:
+    """A payoff line left to right: named scenarios (a crash, a rally) repeat grid moves."""
+    seen: dict[float, Any] = {}
+    for x, y in zip(xs, ys, strict=True):
+        seen.setdefault(x, y)
+    keys = sorted(seen)
+    return keys, [seen[k] for k in keys]
+
+
+def _line(name: str, xs: list[float], ys: list[Any], **style: Any) -> dict[str, Any]:
+    x, y = _curve(xs, ys)
+    return {"type": "scatter", "mode": "lines+markers", "name": name, "x": x, "y": y, **style}
+
+
+#: The compare alternatives the plan's payoff diagram adds to its own hedges.
+PROTECTION = ("puts", "collar")
+
+
+def _plan_protection(
+    settings: WebSettings,
+    values: dict[str, Any],
+    upload: tuple[bytes, str] | None,
+    horizon_days: int,
+) -> tuple[dict[str, Any] | None, str | None]:
+    """Puts and collar for the plan's portfolio and horizon (``compare``'s document).
+
+    ``(None, why)`` when compare refuses the inputs: the plan stands without them.
+    """
+    from hedgekit.cli._cmd_costs import compare_document, compare_result
+
+    fields = _api.CompareIn.model_fields
+    given = {k: v for k, v in values.items() if k in fields and k != "horizon"}
+    try:
+        body = as_model(_api.CompareIn, {**given, "horizon": f"{horizon_days}d"})
+
+        def raw(**kw: Any) -> dict[str, Any]:
+            return compare_document(*compare_result(**kw))
+
+        doc = _jsonable(_with_upload(settings, body, upload, _api.compare_data, raw))
+    except (InputError, RequestValidationError) as exc:
+        return None, f"puts and collar not shown: {exc}"
+    return doc, None
+
+
+def plan_charts(doc: dict[str, Any], protection: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Payoff diagram (the plan's hedges, and puts and collar), margin cushion, index fits."""
     payoff = [
-        {"type": "scatter", "mode": "lines+markers", "name": h["label"],
-         "x": [r["index_move"] * 100 for r in h["rows"]],
-         "y": [r["net_pnl_usd"] for r in h["rows"]]}
+        _line(h["label"], [r["index_move"] * 100 for r in h["rows"]],
+              [r["net_pnl_usd"] for r in h["rows"]])
         for h in doc["scenario_comparison"]["hedges"]
     ]  # fmt: skip
+    if protection is not None:
+        moves = [s["index_move"] * 100 for s in protection["scenarios"]]
+        payoff += [
+            _line(a["name"], moves, a["scenario_pnl_usd"], line={"dash": "dash"})
+            for a in protection["alternatives"] if a["name"] in PROTECTION
+        ]  # fmt: skip
     table = doc["margin"]["buffer_table"]
     cushion = [{"type": "bar", "name": "move to a margin call",
                 "x": [f"{b['multiple']:g}× initial" for b in table],
@@ -188,8 +237,7 @@ def plan_charts(doc: dict[str, Any]) -> dict[str, Any]:
 def compare_charts(doc: dict[str, Any]) -> dict[str, Any]:
     """The alternatives' P&L across index moves."""
     moves = [s["index_move"] * 100 for s in doc["scenarios"]]
-    traces = [{"type": "scatter", "mode": "lines+markers", "name": a["name"], "x": moves,
-               "y": a["scenario_pnl_usd"]} for a in doc["alternatives"]]  # fmt: skip
+    traces = [_line(a["name"], moves, a["scenario_pnl_usd"]) for a in doc["alternatives"]]
     return {"payoff": _figure(traces, "index move over the horizon, %", "P&L, USD")}
 
 
@@ -297,8 +345,12 @@ def pages_router(settings: WebSettings, jobs: JobRegistry) -> APIRouter:
 
         doc = await run_in_threadpool(_with_upload, settings, body, upload, _api.plan_data, raw)
         doc = _jsonable(doc)
+        protection, note = await run_in_threadpool(
+            _plan_protection, settings, values, upload, doc["request"]["horizon_days"]
+        )
         return render(request, "plan.html", {"title": "Plan", "doc": doc, "form": values,
-                                             "charts": plan_charts(doc)})  # fmt: skip
+                                             "protection": protection, "protection_note": note,
+                                             "charts": plan_charts(doc, protection)})  # fmt: skip
 
     @r.get("/compare", response_class=HTMLResponse)
     def compare_form(request: Request) -> Response:
