@@ -207,6 +207,7 @@ DOMAINS: Final[Mapping[str, Domain]] = {
     "--batch-runs": Domain("count", 1, 10**9, integer=True),
     "--chunk-runs": Domain("count", 1, 10**9, integer=True),
     "--top": Domain("count", 1, 10_000, integer=True),
+    "--port": Domain("count", 1, 65_535, integer=True),
     # dates
     "--as-of": _DATE,
     "--from": _DATE,

@@ -304,6 +304,18 @@ COMMANDS: Mapping[str, Spec] = {
             "--force": ("flag", ()),
         },
     ),
+    # --check: the options are checked and the address printed; nothing is served
+    "serve": (
+        ("serve", "--check"),
+        {
+            "--host": ("text", ("127.0.0.1", "localhost", "::1")),
+            "--port": ("size", ("8000", "65535")),
+            "--token": ("text", ("0123456789abcdef0123",)),
+            "--token-file": ("file", ("holdings.csv",)),
+            "--book": ("text", ("book.sqlite",)),
+            "--check": ("flag", ()),
+        },
+    ),
 }
 
 #: Positional arguments, fuzzed in place of the base command's.

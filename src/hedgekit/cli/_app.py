@@ -331,6 +331,10 @@ METAVARS: dict[str, str] = {
     "--fit-window": "N",
     "--refit": "[weekly|monthly|quarterly]",
     "--ratio-model": "[rolling|ewma|dcc]",
+    "--host": "ADDRESS",
+    "--port": "N",
+    "--token": "TOKEN",
+    "--token-file": "FILE",
 }
 
 

@@ -14,4 +14,5 @@ from hedgekit.cli import (
     _cmd_hedge_ratio,  # noqa: F401
     _cmd_history,  # noqa: F401
     _cmd_scale,  # noqa: F401
+    _cmd_serve,  # noqa: F401
 )
