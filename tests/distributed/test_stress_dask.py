@@ -37,7 +37,10 @@ def test_stress_on_dask_equals_the_one_process_stress_and_resumes(
     # a chunk lost (its file removed) is computed again; the others are kept as they are
     kept = {p.name: p.stat().st_mtime_ns for p in out.glob("part-*.parquet")}
     (out / "part-00001.parquet").unlink()
-    again = stress_json(capsys, "--scheduler", "local", "--workers", "1", "--out", str(out))
+    assert main([*STRESS, "--scheduler", "local", "--workers", "1", "--out", str(out)]) == 0
+    said = capsys.readouterr()
+    again = json.loads(said.out)["data"]
+    assert f"Resuming: 2 of 3 chunks are already in {out}" in " ".join(said.err.split())
     assert again["summary"] == one["summary"]
     assert read_dataset(out).equals(rows)
     for name in ("part-00000.parquet", "part-00002.parquet"):

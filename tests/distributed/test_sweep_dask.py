@@ -106,7 +106,11 @@ def test_a_killed_sweep_resumes_to_the_uninterrupted_rows(
     assert 2 <= len(kept) < 8
     assert manifest(out)["complete"] is False
 
-    data = sweep_json(capsys, *argv[len(SWEEP) :])
+    assert main([*argv, "--json"]) == 0
+    said = capsys.readouterr()
+    data = json.loads(said.out)["data"]
+    # the user is told the run resumed, and how much of it was already done
+    assert f"Resuming: {len(kept)} of 8 chunks are already in {out}" in " ".join(said.err.split())
     assert {n: (out / n).stat().st_mtime_ns for n in kept} == kept  # finished chunks skipped
     rows = read_dataset(out)
     assert rows.equals(table)

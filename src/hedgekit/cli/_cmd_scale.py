@@ -49,6 +49,11 @@ def _dashboard(link: str | None) -> None:
         err.print("Dask dashboard: not served (the scheduler needs bokeh for it)")
 
 
+def _note(text: str) -> None:
+    """One sentence on stderr (the JSON on stdout stays clean)."""
+    out.console(stderr=True).print(text, markup=False, highlight=False)
+
+
 def _dask_folder(path: str | None, scheduler: str) -> str | None:
     """The result folder a run on Dask writes to: ``--out``, a folder, never a CSV file.
 
@@ -372,7 +377,8 @@ def stress_data(
 
         result, folder = stress_on_dask(spec, path_model, paths, out_folder, seed=seed,
                                 scheduler=scheduler, workers=workers, engine=kernel, force=force,
-                                progress=progress, on_dashboard=_dashboard)  # fmt: skip
+                                progress=progress, on_dashboard=_dashboard,
+                                on_note=_note)  # fmt: skip
     else:
         result = run_stress(spec, path_model, paths, rng=seed, workers=workers,
                             engine=kernel,  # type: ignore[arg-type]
@@ -884,7 +890,7 @@ def sweep_cmd(
 
             result = sweep_on_dask(spec, folder, scheduler=scheduler, workers=n_workers,
                                    chunk_runs=chunk_runs, force=force, progress=bar,
-                                   on_dashboard=_dashboard)  # fmt: skip
+                                   on_dashboard=_dashboard, on_note=_note)  # fmt: skip
         else:
             result = run_sweep(spec, out=table_path, workers=n_workers, progress=bar,
                                keep_rows=table_path is None)  # fmt: skip

@@ -88,6 +88,7 @@ def stress_on_dask(
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
     on_dashboard: Callable[[str | None], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
     client: Any = None,
 ) -> tuple[StressResult, Path]:
     """Run the stress on a Dask cluster, one Parquet file of outcomes per chunk in ``out``.
@@ -103,7 +104,7 @@ def stress_on_dask(
         manifest's hash) is resumed; another is refused unless ``force``.
     seed
         The seed (an int): chunk ``i`` draws with the ``i``-th child of its SeedSequence.
-    scheduler, workers, force, progress, on_dashboard, client
+    scheduler, workers, force, progress, on_dashboard, on_note, client
         As for :func:`hedgekit.distributed.sweep_on_dask` (``progress`` counts paths).
     engine
         ``"auto"``, ``"numba"`` or ``"numpy"``; resolved here, so every worker runs the same.
@@ -138,6 +139,12 @@ def stress_on_dask(
     if 0 in done_before and not (folder.path / _FAN).exists():
         folder.part(0).unlink()  # its fan was lost: compute chunk 0 again
         done_before.discard(0)
+    if done_before and on_note is not None:
+        on_note(
+            f"Resuming: {len(done_before)} of {len(bounds)} chunks are already in "
+            f"{folder.path} from an earlier run of the same stress; "
+            "only the others are computed."
+        )
     state = {"paths": sum(bounds[i][1] - bounds[i][0] for i in done_before)}
     if progress is not None:
         progress(state["paths"], n_paths)

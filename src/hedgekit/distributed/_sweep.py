@@ -165,6 +165,7 @@ def sweep_on_dask(
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
     on_dashboard: Callable[[str | None], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
     client: Any = None,
 ) -> SweepResult:
     """Run the sweep on a Dask cluster, one Parquet file per chunk in the folder ``out``.
@@ -190,6 +191,8 @@ def sweep_on_dask(
         ``progress(runs_done, n_runs)`` as chunks finish (resumed chunks count at once).
     on_dashboard
         Called with the Dask dashboard's address (``None`` when none is served).
+    on_note
+        Called with one sentence when the run resumes chunks an earlier run finished.
     client
         A :class:`distributed.Client` to use instead of connecting to ``scheduler``.
 
@@ -207,6 +210,12 @@ def sweep_on_dask(
         result_folder(out, "sweep", digest), "sweep", digest, len(chunks), spec.n_runs, description
     )
     done_before = folder.prepare(option="--out", force=force)
+    if done_before and on_note is not None:
+        on_note(
+            f"Resuming: {len(done_before)} of {len(chunks)} chunks are already in "
+            f"{folder.path} from an earlier run of the same sweep; "
+            "only the others are computed."
+        )
 
     from hedgekit.sweep._run import _Cells, _Ranking
 
