@@ -87,6 +87,36 @@ def test_a_lost_worker_changes_nothing(tmp_path: Path, one_process: Reference) -
     assert result.n_runs == len(rows) == 180
 
 
+def test_the_only_worker_lost_changes_nothing(tmp_path: Path, one_process: Reference) -> None:
+    """The shared spec lives on the one worker killed: it is sent again, the run goes on."""
+    from distributed import Client, LocalCluster
+    from hedgekit.distributed import sweep_on_dask
+    from hedgekit.sweep import load_sweep_toml
+
+    table, _ = one_process
+    spec = load_sweep_toml(str(EXAMPLE), [("sweep.batch_runs", [12])])
+    killed: list[int] = []
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",
+                     silence_logs=logging.CRITICAL) as cluster,
+        Client(cluster) as client,
+    ):  # fmt: skip
+
+        def progress(done: int, total: int) -> None:
+            if 0 < done < total and not killed:
+                (worker,) = client.scheduler_info()["workers"]
+                pid = client.run(os.getpid, workers=[worker])[worker]
+                os.kill(pid, signal.SIGKILL)  # its nanny starts a new, empty one
+                killed.append(pid)
+
+        result = sweep_on_dask(spec, tmp_path / "runs", chunk_runs=24, client=client,
+                               progress=progress)  # fmt: skip
+    assert killed
+    rows = read_dataset(tmp_path / "runs")
+    assert rows.equals(table)
+    assert result.n_runs == len(rows) == 180
+
+
 def test_a_killed_sweep_resumes_to_the_uninterrupted_rows(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, one_process: Reference
 ) -> None:

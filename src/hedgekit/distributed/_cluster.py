@@ -100,6 +100,11 @@ def dashboard_link(client: Any) -> str | None:
     return str(link) if link else None
 
 
+def _identity(value: Any) -> Any:
+    """The value itself: a task whose result is the shared input (see :func:`run_tasks`)."""
+    return value
+
+
 def run_tasks(
     client: Any,
     function: Callable[..., Any],
@@ -111,15 +116,21 @@ def run_tasks(
 ) -> None:
     """Run ``function(*shared, *calls[i])`` for every ``i`` on the cluster.
 
-    ``shared`` (the spec, the path model) is scattered once to every worker, not shipped
-    with each task. ``on_result(i, value)`` is called as each task finishes (any order). A
+    ``shared`` (the spec, the path model) is sent once, as the result of a task of its own
+    that every chunk depends on: a worker fetches it once and keeps it while it runs chunks,
+    rather than receiving it with each task. Unlike scattered data, a task's result that is
+    lost with its worker (the only worker, killed) is computed again by the scheduler, so
+    the run goes on. ``on_result(i, value)`` is called as each task finishes (any order). A
     task lost with its worker is rerun by Dask elsewhere; a Ctrl-C cancels what is left.
     """
     from distributed import as_completed
 
-    scattered = client.scatter(list(shared), broadcast=True) if shared else []
+    held = [
+        client.submit(_identity, value, key=f"{key}-shared-{j}", pure=False)
+        for j, value in enumerate(shared)
+    ]
     futures = [
-        client.submit(function, *scattered, *args, key=f"{key}-{i}", pure=False)
+        client.submit(function, *held, *args, key=f"{key}-{i}", pure=False)
         for i, args in enumerate(calls)
     ]
     index = {f.key: i for i, f in enumerate(futures)}
@@ -128,5 +139,6 @@ def run_tasks(
             on_result(index[fut.key], fut.result())
             fut.release()
     except BaseException:
-        client.cancel(futures)
+        client.cancel([*futures, *held])
         raise
+    client.cancel(held)
