@@ -201,3 +201,15 @@ def test_bad_scheduler_and_output_are_refused_before_any_work(
         assert main([*SWEEP, *extra]) == 2, extra
         assert flag in capsys.readouterr().err, extra
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_chunk_size_rounded_to_whole_batches_is_said(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    small = ("--grid", "period.start=2019-01-02", "--grid", "portfolio.beta=1")
+    argv = [*SWEEP, *small, "--scheduler", "local", "--workers", "1", "--chunk-runs", "5"]
+    assert main([*argv, "--out", str(tmp_path / "runs"), "--json"]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "--chunk-runs 5 rounded up to 12" in err
+    assert "the 15 runs make 2 chunks" in err
+    assert len(list((tmp_path / "runs").glob("part-*.parquet"))) == 2

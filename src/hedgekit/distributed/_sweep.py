@@ -204,6 +204,12 @@ def sweep_on_dask(
     t0 = time.perf_counter()
     size = sweep_chunk_runs(spec, chunk_runs)
     chunks = sweep_chunks(spec, size)
+    if chunk_runs is not None and size != chunk_runs and on_note is not None:
+        on_note(
+            f"--chunk-runs {chunk_runs} rounded up to {size}: a chunk is whole batches of "
+            f"--batch-runs {spec.batch_runs}, so the {spec.n_runs} runs make {len(chunks)} "
+            f"chunk{'s' if len(chunks) != 1 else ''}."
+        )
     description = _description(spec, size)
     digest = spec_hash("sweep", description)
     folder = ChunkFolder(
