@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from hedgekit.calendar import last_trading_day
 from hedgekit.errors import InputError
 from hedgekit.estimation import (
     futures_returns_excluding_rolls,
@@ -165,6 +166,29 @@ def test_real_es_rolls_are_quarterly():
     # front-month series rolls four times a year (2000-09 .. 2026-02: about 101 rolls).
     assert set(fr.roll_dates.month) <= {3, 6, 9, 12}
     years = (fr.returns.index[-1] - fr.returns.index[0]).days / 365.25
-    assert abs(fr.n_roll_days_excluded - 4 * years) <= 2
+    labels = es["inferred_contract"]
+    switches = fr.returns.index[(labels != labels.shift()).to_numpy()[1:]]
+    assert abs(len(switches) - 4 * years) <= 2
+    # each switch, and each contract's last trading day (its final settlement print)
+    finals = pd.DatetimeIndex(
+        [last_trading_day(c) for c in labels.unique() if last_trading_day(c) in es.index]
+    )
+    assert len(finals) >= 4 * years - 2
+    assert fr.roll_dates.equals(switches.union(finals.intersection(fr.returns.index)))
     # only the roll days are missing
     assert fr.returns.drop(fr.roll_dates).isna().sum() == 0
+
+
+def test_the_final_settlement_print_is_not_a_return():
+    """2020-03-20, ESH2020's last day: ES=F prints the 9:30 a.m. settlement (2,437.98, up
+    1.4%) while the index closed down 4.3%; that return must not enter a hedge ratio."""
+    from hedgekit.datasets import load_futures_front
+
+    es = load_futures_front("ES").loc["2020-03-02":"2020-03-31"]
+    assert es.loc["2020-03-20", "inferred_contract"] == "ESH2020"
+    fr = futures_returns_excluding_rolls(es["close"], es["inferred_contract"], name="ES")
+    assert pd.Timestamp("2020-03-20") in fr.roll_dates  # the final settlement
+    assert pd.Timestamp("2020-03-23") in fr.roll_dates  # the switch to ESM2020
+    assert len(fr.roll_dates) == 2
+    assert np.isnan(fr.returns.loc["2020-03-20"])
+    assert np.isfinite(fr.returns.drop(fr.roll_dates)).all()

@@ -123,7 +123,7 @@ def render_plan(plan: HedgePlan, c: Console) -> None:
             f"Minimum-variance hedge ratio on {mv.hedge_name} futures returns: "
             f"h* = {mv.h_star:.3f} (ρ {mv.rho:.3f}, σ stocks {pct(mv.sigma_spot_annual)}, "
             f"σ futures {pct(mv.sigma_futures_annual)}; effectiveness {mv.effectiveness:.2f}; "
-            f"{mv.n_roll_days_excluded} roll days excluded)."
+            f"{mv.n_roll_days_excluded} roll and last-trading days excluded)."
         )
 
     # hedge

@@ -39,6 +39,7 @@ from ._common import iso, json_float
 from ._dcc import DCCParams
 from ._ewma import RISKMETRICS_DAILY_DECAY
 from ._kernels import ols
+from ._returns import final_settlement_days
 from ._time_varying import (
     DCC_MIN_OBS,
     DEFAULT_ROLLING_WINDOW,
@@ -131,7 +132,8 @@ def hedge_pair(
     so the change spans it); a session whose contract label differs from the previous
     session's is a roll: its change is the calendar spread, not a market move, and is
     excluded from the returns (as :func:`futures_returns_excluding_rolls`) while the roll's
-    trading cost is still charged.
+    trading cost is still charged. The change into a contract's last trading day (its final
+    settlement, struck at the open) is excluded as well, at no cost.
     """
     fut = futures_prices.dropna()
     common = spot_returns.dropna().index.intersection(fut.index)
@@ -147,6 +149,9 @@ def hedge_pair(
     change = np.diff(price)
     roll = label[1:] != label[:-1]
     change[roll] = np.nan
+    # the last trading day prints the final settlement (9:30 a.m.), not a close: no
+    # futures return that day either (see futures_returns_excluding_rolls)
+    change[final_settlement_days(pd.DatetimeIndex(common[1:]), label[1:])] = np.nan
     return HedgePair(
         dates=pd.DatetimeIndex(common[1:]),
         spot_return=s[1:],
