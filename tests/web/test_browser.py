@@ -100,6 +100,22 @@ def test_plan_page_from_the_example_portfolio_then_a_new_hedge_ratio(
     shot(page, "plan-half-hedge")
 
 
+def test_puts_page_draws_its_payoff_diagram(page: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    path = EXAMPLES / "portfolio.csv"
+    doc = cli_json(capsys, "puts", "--holdings", str(path), "--structure", "all")["data"]
+    page.goto("/plan")
+    page.get_by_role("link", name="Puts").click()
+    page.get_by_label("Holdings file").set_input_files(str(path))
+    page.get_by_label("Structure").fill("all")
+    page.get_by_role("button", name="Price the protection").click()
+    page.locator("#puts").wait_for()
+    assert page.locator("#puts tbody tr").count() == len(doc["rows"])
+    cell = page.locator("#puts tbody tr").first.locator("td").nth(3).get_attribute("data-value")
+    assert float(cell) == doc["rows"][0]["contracts"]
+    drawn(page, "chart-payoff")
+    shot(page, "puts")
+
+
 def test_a_small_backtest(page: Any) -> None:
     page.goto("/backtest")
     page.get_by_label("Portfolio value").fill("1000000")

@@ -166,3 +166,68 @@ def test_stress_page_histogram_counts_every_path(
     assert t["stress-summary"][0] == [s["hedged"]["mean_pnl_usd"], s["unhedged"]["mean_pnl_usd"]]
     assert sum(row[2] for row in t["histogram"]) == doc["n_paths"]  # type: ignore[misc]
     assert sum(row[3] for row in t["histogram"]) == doc["n_paths"]  # type: ignore[misc]
+
+
+def chart_json(html: str, chart: str) -> Any:
+    """The Plotly figure a page hands to charts.js for ``chart``."""
+    import json
+
+    found = re.search(rf'<script type="application/json" id="{chart}-data">(.*?)</script>', html,
+                      re.S)  # fmt: skip
+    assert found is not None
+    return json.loads(found.group(1))
+
+
+def test_puts_page_numbers_equal_the_cli_json(
+    client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ("--value-usd", "1000000", "--beta", "1.2", "--as-of", "2024-06-03")
+    doc: Any = cli_json(capsys, "puts", *argv, "--structure", "all")["data"]
+    form = {"csrf_token": csrf(client, "/puts"), "value_usd": "1000000", "beta": "1.2",
+            "as_of": "2024-06-03", "structure": "all"}  # fmt: skip
+    r = client.post("/puts", data=form)
+    assert r.status_code == 200, r.text
+    assert cells(r.text)["puts"] == [
+        [row["strike_pct"], row["hedge_ratio"], row["contracts"], row["effective_hedge_ratio"],
+         row["premium_usd"], row["premium_pct"], row["floor_usd"], row["floor_pct"],
+         row["break_even_move"], row["horizon_cost_usd"]]
+        for row in doc["rows"]
+    ]  # fmt: skip
+    # the payoff diagram agrees with the table: at the long strike the P&L is the floor, at
+    # the break-even move zero, at a collar's call strike the cap (each less today's value)
+    fig = chart_json(r.text, "chart-payoff")
+    lines = {t["name"]: dict(zip(t["x"], t["y"], strict=True)) for t in fig["data"]}
+    value = doc["portfolio_value_usd"]
+    first = doc["rows"][0]["hedge_ratio"]
+    shown = [row for row in doc["rows"] if row["hedge_ratio"] == first]
+    assert len(lines) == len(shown) + 1  # and the unhedged line
+    for row in shown:
+        name = (f"{row['structure'].replace('_', ' ')} {row['strike_pct'] * 100:.0f}% "
+                f"× {row['hedge_ratio'] * 100:.0f}%")  # fmt: skip
+        line = lines[name]
+        strike_move = (row["strike"] / doc["index_level"] - 1.0) * 100
+        assert line[strike_move] == pytest.approx(row["floor_usd"] - value, abs=0.01)
+        if row["cap_move"] is not None:
+            cap_move = (row["call_strike"] / doc["index_level"] - 1.0) * 100
+            assert line[cap_move] == pytest.approx(row["cap_usd"] - value, abs=0.01)
+    from hedgekit.web._pages import puts_row_pnl
+
+    for row in shown:  # -100 %: above today's value at any index level, no crossing
+        if row["break_even_move"] is not None and row["break_even_move"] > -1.0:
+            pnl = puts_row_pnl(doc, row, [row["break_even_move"]])
+            assert pnl[0] == pytest.approx(0.0, abs=0.01)
+
+
+def test_puts_page_from_an_uploaded_portfolio(
+    client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = EXAMPLES / "portfolio.csv"
+    doc: Any = cli_json(capsys, "puts", "--holdings", str(path), "--strikes", "95%")["data"]
+    r = client.post(
+        "/puts",
+        data={"csrf_token": csrf(client, "/puts"), "strikes": "95%"},
+        files={"holdings": ("portfolio.csv", path.read_bytes(), "text/csv")},
+    )
+    assert r.status_code == 200, r.text
+    assert [row[2] for row in cells(r.text)["puts"]] == [row["contracts"] for row in doc["rows"]]
+    assert [row[4] for row in cells(r.text)["puts"]] == [row["premium_usd"] for row in doc["rows"]]

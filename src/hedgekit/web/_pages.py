@@ -41,7 +41,7 @@ from hedgekit.web._uploads import check_upload, staged, suffix_of
 
 templates = Jinja2Templates(directory=HERE / "templates")
 
-NAV = (("/plan", "Plan"), ("/compare", "Compare"), ("/backtest", "Backtest"),
+NAV = (("/plan", "Plan"), ("/compare", "Compare"), ("/puts", "Puts"), ("/backtest", "Backtest"),
        ("/stress", "Stress"), ("/book", "Book"), ("/docs", "API"))  # fmt: skip
 
 
@@ -241,6 +241,77 @@ def compare_charts(doc: dict[str, Any]) -> dict[str, Any]:
     return {"payoff": _figure(traces, "index move over the horizon, %", "P&L, USD")}
 
 
+#: Index moves of the puts payoff diagram, % (the strikes' own moves are added).
+PUTS_MOVES = tuple(range(-30, 21))
+
+
+def puts_row_pnl(doc: dict[str, Any], row: dict[str, Any], moves: list[float]) -> list[float]:
+    r"""Net P&L at the options' expiry of one ``puts`` row, for index moves (fractions).
+
+    The wealth of :mod:`hedgekit.protection._planner` (Hull 11e ch. 17, portfolio insurance
+    with index puts, and the CAPM mapping of :func:`hedgekit.protection.capm_portfolio_value`)
+    less today's value :math:`V`:
+
+    .. math::
+
+        W(S_T) - V = V\,[\beta(x + qT) + (1-\beta)\,rT]
+        + n\,u \sum_j a_j\,\text{payoff}_j(S_T) - P\,e^{rT} - \text{fees}
+
+    with the legs of the row's structure: a long put at ``strike``; a collar adds a short
+    call at ``call_strike``, a put spread a short put at ``short_strike``. Every input is a
+    field of the ``puts --json`` document, so the diagram is the table's own numbers.
+    """
+    import numpy as np
+
+    from hedgekit.protection import capm_portfolio_value
+
+    s = float(doc["index_level"])
+    r, q, t = float(doc["rate_annual"]), float(doc["dividend_yield"]), float(doc["t_years"])
+    v, beta = float(doc["portfolio_value_usd"]), float(doc["beta"])
+    units = row["contracts"] * float(doc["option"]["units_per_contract"])
+    x = np.asarray(moves, dtype=np.float64)
+    level = s * (1.0 + x)
+    pay = np.maximum(row["strike"] - level, 0.0)
+    if row.get("call_strike") is not None:
+        pay = pay - np.maximum(level - row["call_strike"], 0.0)
+    if row.get("short_strike") is not None:
+        pay = pay - np.maximum(row["short_strike"] - level, 0.0)
+    stocks = capm_portfolio_value(v, beta, x, r, q, t)
+    premium = float(row["premium_usd"]) * math.exp(r * t)
+    pnl = stocks + units * pay - premium - float(row["fees_usd"]) - v
+    return [float(p) for p in pnl]
+
+
+def _puts_label(row: dict[str, Any]) -> str:
+    return (f"{row['structure'].replace('_', ' ')} {row['strike_pct'] * 100:.0f}% "
+            f"× {row['hedge_ratio'] * 100:.0f}%")  # fmt: skip
+
+
+def puts_charts(doc: dict[str, Any]) -> dict[str, Any]:
+    """Payoff diagram of the ``puts`` rows at the first hedge ratio, and the unhedged line."""
+    import numpy as np
+
+    from hedgekit.protection import capm_portfolio_value
+
+    rows = doc["rows"]
+    first = rows[0]["hedge_ratio"] if rows else None
+    shown = [row for row in rows if row["hedge_ratio"] == first]
+    s = float(doc["index_level"])
+    kinks = [k / s - 1.0 for row in shown
+             for k in (row["strike"], row.get("call_strike"), row.get("short_strike"))
+             if k is not None]  # fmt: skip
+    moves = sorted({*(m / 100 for m in PUTS_MOVES), *kinks})
+    v = float(doc["portfolio_value_usd"])
+    unhedged = capm_portfolio_value(
+        v, float(doc["beta"]), np.asarray(moves, dtype=np.float64), float(doc["rate_annual"]),
+        float(doc["dividend_yield"]), float(doc["t_years"]),
+    ) - v  # fmt: skip
+    xs = [m * 100 for m in moves]
+    traces = [_line("unhedged", xs, [float(u) for u in unhedged], line={"dash": "dash"})]
+    traces += [_line(_puts_label(row), xs, puts_row_pnl(doc, row, moves)) for row in shown]
+    return {"payoff": _figure(traces, "index move to the options' expiry, %", "net P&L, USD")}
+
+
 def _drawdown(values: list[float]) -> list[float]:
     peak = -math.inf
     out = []
@@ -371,6 +442,26 @@ def pages_router(settings: WebSettings, jobs: JobRegistry) -> APIRouter:
         return render(request, "compare.html", {"title": "Compare", "doc": doc,
                                                 "form": values,
                                                 "charts": compare_charts(doc)})  # fmt: skip
+
+    @r.get("/puts", response_class=HTMLResponse)
+    def puts_form(request: Request) -> Response:
+        return render(request, "puts.html", {"title": "Puts", "doc": None, "form": {}})
+
+    @r.post("/puts", response_class=HTMLResponse)
+    async def puts_page(request: Request) -> Response:
+        from hedgekit.cli._cmd_costs import puts_document, puts_result
+
+        values, upload = await read_form(request, settings)
+        body = as_model(_api.PutsIn, values)
+
+        def raw(**kw: Any) -> dict[str, Any]:
+            plan, table, _opt = puts_result(**kw)
+            return puts_document(plan, table)
+
+        doc = await run_in_threadpool(_with_upload, settings, body, upload, _api.puts_data, raw)
+        doc = _jsonable(doc)
+        return render(request, "puts.html", {"title": "Puts", "doc": doc, "form": values,
+                                             "charts": puts_charts(doc)})  # fmt: skip
 
     @r.get("/backtest", response_class=HTMLResponse)
     def backtest_form(request: Request) -> Response:
