@@ -162,3 +162,25 @@ def test_record_a_fill_in_a_test_book(page: Any, book_url: str) -> None:
     with open_book(book_url) as b:
         state = derive_state(b.events(), dt.date(2024, 6, 3))
     assert state.positions == {"ESU2024": -2}
+
+
+def test_book_history_charts(
+    page: Any, book_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hedgekit.calendar import sessions
+
+    flex = EXAMPLES.parent / "tests" / "resources" / "book" / "flex_fixture.xml"
+    holdings = tmp_path / "holdings.csv"
+    holdings.write_text("ticker,market_value_usd\nSPY,600000\nQQQ,150000\n", encoding="utf-8")
+    b = ("--book", book_url)
+    cli_json(capsys, "book", "import", str(holdings), *b, "--date", "2024-12-02", "--beta", "1.05")
+    cli_json(capsys, "book", "import", str(flex), *b)
+    for day in sessions("2024-12-02", "2024-12-13"):
+        cli_json(capsys, "book", "mark", *b, "--date", day.date().isoformat())
+    history = cli_json(capsys, "book", "history", *b, "--date", "2024-12-13")["data"]
+    page.goto("/book?date=2024-12-13")
+    page.locator("#book-history").wait_for()
+    assert page.locator("#book-history tbody tr").count() == len(history["rows"])
+    for chart in ("chart-pnl", "chart-margin", "chart-ratio"):
+        drawn(page, chart)
+    shot(page, "book-history")

@@ -231,3 +231,51 @@ def test_puts_page_from_an_uploaded_portfolio(
     assert r.status_code == 200, r.text
     assert [row[2] for row in cells(r.text)["puts"]] == [row["contracts"] for row in doc["rows"]]
     assert [row[4] for row in cells(r.text)["puts"]] == [row["premium_usd"] for row in doc["rows"]]
+
+
+SOURCES = ("stocks_usd", "futures_marks_usd", "rolls_usd", "fees_usd", "margin_interest_usd",
+           "dividends_usd")  # fmt: skip
+
+
+def test_book_page_history_equals_the_cli_json(
+    book_url: str, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hedgekit.calendar import sessions
+
+    flex = EXAMPLES.parent / "tests" / "resources" / "book" / "flex_fixture.xml"
+    holdings = tmp_path / "holdings.csv"
+    holdings.write_text("ticker,market_value_usd\nSPY,600000\nQQQ,150000\n", encoding="utf-8")
+    b = ("--book", book_url)
+    cli_json(capsys, "book", "import", str(holdings), *b, "--date", "2024-12-02", "--beta", "1.05")
+    cli_json(capsys, "book", "import", str(flex), *b)
+    for day in sessions("2024-12-02", "2024-12-20"):
+        cli_json(capsys, "book", "mark", *b, "--date", day.date().isoformat())
+    history: Any = cli_json(capsys, "book", "history", *b, "--date", "2024-12-20")["data"]
+    status: Any = cli_json(capsys, "book", "status", *b, "--date", "2024-12-20")["data"]
+    assert len(history["rows"]) > 5
+
+    client = TestClient(create_app(WebSettings(book=book_url)))
+    r = client.get("/book", params={"date": "2024-12-20"})
+    assert r.status_code == 200, r.text
+    parser = Cells()
+    parser.feed(r.text)  # the status table holds text too: only the history's tables here
+    t = {k: [[None if v == "" else float(v) for v in row] for row in parser.tables[k] if row]
+         for k in ("book-pnl", "book-history")}  # fmt: skip
+    assert t["book-pnl"] == [
+        [history[k]] for k in (*SOURCES, "hedged_pnl_usd", "unhedged_pnl_usd", "cost_usd",
+                               "tracking_error_annual", "hedge_effectiveness")
+    ]  # fmt: skip
+    assert t["book-history"] == [
+        [*(row[k] for k in SOURCES), row["cash_usd"], row["hedge_ratio"]] for row in history["rows"]
+    ]
+    # the running sums of the chart end at the totals; the margin lines are today's status
+    pnl = {tr["name"]: tr for tr in chart_json(r.text, "chart-pnl")["data"]}
+    assert pnl["futures marks"]["y"][-1] == pytest.approx(history["futures_marks_usd"])
+    assert pnl["fees"]["y"][-1] == pytest.approx(history["fees_usd"])
+    assert pnl["hedged P&L"]["y"][-1] == pytest.approx(history["hedged_pnl_usd"])
+    assert pnl["hedged P&L"]["x"] == [row["day"] for row in history["rows"]]
+    margin = {tr["name"]: tr for tr in chart_json(r.text, "chart-margin")["data"]}
+    assert margin["cash in the futures account"]["y"] == [
+        row["cash_usd"] for row in history["rows"]
+    ]
+    assert set(margin["maintenance margin today"]["y"]) == {status["margin"]["maintenance_usd"]}

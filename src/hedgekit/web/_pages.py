@@ -389,6 +389,66 @@ def stress_charts(doc: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def book_history_data(book: str | None, date: str | None) -> dict[str, Any]:
+    """``book history --json``'s data (the command's own steps: the journal up to ``date``)."""
+    from hedgekit.cli._cmd_book import _day, _history, _open
+
+    day = _day(date)
+    with _open(book) as b:
+        history = _history(b, day)
+    data: dict[str, Any] = _jsonable(history.to_dict())
+    return data
+
+
+#: The sources of ``book history``, in the order of its table.
+BOOK_SOURCES = (
+    ("stocks_usd", "stocks"),
+    ("futures_marks_usd", "futures marks"),
+    ("rolls_usd", "rolls"),
+    ("fees_usd", "fees"),
+    ("margin_interest_usd", "margin interest"),
+    ("dividends_usd", "dividends"),
+)
+
+
+def book_charts(history: dict[str, Any], status: dict[str, Any] | None) -> dict[str, Any]:
+    """P&L since inception by source (running sums of the daily rows), margin health, ratio.
+
+    The running sum of each source's daily P&L ends at the total ``book history`` reports
+    (module notes of :mod:`hedgekit.book._history`); margin health is the cash in the futures
+    account each marked day against today's requirements from ``book status``.
+    """
+    rows = history["rows"]
+    days = [r["day"] for r in rows]
+
+    def running(key: str) -> list[float]:
+        total, out = 0.0, []
+        for r in rows:
+            total += float(r[key] or 0.0)
+            out.append(total)
+        return out
+
+    def line(name: str, y: list[Any], **style: Any) -> dict[str, Any]:
+        return {"type": "scatter", "mode": "lines", "name": name, "x": days, "y": y, **style}
+
+    pnl = [line(label, running(key)) for key, label in BOOK_SOURCES]
+    hedged = [sum(v) for v in zip(*(running(k) for k, _ in BOOK_SOURCES), strict=True)]
+    pnl.append(line("hedged P&L", hedged, line={"width": 3, "color": "#111"}))
+    margin = [line("cash in the futures account", [r["cash_usd"] for r in rows])]
+    m = (status or {}).get("margin") or {}
+    for key, label in (("initial_usd", "initial margin today"),
+                       ("maintenance_usd", "maintenance margin today"),
+                       ("cash_to_keep_usd", "cash to keep today")):  # fmt: skip
+        if m.get(key) is not None and days:
+            margin.append(line(label, [m[key]] * len(days), line={"dash": "dot"}))
+    ratio = [line("hedge ratio", [r["hedge_ratio"] for r in rows])]
+    return {
+        "pnl": _figure(pnl, "date", "P&L since inception, USD"),
+        "margin": _figure(margin, "date", "USD"),
+        "ratio": _figure(ratio, "date", "realised hedge ratio"),
+    }
+
+
 # ----------------------------------------------------------------------------- routes
 
 
@@ -520,18 +580,28 @@ def pages_router(settings: WebSettings, jobs: JobRegistry) -> APIRouter:
                        "charts": backtest_charts(doc)})  # fmt: skip
 
     @r.get("/book", response_class=HTMLResponse)
-    def book_page(request: Request, date: str | None = None) -> Response:
+    async def book_page(request: Request, date: str | None = None) -> Response:
         from hedgekit.cli._cmd_book import status_document, status_report
 
         doc: dict[str, Any] | None = None
         problem: dict[str, Any] | None = None
         try:
-            report, _v, _b, where = status_report(settings.book, date, None, None)
+            report, _v, _b, where = await run_in_threadpool(
+                status_report, settings.book, date, None, None
+            )
             doc = _jsonable(status_document(report, where))
         except InputError as exc:
             from hedgekit.web._errors import error_body
 
             problem = error_body(exc)["error"]
+        history: dict[str, Any] | None = None
+        if doc is not None:
+            try:
+                history = await run_in_threadpool(book_history_data, settings.book, date)
+            except InputError as exc:
+                from hedgekit.web._errors import error_body
+
+                problem = error_body(exc)["error"]
         can_write = token_ok(settings, request.cookies.get(TOKEN_COOKIE))
         return render(
             request,
@@ -539,6 +609,9 @@ def pages_router(settings: WebSettings, jobs: JobRegistry) -> APIRouter:
             {
                 "title": "Book",
                 "doc": doc,
+                "history": history,
+                "sources": BOOK_SOURCES,
+                "charts": None if history is None else book_charts(history, doc),
                 "problem": problem,
                 "can_write": can_write,
                 "has_token": settings.token is not None,
