@@ -142,6 +142,18 @@ def test_a_small_stress(page: Any) -> None:
     shot(page, "stress")
 
 
+def test_a_small_sweep_and_its_heatmap(page: Any) -> None:
+    page.goto("/sweep")
+    assert "policy.h=" in page.locator("#f-grid").input_value()  # a small grid to start from
+    page.get_by_label("Heatmap axes").fill("policy.h,portfolio.beta")
+    page.get_by_role("button", name="Run the sweep").click()
+    page.locator("#sweep-best").wait_for()
+    assert page.locator("#sweep-heatmap tbody tr").count() == 6
+    page.locator("#chart-heatmap svg.main-svg").first.wait_for(state="visible")
+    assert page.locator("#chart-heatmap .hm, #chart-heatmap .heatmaplayer image").count() >= 1
+    shot(page, "sweep")
+
+
 def test_record_a_fill_in_a_test_book(page: Any, book_url: str) -> None:
     from hedgekit.book._store import open_book
 

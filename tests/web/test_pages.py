@@ -279,3 +279,40 @@ def test_book_page_history_equals_the_cli_json(
         row["cash_usd"] for row in history["rows"]
     ]
     assert set(margin["maintenance margin today"]["y"]) == {status["margin"]["maintenance_usd"]}
+
+
+def test_sweep_page_ranks_as_the_cli_json(
+    client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    grid = ["period.start=2020-01-02", "period.end=2020-06-30", "portfolio.value_usd=1e6",
+            "policy.h=0,0.5,1", "portfolio.beta=0.8,1.2"]  # fmt: skip
+    argv = [a for g in grid for a in ("--grid", g)]
+    doc: Any = cli_json(capsys, "sweep", *argv, "--heatmap", "policy.h,portfolio.beta",
+                        "--top", "2", "--workers", "1")["data"]  # fmt: skip
+    form = {"csrf_token": csrf(client, "/sweep"), "grid": "\n".join(grid),
+            "heatmap": "policy.h,portfolio.beta", "top": "2"}  # fmt: skip
+    r = client.post("/sweep", data=form, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    html = _follow_job(client, r.headers["location"])
+    t = cells(html)
+    metric = doc["metric"]
+    for table, rows in (("sweep-best", doc["best"]), ("sweep-worst", doc["worst"])):
+        assert t[table] == [
+            [row["run"], row[metric], row["final_value_usd"], row["total_return"],
+             row["max_drawdown"], row["hedge_effectiveness"]]
+            for row in rows
+        ]  # fmt: skip
+    cells_ = doc["heatmap"]["cells"]
+    assert t["sweep-heatmap"] == [[c[metric], c["runs"]] for c in cells_]
+    fig = chart_json(html, "chart-heatmap")
+    z = {(x, y): v for y, row in zip(fig["data"][0]["y"], fig["data"][0]["z"], strict=True)
+         for x, v in zip(fig["data"][0]["x"], row, strict=True)}  # fmt: skip
+    assert {(str(c["policy.h"]), str(c["portfolio.beta"])): c[metric] for c in cells_} == z
+
+
+def test_sweep_page_refuses_a_bad_grid_key(client: TestClient) -> None:
+    form = {"csrf_token": csrf(client, "/sweep"), "grid": "policy.nonsense=1,2"}
+    r = client.post("/sweep", data=form, follow_redirects=False)
+    assert r.status_code == 422
+    assert "--grid" in r.text
+    assert "expected" in r.text

@@ -42,7 +42,7 @@ from hedgekit.web._uploads import check_upload, staged, suffix_of
 templates = Jinja2Templates(directory=HERE / "templates")
 
 NAV = (("/plan", "Plan"), ("/compare", "Compare"), ("/puts", "Puts"), ("/backtest", "Backtest"),
-       ("/stress", "Stress"), ("/book", "Book"), ("/docs", "API"))  # fmt: skip
+       ("/stress", "Stress"), ("/sweep", "Sweep"), ("/book", "Book"), ("/docs", "API"))  # fmt: skip
 
 
 def _usd(x: Any, decimals: int = 0) -> str:
@@ -449,6 +449,31 @@ def book_charts(history: dict[str, Any], status: dict[str, Any] | None) -> dict[
     }
 
 
+def sweep_charts(doc: dict[str, Any]) -> dict[str, Any]:
+    """The heatmap of ``sweep --heatmap``: the metric's mean over the other axes per cell."""
+    heat = doc.get("heatmap")
+    if not heat:
+        return {}
+    x_key, y_key, metric = heat["x"], heat["y"], doc["metric"]
+    xs = sorted({c[x_key] for c in heat["cells"]}, key=lambda v: (isinstance(v, str), v))
+    ys = sorted({c[y_key] for c in heat["cells"]}, key=lambda v: (isinstance(v, str), v))
+    at = {(c[x_key], c[y_key]): c[metric] for c in heat["cells"]}
+    z = [[at.get((x, y)) for x in xs] for y in ys]
+    trace = {"type": "heatmap", "x": [str(x) for x in xs], "y": [str(y) for y in ys], "z": z,
+             "colorscale": "Viridis", "reversescale": doc.get("order") == "low",
+             "colorbar": {"title": {"text": metric}}}  # fmt: skip
+    return {"heatmap": _figure([trace], x_key, y_key,
+                               xaxis={"title": {"text": x_key}, "type": "category"},
+                               yaxis={"title": {"text": y_key}, "type": "category"})}  # fmt: skip
+
+
+#: The sweep page's grid before the first submission: six short runs.
+DEFAULT_GRID = (
+    "period.start=2020-01-02\nperiod.end=2020-06-30\nportfolio.value_usd=1e6\n"
+    "policy.h=0,0.5,1\nportfolio.beta=0.8,1.2"
+)
+
+
 # ----------------------------------------------------------------------------- routes
 
 
@@ -551,6 +576,20 @@ def pages_router(settings: WebSettings, jobs: JobRegistry) -> APIRouter:
         job = jobs.submit("stress", _api.stress_job(body))
         return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
+    @r.get("/sweep", response_class=HTMLResponse)
+    def sweep_form(request: Request) -> Response:
+        return render(request, "sweep.html", {"title": "Sweep", "form": {},
+                                              "default_grid": DEFAULT_GRID})  # fmt: skip
+
+    @r.post("/sweep")
+    async def sweep_start(request: Request) -> Response:
+        values, _ = await read_form(request, settings)
+        lines = [ln.strip() for ln in str(values.pop("grid", "")).splitlines()]
+        values["grid"] = [ln for ln in lines if ln] or None
+        body = as_model(_api.SweepIn, values)
+        job = jobs.submit("sweep", _api.sweep_job(body))
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
     @r.get("/jobs/{job_id}", response_class=HTMLResponse)
     def job_page(request: Request, job_id: str) -> Response:
         job = jobs.get(job_id)
@@ -564,6 +603,9 @@ def pages_router(settings: WebSettings, jobs: JobRegistry) -> APIRouter:
         if state["status"] != "done":
             return render(request, "job.html", {"title": "Working", "job": state})
         doc = state["result"]["data"]
+        if job.kind == "sweep":
+            return render(request, "sweep_result.html",
+                          {"title": "Sweep", "doc": doc, "charts": sweep_charts(doc)})  # fmt: skip
         if job.kind == "stress":
             return render(
                 request,
