@@ -316,3 +316,25 @@ def test_sweep_page_refuses_a_bad_grid_key(client: TestClient) -> None:
     assert r.status_code == 422
     assert "--grid" in r.text
     assert "expected" in r.text
+
+
+def test_plan_page_reads_a_parquet_upload_as_the_same_holdings(
+    client: TestClient, capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    import pandas as pd
+
+    path = EXAMPLES / "portfolio.csv"
+    doc: Any = cli_json(capsys, "plan", "--holdings", str(path))["data"]
+    parquet = tmp_path / "portfolio.parquet"
+    pd.read_csv(path).to_parquet(parquet)
+    r = client.post(
+        "/plan",
+        data={"csrf_token": csrf(client, "/plan")},
+        files={"holdings": ("portfolio.parquet", parquet.read_bytes(), "application/x")},
+    )
+    assert r.status_code == 200, r.text
+    t = cells(r.text)
+    assert t["summary"][0] == [doc["portfolio_value_usd"]]
+    assert t["contracts"] == [
+        [c["quantity"], c["price"], c["notional_usd"]] for c in doc["contracts"]
+    ]

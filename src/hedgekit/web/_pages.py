@@ -37,7 +37,7 @@ from hedgekit.web._security import (
     token_ok,
 )
 from hedgekit.web._settings import WebSettings
-from hedgekit.web._uploads import check_upload, staged, suffix_of
+from hedgekit.web._uploads import as_csv, check_upload, staged, suffix_of
 
 templates = Jinja2Templates(directory=HERE / "templates")
 
@@ -106,7 +106,7 @@ async def read_form(
             check_upload(
                 data, "--holdings", settings.max_upload_bytes, settings.max_upload_rows, suffix
             )
-            upload = (data, suffix)
+            upload = as_csv(data, suffix, "--holdings", settings.max_upload_rows)
         elif isinstance(value, str) and value.strip():
             values[key] = value.strip()
     if upload is not None and upload[1] == ".csv":
