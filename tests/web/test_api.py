@@ -213,7 +213,8 @@ def test_openapi_lists_every_endpoint(client: TestClient) -> None:
     paths = set(client.get("/openapi.json").json()["paths"])
     assert {"/api/plan", "/api/cost", "/api/puts", "/api/compare", "/api/backtest",
             "/api/replay/{key}", "/api/stress", "/api/sweep", "/api/jobs/{job_id}",
-            "/api/book/status", "/api/book/fills"} <= paths  # fmt: skip
+            "/api/book/status", "/api/book/fills", "/api/plan/upload", "/api/cost/upload",
+            "/api/puts/upload", "/api/compare/upload"} <= paths  # fmt: skip
     assert "/api/plan" in client.get("/docs").text
 
 
@@ -228,3 +229,85 @@ def test_serve_off_loopback_without_a_token_is_refused(
     token_file.write_text(TOKEN + "\n")
     assert main(["serve", "--host", "0.0.0.0", "--token-file", str(token_file), "--check"]) == 0
     assert "http://0.0.0.0:8000/" in capsys.readouterr().out
+
+
+def _parquet(tmp_path: Path, text: str) -> bytes:
+    import io
+
+    import pandas as pd
+
+    path = tmp_path / "holdings.parquet"
+    pd.read_csv(io.StringIO(text)).to_parquet(path)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("kind", ["plan", "cost", "puts", "compare"])
+def test_a_parquet_upload_answers_as_the_cli_on_the_same_holdings(
+    client: TestClient, capsys: pytest.CaptureFixture[str], tmp_path: Path, kind: str
+) -> None:
+    import json
+
+    path = EXAMPLES / "portfolio.csv"
+    cli: Any = cli_json(capsys, kind, "--holdings", str(path), "--as-of", "2024-06-03")
+    files = {"holdings": ("book.parquet", _parquet(tmp_path, path.read_text()), "application/x")}
+    r = client.post(
+        f"/api/{kind}/upload", files=files, data={"options": json.dumps({"as_of": "2024-06-03"})}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json() == cli
+
+
+def test_a_csv_upload_takes_the_plain_endpoints_options(
+    client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = EXAMPLES / "portfolio.csv"
+    cli: Any = cli_json(capsys, "plan", "--holdings", str(path), "--hedge", "0.5")
+    r = client.post(
+        "/api/plan/upload",
+        files={"holdings": ("portfolio.csv", path.read_bytes(), "text/csv")},
+        data={"options": '{"hedge": 0.5}'},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json() == cli
+
+
+def test_an_uploaded_parquet_file_is_capped_in_rows(client: TestClient, tmp_path: Path) -> None:
+    rows = "".join(f"T{i},1\n" for i in range(10_001))
+    data = _parquet(tmp_path, "ticker,shares\n" + rows)
+    r = client.post("/api/plan/upload", files={"holdings": ("h.parquet", data, "x")})
+    assert r.status_code == 422
+    assert r.json()["error"]["message"] == "the file has too many rows"
+    assert r.json()["error"]["where"] == "--holdings"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "options", "where", "words"),
+    [
+        ("h.parquet", b"PAR1 not really", "{}", "--holdings", "Parquet"),
+        ("h.xml", b"<FlexQueryResponse/>", "{}", "--holdings", ".csv, .parquet"),
+        ("h.csv", b"ticker,shares\nAAPL,abc\n", "{}", "--holdings (uploaded file)", ""),
+        ("h.csv", b"ticker,shares\nAAPL,1\n", "{not json", "options", "JSON object"),
+        ("h.csv", b"ticker,shares\nAAPL,1\n", '{"holdings_csv": "x"}', "options", "uploaded"),
+        ("h.csv", b"ticker,shares\nAAPL,1\n", '{"rate": 4.5}', "--rate", ""),
+        ("h.csv", b"ticker,shares\nAAPL,1\n", '{"holdings": "/etc/passwd"}', "--holdings", ""),
+    ],
+)
+def test_a_bad_upload_is_a_422_naming_the_field(
+    client: TestClient, name: str, data: bytes, options: str, where: str, words: str
+) -> None:
+    r = client.post(
+        "/api/plan/upload", files={"holdings": (name, data, "x")}, data={"options": options}
+    )
+    assert r.status_code == 422, r.text
+    err = r.json()["error"]
+    assert err["where"].startswith(where), err
+    assert words in (err["expected"] or ""), err
+    assert "/tmp" not in r.text
+
+
+def test_an_upload_over_the_size_cap_is_refused(tmp_path: Path) -> None:
+    small = TestClient(create_app(WebSettings(max_upload_bytes=1_000)))
+    data = b"ticker,shares\n" + b"AAPL,1\n" * 200
+    r = small.post("/api/plan/upload", files={"holdings": ("h.csv", data, "text/csv")})
+    assert r.status_code == 422
+    assert r.json()["error"]["message"] == "the file is too large"

@@ -100,6 +100,22 @@ def test_plan_page_from_the_example_portfolio_then_a_new_hedge_ratio(
     shot(page, "plan-half-hedge")
 
 
+def test_puts_page_draws_its_payoff_diagram(page: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    path = EXAMPLES / "portfolio.csv"
+    doc = cli_json(capsys, "puts", "--holdings", str(path), "--structure", "all")["data"]
+    page.goto("/plan")
+    page.get_by_role("link", name="Puts").click()
+    page.get_by_label("Holdings file").set_input_files(str(path))
+    page.get_by_label("Structure").fill("all")
+    page.get_by_role("button", name="Price the protection").click()
+    page.locator("#puts").wait_for()
+    assert page.locator("#puts tbody tr").count() == len(doc["rows"])
+    cell = page.locator("#puts tbody tr").first.locator("td").nth(3).get_attribute("data-value")
+    assert float(cell) == doc["rows"][0]["contracts"]
+    drawn(page, "chart-payoff")
+    shot(page, "puts")
+
+
 def test_a_small_backtest(page: Any) -> None:
     page.goto("/backtest")
     page.get_by_label("Portfolio value").fill("1000000")
@@ -126,6 +142,18 @@ def test_a_small_stress(page: Any) -> None:
     shot(page, "stress")
 
 
+def test_a_small_sweep_and_its_heatmap(page: Any) -> None:
+    page.goto("/sweep")
+    assert "policy.h=" in page.locator("#f-grid").input_value()  # a small grid to start from
+    page.get_by_label("Heatmap axes").fill("policy.h,portfolio.beta")
+    page.get_by_role("button", name="Run the sweep").click()
+    page.locator("#sweep-best").wait_for()
+    assert page.locator("#sweep-heatmap tbody tr").count() == 6
+    page.locator("#chart-heatmap svg.main-svg").first.wait_for(state="visible")
+    assert page.locator("#chart-heatmap .hm, #chart-heatmap .heatmaplayer image").count() >= 1
+    shot(page, "sweep")
+
+
 def test_record_a_fill_in_a_test_book(page: Any, book_url: str) -> None:
     from hedgekit.book._store import open_book
 
@@ -146,3 +174,25 @@ def test_record_a_fill_in_a_test_book(page: Any, book_url: str) -> None:
     with open_book(book_url) as b:
         state = derive_state(b.events(), dt.date(2024, 6, 3))
     assert state.positions == {"ESU2024": -2}
+
+
+def test_book_history_charts(
+    page: Any, book_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hedgekit.calendar import sessions
+
+    flex = EXAMPLES.parent / "tests" / "resources" / "book" / "flex_fixture.xml"
+    holdings = tmp_path / "holdings.csv"
+    holdings.write_text("ticker,market_value_usd\nSPY,600000\nQQQ,150000\n", encoding="utf-8")
+    b = ("--book", book_url)
+    cli_json(capsys, "book", "import", str(holdings), *b, "--date", "2024-12-02", "--beta", "1.05")
+    cli_json(capsys, "book", "import", str(flex), *b)
+    for day in sessions("2024-12-02", "2024-12-13"):
+        cli_json(capsys, "book", "mark", *b, "--date", day.date().isoformat())
+    history = cli_json(capsys, "book", "history", *b, "--date", "2024-12-13")["data"]
+    page.goto("/book?date=2024-12-13")
+    page.locator("#book-history").wait_for()
+    assert page.locator("#book-history tbody tr").count() == len(history["rows"])
+    for chart in ("chart-pnl", "chart-margin", "chart-ratio"):
+        drawn(page, chart)
+    shot(page, "book-history")

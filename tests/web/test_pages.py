@@ -166,3 +166,175 @@ def test_stress_page_histogram_counts_every_path(
     assert t["stress-summary"][0] == [s["hedged"]["mean_pnl_usd"], s["unhedged"]["mean_pnl_usd"]]
     assert sum(row[2] for row in t["histogram"]) == doc["n_paths"]  # type: ignore[misc]
     assert sum(row[3] for row in t["histogram"]) == doc["n_paths"]  # type: ignore[misc]
+
+
+def chart_json(html: str, chart: str) -> Any:
+    """The Plotly figure a page hands to charts.js for ``chart``."""
+    import json
+
+    found = re.search(rf'<script type="application/json" id="{chart}-data">(.*?)</script>', html,
+                      re.S)  # fmt: skip
+    assert found is not None
+    return json.loads(found.group(1))
+
+
+def test_puts_page_numbers_equal_the_cli_json(
+    client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ("--value-usd", "1000000", "--beta", "1.2", "--as-of", "2024-06-03")
+    doc: Any = cli_json(capsys, "puts", *argv, "--structure", "all")["data"]
+    form = {"csrf_token": csrf(client, "/puts"), "value_usd": "1000000", "beta": "1.2",
+            "as_of": "2024-06-03", "structure": "all"}  # fmt: skip
+    r = client.post("/puts", data=form)
+    assert r.status_code == 200, r.text
+    assert cells(r.text)["puts"] == [
+        [row["strike_pct"], row["hedge_ratio"], row["contracts"], row["effective_hedge_ratio"],
+         row["premium_usd"], row["premium_pct"], row["floor_usd"], row["floor_pct"],
+         row["break_even_move"], row["horizon_cost_usd"]]
+        for row in doc["rows"]
+    ]  # fmt: skip
+    # the payoff diagram agrees with the table: at the long strike the P&L is the floor, at
+    # the break-even move zero, at a collar's call strike the cap (each less today's value)
+    fig = chart_json(r.text, "chart-payoff")
+    lines = {t["name"]: dict(zip(t["x"], t["y"], strict=True)) for t in fig["data"]}
+    value = doc["portfolio_value_usd"]
+    first = doc["rows"][0]["hedge_ratio"]
+    shown = [row for row in doc["rows"] if row["hedge_ratio"] == first]
+    assert len(lines) == len(shown) + 1  # and the unhedged line
+    for row in shown:
+        name = (f"{row['structure'].replace('_', ' ')} {row['strike_pct'] * 100:.0f}% "
+                f"× {row['hedge_ratio'] * 100:.0f}%")  # fmt: skip
+        line = lines[name]
+        strike_move = (row["strike"] / doc["index_level"] - 1.0) * 100
+        assert line[strike_move] == pytest.approx(row["floor_usd"] - value, abs=0.01)
+        if row["cap_move"] is not None:
+            cap_move = (row["call_strike"] / doc["index_level"] - 1.0) * 100
+            assert line[cap_move] == pytest.approx(row["cap_usd"] - value, abs=0.01)
+    from hedgekit.web._pages import puts_row_pnl
+
+    for row in shown:  # -100 %: above today's value at any index level, no crossing
+        if row["break_even_move"] is not None and row["break_even_move"] > -1.0:
+            pnl = puts_row_pnl(doc, row, [row["break_even_move"]])
+            assert pnl[0] == pytest.approx(0.0, abs=0.01)
+
+
+def test_puts_page_from_an_uploaded_portfolio(
+    client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = EXAMPLES / "portfolio.csv"
+    doc: Any = cli_json(capsys, "puts", "--holdings", str(path), "--strikes", "95%")["data"]
+    r = client.post(
+        "/puts",
+        data={"csrf_token": csrf(client, "/puts"), "strikes": "95%"},
+        files={"holdings": ("portfolio.csv", path.read_bytes(), "text/csv")},
+    )
+    assert r.status_code == 200, r.text
+    assert [row[2] for row in cells(r.text)["puts"]] == [row["contracts"] for row in doc["rows"]]
+    assert [row[4] for row in cells(r.text)["puts"]] == [row["premium_usd"] for row in doc["rows"]]
+
+
+SOURCES = ("stocks_usd", "futures_marks_usd", "rolls_usd", "fees_usd", "margin_interest_usd",
+           "dividends_usd")  # fmt: skip
+
+
+def test_book_page_history_equals_the_cli_json(
+    book_url: str, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hedgekit.calendar import sessions
+
+    flex = EXAMPLES.parent / "tests" / "resources" / "book" / "flex_fixture.xml"
+    holdings = tmp_path / "holdings.csv"
+    holdings.write_text("ticker,market_value_usd\nSPY,600000\nQQQ,150000\n", encoding="utf-8")
+    b = ("--book", book_url)
+    cli_json(capsys, "book", "import", str(holdings), *b, "--date", "2024-12-02", "--beta", "1.05")
+    cli_json(capsys, "book", "import", str(flex), *b)
+    for day in sessions("2024-12-02", "2024-12-20"):
+        cli_json(capsys, "book", "mark", *b, "--date", day.date().isoformat())
+    history: Any = cli_json(capsys, "book", "history", *b, "--date", "2024-12-20")["data"]
+    status: Any = cli_json(capsys, "book", "status", *b, "--date", "2024-12-20")["data"]
+    assert len(history["rows"]) > 5
+
+    client = TestClient(create_app(WebSettings(book=book_url)))
+    r = client.get("/book", params={"date": "2024-12-20"})
+    assert r.status_code == 200, r.text
+    parser = Cells()
+    parser.feed(r.text)  # the status table holds text too: only the history's tables here
+    t = {k: [[None if v == "" else float(v) for v in row] for row in parser.tables[k] if row]
+         for k in ("book-pnl", "book-history")}  # fmt: skip
+    assert t["book-pnl"] == [
+        [history[k]] for k in (*SOURCES, "hedged_pnl_usd", "unhedged_pnl_usd", "cost_usd",
+                               "tracking_error_annual", "hedge_effectiveness")
+    ]  # fmt: skip
+    assert t["book-history"] == [
+        [*(row[k] for k in SOURCES), row["cash_usd"], row["hedge_ratio"]] for row in history["rows"]
+    ]
+    # the running sums of the chart end at the totals; the margin lines are today's status
+    pnl = {tr["name"]: tr for tr in chart_json(r.text, "chart-pnl")["data"]}
+    assert pnl["futures marks"]["y"][-1] == pytest.approx(history["futures_marks_usd"])
+    assert pnl["fees"]["y"][-1] == pytest.approx(history["fees_usd"])
+    assert pnl["hedged P&L"]["y"][-1] == pytest.approx(history["hedged_pnl_usd"])
+    assert pnl["hedged P&L"]["x"] == [row["day"] for row in history["rows"]]
+    margin = {tr["name"]: tr for tr in chart_json(r.text, "chart-margin")["data"]}
+    assert margin["cash in the futures account"]["y"] == [
+        row["cash_usd"] for row in history["rows"]
+    ]
+    assert set(margin["maintenance margin today"]["y"]) == {status["margin"]["maintenance_usd"]}
+
+
+def test_sweep_page_ranks_as_the_cli_json(
+    client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    grid = ["period.start=2020-01-02", "period.end=2020-06-30", "portfolio.value_usd=1e6",
+            "policy.h=0,0.5,1", "portfolio.beta=0.8,1.2"]  # fmt: skip
+    argv = [a for g in grid for a in ("--grid", g)]
+    doc: Any = cli_json(capsys, "sweep", *argv, "--heatmap", "policy.h,portfolio.beta",
+                        "--top", "2", "--workers", "1")["data"]  # fmt: skip
+    form = {"csrf_token": csrf(client, "/sweep"), "grid": "\n".join(grid),
+            "heatmap": "policy.h,portfolio.beta", "top": "2"}  # fmt: skip
+    r = client.post("/sweep", data=form, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    html = _follow_job(client, r.headers["location"])
+    t = cells(html)
+    metric = doc["metric"]
+    for table, rows in (("sweep-best", doc["best"]), ("sweep-worst", doc["worst"])):
+        assert t[table] == [
+            [row["run"], row[metric], row["final_value_usd"], row["total_return"],
+             row["max_drawdown"], row["hedge_effectiveness"]]
+            for row in rows
+        ]  # fmt: skip
+    cells_ = doc["heatmap"]["cells"]
+    assert t["sweep-heatmap"] == [[c[metric], c["runs"]] for c in cells_]
+    fig = chart_json(html, "chart-heatmap")
+    z = {(x, y): v for y, row in zip(fig["data"][0]["y"], fig["data"][0]["z"], strict=True)
+         for x, v in zip(fig["data"][0]["x"], row, strict=True)}  # fmt: skip
+    assert {(str(c["policy.h"]), str(c["portfolio.beta"])): c[metric] for c in cells_} == z
+
+
+def test_sweep_page_refuses_a_bad_grid_key(client: TestClient) -> None:
+    form = {"csrf_token": csrf(client, "/sweep"), "grid": "policy.nonsense=1,2"}
+    r = client.post("/sweep", data=form, follow_redirects=False)
+    assert r.status_code == 422
+    assert "--grid" in r.text
+    assert "expected" in r.text
+
+
+def test_plan_page_reads_a_parquet_upload_as_the_same_holdings(
+    client: TestClient, capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    import pandas as pd
+
+    path = EXAMPLES / "portfolio.csv"
+    doc: Any = cli_json(capsys, "plan", "--holdings", str(path))["data"]
+    parquet = tmp_path / "portfolio.parquet"
+    pd.read_csv(path).to_parquet(parquet)
+    r = client.post(
+        "/plan",
+        data={"csrf_token": csrf(client, "/plan")},
+        files={"holdings": ("portfolio.parquet", parquet.read_bytes(), "application/x")},
+    )
+    assert r.status_code == 200, r.text
+    t = cells(r.text)
+    assert t["summary"][0] == [doc["portfolio_value_usd"]]
+    assert t["contracts"] == [
+        [c["quantity"], c["price"], c["notional_usd"]] for c in doc["contracts"]
+    ]

@@ -12,8 +12,9 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any, cast
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from hedgekit.cli import _main as cli_main  # registers every command
 from hedgekit.cli import _output
@@ -40,10 +41,17 @@ from hedgekit.cli._cmd_history import backtest_cmd, backtest_document
 from hedgekit.cli._cmd_scale import stress_cmd, sweep_cmd
 from hedgekit.errors import InputError
 from hedgekit.web._jobs import Job, JobRegistry
-from hedgekit.web._models import Document, JobAccepted, JobState, OptionsModel, options_model
+from hedgekit.web._models import (
+    MAX_TEXT,
+    Document,
+    JobAccepted,
+    JobState,
+    OptionsModel,
+    options_model,
+)
 from hedgekit.web._security import given_token, token_ok
 from hedgekit.web._settings import WebSettings
-from hedgekit.web._uploads import check_upload, staged
+from hedgekit.web._uploads import as_csv, check_upload, staged, suffix_of
 
 PlanIn = options_model("PlanIn", cli_main.plan_cmd, holdings=True)
 CostIn = options_model("CostIn", cost_cmd, holdings=True)
@@ -118,6 +126,78 @@ def compare_data(settings: WebSettings, body: OptionsModel) -> dict[str, Any]:
     """``compare --json``'s data for a request."""
     with with_holdings(settings, body.checked()) as (kw, _):
         return compare_document(*compare_result(**kw))
+
+
+def _plan_raw(**kw: Any) -> dict[str, Any]:
+    return cli_main.plan_document(cli_main.build_plan(**kw))
+
+
+def _cost_raw(**kw: Any) -> dict[str, Any]:
+    return cost_document(*cost_result(**kw))
+
+
+def _puts_raw(**kw: Any) -> dict[str, Any]:
+    plan, table, _opt = puts_result(**kw)
+    return puts_document(plan, table)
+
+
+def _compare_raw(**kw: Any) -> dict[str, Any]:
+    return compare_document(*compare_result(**kw))
+
+
+#: The commands that take a holdings file upload: request model and the command's steps.
+UPLOADS: dict[str, tuple[type[OptionsModel], Callable[..., dict[str, Any]]]] = {
+    "plan": (PlanIn, _plan_raw),
+    "cost": (CostIn, _cost_raw),
+    "puts": (PutsIn, _puts_raw),
+    "compare": (CompareIn, _compare_raw),
+}
+
+
+def upload_options(model: type[OptionsModel], text: str) -> OptionsModel:
+    """The ``options`` part of a multipart upload: the JSON endpoint's body, as text."""
+    import json
+
+    from fastapi.exceptions import RequestValidationError
+    from pydantic import ValidationError
+
+    try:
+        values = json.loads(text or "{}")
+    except ValueError:
+        raise InputError(
+            "the options are not JSON", source="options", value=text[:200],
+            expected="a JSON object of the command's options",
+        ) from None  # fmt: skip
+    if not isinstance(values, dict):
+        raise InputError(
+            "the options are not a JSON object", source="options", value=text[:200],
+            expected="a JSON object of the command's options",
+        )  # fmt: skip
+    if "holdings_csv" in values:
+        raise InputError(
+            "holdings given twice", source="options", value="holdings_csv",
+            expected="the holdings as the uploaded file only",
+        )  # fmt: skip
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from None
+
+
+def uploaded_data(
+    settings: WebSettings, kind: str, body: OptionsModel, data: bytes, suffix: str
+) -> dict[str, Any]:
+    """The command's ``--json`` data for options and an uploaded holdings file."""
+    check_upload(data, "--holdings", settings.max_upload_bytes, settings.max_upload_rows, suffix)
+    data, suffix = as_csv(data, suffix, "--holdings", settings.max_upload_rows)
+    _model, raw = UPLOADS[kind]
+    options = body.checked()
+    options.pop("holdings_csv", None)  # refused in the options: the file is the holdings
+    with staged({"--holdings": (data, suffix)}) as (paths, back):
+        try:
+            return raw(**options, holdings=paths["--holdings"])
+        except InputError as exc:
+            raise UploadError(exc, back) from None
 
 
 def backtest_job(settings: WebSettings, body: OptionsModel) -> Callable[[Job], dict[str, Any]]:
@@ -289,6 +369,38 @@ def api_router(settings: WebSettings, jobs: JobRegistry) -> APIRouter:
     def compare(body: CompareIn) -> Any:  # type: ignore[valid-type]
         """The alternatives side by side (``hedgekit compare --json``)."""
         return document("compare", compare_data(settings, body))
+
+    def upload_route(kind: str) -> None:
+        model, _raw = UPLOADS[kind]
+
+        async def upload(
+            holdings: UploadFile = File(  # noqa: B008
+                ..., description="Holdings: a CSV or Parquet file."
+            ),
+            options: str = Form(
+                "{}",
+                max_length=MAX_TEXT * 20,
+                description=f"The options of POST /api/{kind} as a JSON object "
+                "(without holdings_csv).",
+            ),
+        ) -> Any:
+            suffix = suffix_of(holdings.filename, "--holdings")
+            data = await holdings.read(settings.max_upload_bytes + 1)
+            body = upload_options(model, options)
+            found = await run_in_threadpool(uploaded_data, settings, kind, body, data, suffix)
+            return document(kind, found)
+
+        upload.__doc__ = (
+            f"``hedgekit {kind} --holdings FILE --json`` with the file uploaded (multipart: "
+            "``holdings`` the file, ``options`` the JSON body of the plain endpoint)."
+        )
+        r.add_api_route(
+            f"/{kind}/upload", upload, methods=["POST"], response_model=Document,
+            name=f"{kind}_upload",
+        )  # fmt: skip
+
+    for kind in UPLOADS:
+        upload_route(kind)
 
     @r.post("/backtest", status_code=202, responses=accepted)
     def backtest(body: BacktestIn) -> Any:  # type: ignore[valid-type]

@@ -37,12 +37,12 @@ from hedgekit.web._security import (
     token_ok,
 )
 from hedgekit.web._settings import WebSettings
-from hedgekit.web._uploads import check_upload, staged, suffix_of
+from hedgekit.web._uploads import as_csv, check_upload, staged, suffix_of
 
 templates = Jinja2Templates(directory=HERE / "templates")
 
-NAV = (("/plan", "Plan"), ("/compare", "Compare"), ("/backtest", "Backtest"),
-       ("/stress", "Stress"), ("/book", "Book"), ("/docs", "API"))  # fmt: skip
+NAV = (("/plan", "Plan"), ("/compare", "Compare"), ("/puts", "Puts"), ("/backtest", "Backtest"),
+       ("/stress", "Stress"), ("/sweep", "Sweep"), ("/book", "Book"), ("/docs", "API"))  # fmt: skip
 
 
 def _usd(x: Any, decimals: int = 0) -> str:
@@ -106,7 +106,7 @@ async def read_form(
             check_upload(
                 data, "--holdings", settings.max_upload_bytes, settings.max_upload_rows, suffix
             )
-            upload = (data, suffix)
+            upload = as_csv(data, suffix, "--holdings", settings.max_upload_rows)
         elif isinstance(value, str) and value.strip():
             values[key] = value.strip()
     if upload is not None and upload[1] == ".csv":
@@ -241,6 +241,77 @@ def compare_charts(doc: dict[str, Any]) -> dict[str, Any]:
     return {"payoff": _figure(traces, "index move over the horizon, %", "P&L, USD")}
 
 
+#: Index moves of the puts payoff diagram, % (the strikes' own moves are added).
+PUTS_MOVES = tuple(range(-30, 21))
+
+
+def puts_row_pnl(doc: dict[str, Any], row: dict[str, Any], moves: list[float]) -> list[float]:
+    r"""Net P&L at the options' expiry of one ``puts`` row, for index moves (fractions).
+
+    The wealth of :mod:`hedgekit.protection._planner` (Hull 11e ch. 17, portfolio insurance
+    with index puts, and the CAPM mapping of :func:`hedgekit.protection.capm_portfolio_value`)
+    less today's value :math:`V`:
+
+    .. math::
+
+        W(S_T) - V = V\,[\beta(x + qT) + (1-\beta)\,rT]
+        + n\,u \sum_j a_j\,\text{payoff}_j(S_T) - P\,e^{rT} - \text{fees}
+
+    with the legs of the row's structure: a long put at ``strike``; a collar adds a short
+    call at ``call_strike``, a put spread a short put at ``short_strike``. Every input is a
+    field of the ``puts --json`` document, so the diagram is the table's own numbers.
+    """
+    import numpy as np
+
+    from hedgekit.protection import capm_portfolio_value
+
+    s = float(doc["index_level"])
+    r, q, t = float(doc["rate_annual"]), float(doc["dividend_yield"]), float(doc["t_years"])
+    v, beta = float(doc["portfolio_value_usd"]), float(doc["beta"])
+    units = row["contracts"] * float(doc["option"]["units_per_contract"])
+    x = np.asarray(moves, dtype=np.float64)
+    level = s * (1.0 + x)
+    pay = np.maximum(row["strike"] - level, 0.0)
+    if row.get("call_strike") is not None:
+        pay = pay - np.maximum(level - row["call_strike"], 0.0)
+    if row.get("short_strike") is not None:
+        pay = pay - np.maximum(row["short_strike"] - level, 0.0)
+    stocks = capm_portfolio_value(v, beta, x, r, q, t)
+    premium = float(row["premium_usd"]) * math.exp(r * t)
+    pnl = stocks + units * pay - premium - float(row["fees_usd"]) - v
+    return [float(p) for p in pnl]
+
+
+def _puts_label(row: dict[str, Any]) -> str:
+    return (f"{row['structure'].replace('_', ' ')} {row['strike_pct'] * 100:.0f}% "
+            f"× {row['hedge_ratio'] * 100:.0f}%")  # fmt: skip
+
+
+def puts_charts(doc: dict[str, Any]) -> dict[str, Any]:
+    """Payoff diagram of the ``puts`` rows at the first hedge ratio, and the unhedged line."""
+    import numpy as np
+
+    from hedgekit.protection import capm_portfolio_value
+
+    rows = doc["rows"]
+    first = rows[0]["hedge_ratio"] if rows else None
+    shown = [row for row in rows if row["hedge_ratio"] == first]
+    s = float(doc["index_level"])
+    kinks = [k / s - 1.0 for row in shown
+             for k in (row["strike"], row.get("call_strike"), row.get("short_strike"))
+             if k is not None]  # fmt: skip
+    moves = sorted({*(m / 100 for m in PUTS_MOVES), *kinks})
+    v = float(doc["portfolio_value_usd"])
+    unhedged = capm_portfolio_value(
+        v, float(doc["beta"]), np.asarray(moves, dtype=np.float64), float(doc["rate_annual"]),
+        float(doc["dividend_yield"]), float(doc["t_years"]),
+    ) - v  # fmt: skip
+    xs = [m * 100 for m in moves]
+    traces = [_line("unhedged", xs, [float(u) for u in unhedged], line={"dash": "dash"})]
+    traces += [_line(_puts_label(row), xs, puts_row_pnl(doc, row, moves)) for row in shown]
+    return {"payoff": _figure(traces, "index move to the options' expiry, %", "net P&L, USD")}
+
+
 def _drawdown(values: list[float]) -> list[float]:
     peak = -math.inf
     out = []
@@ -318,6 +389,91 @@ def stress_charts(doc: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def book_history_data(book: str | None, date: str | None) -> dict[str, Any]:
+    """``book history --json``'s data (the command's own steps: the journal up to ``date``)."""
+    from hedgekit.cli._cmd_book import _day, _history, _open
+
+    day = _day(date)
+    with _open(book) as b:
+        history = _history(b, day)
+    data: dict[str, Any] = _jsonable(history.to_dict())
+    return data
+
+
+#: The sources of ``book history``, in the order of its table.
+BOOK_SOURCES = (
+    ("stocks_usd", "stocks"),
+    ("futures_marks_usd", "futures marks"),
+    ("rolls_usd", "rolls"),
+    ("fees_usd", "fees"),
+    ("margin_interest_usd", "margin interest"),
+    ("dividends_usd", "dividends"),
+)
+
+
+def book_charts(history: dict[str, Any], status: dict[str, Any] | None) -> dict[str, Any]:
+    """P&L since inception by source (running sums of the daily rows), margin health, ratio.
+
+    The running sum of each source's daily P&L ends at the total ``book history`` reports
+    (module notes of :mod:`hedgekit.book._history`); margin health is the cash in the futures
+    account each marked day against today's requirements from ``book status``.
+    """
+    rows = history["rows"]
+    days = [r["day"] for r in rows]
+
+    def running(key: str) -> list[float]:
+        total, out = 0.0, []
+        for r in rows:
+            total += float(r[key] or 0.0)
+            out.append(total)
+        return out
+
+    def line(name: str, y: list[Any], **style: Any) -> dict[str, Any]:
+        return {"type": "scatter", "mode": "lines", "name": name, "x": days, "y": y, **style}
+
+    pnl = [line(label, running(key)) for key, label in BOOK_SOURCES]
+    hedged = [sum(v) for v in zip(*(running(k) for k, _ in BOOK_SOURCES), strict=True)]
+    pnl.append(line("hedged P&L", hedged, line={"width": 3, "color": "#111"}))
+    margin = [line("cash in the futures account", [r["cash_usd"] for r in rows])]
+    m = (status or {}).get("margin") or {}
+    for key, label in (("initial_usd", "initial margin today"),
+                       ("maintenance_usd", "maintenance margin today"),
+                       ("cash_to_keep_usd", "cash to keep today")):  # fmt: skip
+        if m.get(key) is not None and days:
+            margin.append(line(label, [m[key]] * len(days), line={"dash": "dot"}))
+    ratio = [line("hedge ratio", [r["hedge_ratio"] for r in rows])]
+    return {
+        "pnl": _figure(pnl, "date", "P&L since inception, USD"),
+        "margin": _figure(margin, "date", "USD"),
+        "ratio": _figure(ratio, "date", "realised hedge ratio"),
+    }
+
+
+def sweep_charts(doc: dict[str, Any]) -> dict[str, Any]:
+    """The heatmap of ``sweep --heatmap``: the metric's mean over the other axes per cell."""
+    heat = doc.get("heatmap")
+    if not heat:
+        return {}
+    x_key, y_key, metric = heat["x"], heat["y"], doc["metric"]
+    xs = sorted({c[x_key] for c in heat["cells"]}, key=lambda v: (isinstance(v, str), v))
+    ys = sorted({c[y_key] for c in heat["cells"]}, key=lambda v: (isinstance(v, str), v))
+    at = {(c[x_key], c[y_key]): c[metric] for c in heat["cells"]}
+    z = [[at.get((x, y)) for x in xs] for y in ys]
+    trace = {"type": "heatmap", "x": [str(x) for x in xs], "y": [str(y) for y in ys], "z": z,
+             "colorscale": "Viridis", "reversescale": doc.get("order") == "low",
+             "colorbar": {"title": {"text": metric}}}  # fmt: skip
+    return {"heatmap": _figure([trace], x_key, y_key,
+                               xaxis={"title": {"text": x_key}, "type": "category"},
+                               yaxis={"title": {"text": y_key}, "type": "category"})}  # fmt: skip
+
+
+#: The sweep page's grid before the first submission: six short runs.
+DEFAULT_GRID = (
+    "period.start=2020-01-02\nperiod.end=2020-06-30\nportfolio.value_usd=1e6\n"
+    "policy.h=0,0.5,1\nportfolio.beta=0.8,1.2"
+)
+
+
 # ----------------------------------------------------------------------------- routes
 
 
@@ -372,6 +528,26 @@ def pages_router(settings: WebSettings, jobs: JobRegistry) -> APIRouter:
                                                 "form": values,
                                                 "charts": compare_charts(doc)})  # fmt: skip
 
+    @r.get("/puts", response_class=HTMLResponse)
+    def puts_form(request: Request) -> Response:
+        return render(request, "puts.html", {"title": "Puts", "doc": None, "form": {}})
+
+    @r.post("/puts", response_class=HTMLResponse)
+    async def puts_page(request: Request) -> Response:
+        from hedgekit.cli._cmd_costs import puts_document, puts_result
+
+        values, upload = await read_form(request, settings)
+        body = as_model(_api.PutsIn, values)
+
+        def raw(**kw: Any) -> dict[str, Any]:
+            plan, table, _opt = puts_result(**kw)
+            return puts_document(plan, table)
+
+        doc = await run_in_threadpool(_with_upload, settings, body, upload, _api.puts_data, raw)
+        doc = _jsonable(doc)
+        return render(request, "puts.html", {"title": "Puts", "doc": doc, "form": values,
+                                             "charts": puts_charts(doc)})  # fmt: skip
+
     @r.get("/backtest", response_class=HTMLResponse)
     def backtest_form(request: Request) -> Response:
         return render(request, "backtest.html", {"title": "Backtest", "form": {}})
@@ -400,6 +576,20 @@ def pages_router(settings: WebSettings, jobs: JobRegistry) -> APIRouter:
         job = jobs.submit("stress", _api.stress_job(body))
         return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
+    @r.get("/sweep", response_class=HTMLResponse)
+    def sweep_form(request: Request) -> Response:
+        return render(request, "sweep.html", {"title": "Sweep", "form": {},
+                                              "default_grid": DEFAULT_GRID})  # fmt: skip
+
+    @r.post("/sweep")
+    async def sweep_start(request: Request) -> Response:
+        values, _ = await read_form(request, settings)
+        lines = [ln.strip() for ln in str(values.pop("grid", "")).splitlines()]
+        values["grid"] = [ln for ln in lines if ln] or None
+        body = as_model(_api.SweepIn, values)
+        job = jobs.submit("sweep", _api.sweep_job(body))
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
     @r.get("/jobs/{job_id}", response_class=HTMLResponse)
     def job_page(request: Request, job_id: str) -> Response:
         job = jobs.get(job_id)
@@ -413,6 +603,9 @@ def pages_router(settings: WebSettings, jobs: JobRegistry) -> APIRouter:
         if state["status"] != "done":
             return render(request, "job.html", {"title": "Working", "job": state})
         doc = state["result"]["data"]
+        if job.kind == "sweep":
+            return render(request, "sweep_result.html",
+                          {"title": "Sweep", "doc": doc, "charts": sweep_charts(doc)})  # fmt: skip
         if job.kind == "stress":
             return render(
                 request,
@@ -429,18 +622,28 @@ def pages_router(settings: WebSettings, jobs: JobRegistry) -> APIRouter:
                        "charts": backtest_charts(doc)})  # fmt: skip
 
     @r.get("/book", response_class=HTMLResponse)
-    def book_page(request: Request, date: str | None = None) -> Response:
+    async def book_page(request: Request, date: str | None = None) -> Response:
         from hedgekit.cli._cmd_book import status_document, status_report
 
         doc: dict[str, Any] | None = None
         problem: dict[str, Any] | None = None
         try:
-            report, _v, _b, where = status_report(settings.book, date, None, None)
+            report, _v, _b, where = await run_in_threadpool(
+                status_report, settings.book, date, None, None
+            )
             doc = _jsonable(status_document(report, where))
         except InputError as exc:
             from hedgekit.web._errors import error_body
 
             problem = error_body(exc)["error"]
+        history: dict[str, Any] | None = None
+        if doc is not None:
+            try:
+                history = await run_in_threadpool(book_history_data, settings.book, date)
+            except InputError as exc:
+                from hedgekit.web._errors import error_body
+
+                problem = error_body(exc)["error"]
         can_write = token_ok(settings, request.cookies.get(TOKEN_COOKIE))
         return render(
             request,
@@ -448,6 +651,9 @@ def pages_router(settings: WebSettings, jobs: JobRegistry) -> APIRouter:
             {
                 "title": "Book",
                 "doc": doc,
+                "history": history,
+                "sources": BOOK_SOURCES,
+                "charts": None if history is None else book_charts(history, doc),
                 "problem": problem,
                 "can_write": can_write,
                 "has_token": settings.token is not None,

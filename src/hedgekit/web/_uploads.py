@@ -14,8 +14,10 @@ from pathlib import Path
 
 from hedgekit.errors import InputError
 
-#: File types a holdings upload may be, by the name's ending.
-HOLDINGS_SUFFIXES = (".csv", ".parquet", ".xml")
+#: File types a holdings upload may be, by the name's ending. A Parquet table is read into
+#: the holdings CSV the command line reads (:func:`as_csv`); IBKR Flex XML statements are
+#: read by ``book import`` (futures fills and cash), not as holdings.
+HOLDINGS_SUFFIXES = (".csv", ".parquet")
 
 
 def check_upload(data: bytes, field: str, max_bytes: int, max_rows: int, suffix: str) -> None:
@@ -64,3 +66,33 @@ def staged(files: dict[str, tuple[bytes, str]]) -> Iterator[tuple[dict[str, str]
         yield paths, {p: f"{f} (uploaded file)" for f, p in paths.items()}
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def as_csv(data: bytes, suffix: str, field: str, max_rows: int) -> tuple[bytes, str]:
+    """A holdings upload as the CSV the command line reads: a Parquet table written out.
+
+    The table's columns are kept as they are (``ticker``, ``shares`` or
+    ``market_value_usd``, ``cost_basis_usd``), so the CSV reader checks them and names
+    them in its errors exactly as for a CSV file. Capped at ``max_rows`` rows.
+    """
+    if suffix != ".parquet":
+        return data, suffix
+    import io
+
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(io.BytesIO(data))
+    except Exception:  # pyarrow raises several types for a damaged file
+        raise InputError(
+            "the file is not a Parquet table", source=field,
+            expected="a Parquet file with the holdings columns (ticker, shares or "
+            "market_value_usd, cost_basis_usd)",
+        ) from None  # fmt: skip
+    if table.num_rows > max_rows:
+        raise InputError(
+            "the file has too many rows", source=field, value=f"{table.num_rows:,} rows",
+            expected=f"at most {max_rows:,} rows",
+        )  # fmt: skip
+    text = table.to_pandas().to_csv(index=False)
+    return text.encode("utf-8"), ".csv"
