@@ -100,6 +100,33 @@ def test_plan_page_numbers_equal_the_cli_json(
     assert 'name="holdings_csv"' in r.text
 
 
+def test_the_first_page_is_the_example_portfolios_plan(
+    client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Opening the address shows a plan (the example's, as `make demo`), not an empty form."""
+    from hedgekit.web._pages import example_holdings_csv
+
+    path = EXAMPLES / "portfolio.csv"
+    assert example_holdings_csv() == path.read_text(encoding="utf-8")  # one example, two copies
+    doc: Any = cli_json(capsys, "plan", "--holdings", str(path))["data"]
+    r = client.get("/")
+    assert r.status_code == 200
+    assert r.url.path == "/plan"
+    assert 'id="example-note"' in r.text
+    t = cells(r.text)
+    assert t["summary"][0] == [doc["portfolio_value_usd"]]
+    assert t["contracts"] == [
+        [c["quantity"], c["price"], c["notional_usd"]] for c in doc["contracts"]
+    ]
+    # the form carries the example, so a new hedge ratio re-plans it
+    token = csrf(client, "/plan")
+    half = client.post("/plan", data={"csrf_token": token, "hedge": "0.5",
+                                      "holdings_csv": example_holdings_csv()})  # fmt: skip
+    assert half.status_code == 200
+    assert 'id="example-note"' not in half.text
+    assert cells(half.text)["summary"][2] == [0.5]
+
+
 def test_compare_page_numbers_equal_the_cli_json(
     client: TestClient, capsys: pytest.CaptureFixture[str]
 ) -> None:

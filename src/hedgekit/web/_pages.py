@@ -128,6 +128,13 @@ def as_model(model: type[OptionsModel], values: dict[str, Any]) -> OptionsModel:
         raise RequestValidationError(exc.errors()) from None
 
 
+def example_holdings_csv() -> str:
+    """The example portfolio (``examples/portfolio.csv``, illustrative), shipped with the app."""
+    from importlib.resources import files
+
+    return files("hedgekit.web").joinpath("example_portfolio.csv").read_text(encoding="utf-8")
+
+
 def _with_upload(
     settings: WebSettings,
     body: OptionsModel,
@@ -486,8 +493,19 @@ def pages_router(settings: WebSettings, jobs: JobRegistry) -> APIRouter:
         return RedirectResponse("/plan", status_code=303)
 
     @r.get("/plan", response_class=HTMLResponse)
-    def plan_form(request: Request) -> Response:
-        return render(request, "plan.html", {"title": "Plan", "doc": None, "form": {}})
+    async def plan_form(request: Request) -> Response:
+        # The first page a user sees is a plan, not an empty form: the example portfolio
+        # (examples/portfolio.csv, illustrative), which the form below then replaces.
+        values = {"holdings_csv": example_holdings_csv()}
+        body = as_model(_api.PlanIn, values)
+        doc = _jsonable(await run_in_threadpool(_api.plan_data, settings, body))
+        protection, note = await run_in_threadpool(
+            _plan_protection, settings, values, None, doc["request"]["horizon_days"]
+        )
+        return render(request, "plan.html", {"title": "Plan", "doc": doc, "form": values,
+                                             "example": True, "protection": protection,
+                                             "protection_note": note,
+                                             "charts": plan_charts(doc, protection)})  # fmt: skip
 
     @r.post("/plan", response_class=HTMLResponse)
     async def plan_page(request: Request) -> Response:
