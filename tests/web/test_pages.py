@@ -125,6 +125,13 @@ def test_the_first_page_is_the_example_portfolios_plan(
     assert half.status_code == 200
     assert 'id="example-note"' not in half.text
     assert cells(half.text)["summary"][2] == [0.5]
+    # a value and beta typed over the carried example replace it (not "not both")
+    form = {"csrf_token": token, "value_usd": "1000000", "beta": "1.1",
+            "holdings_csv": example_holdings_csv()}  # fmt: skip
+    typed = client.post("/plan", data=form)
+    assert typed.status_code == 200, typed.text
+    assert cells(typed.text)["summary"][:2] == [[1_000_000.0], [1.1]]
+    assert 'name="holdings_csv"' not in typed.text
 
 
 def test_compare_page_numbers_equal_the_cli_json(

@@ -109,6 +109,10 @@ async def read_form(
             upload = as_csv(data, suffix, "--holdings", settings.max_upload_rows)
         elif isinstance(value, str) and value.strip():
             values[key] = value.strip()
+    if upload is None and "value_usd" in values:
+        # a value typed over holdings carried from an earlier page (the hidden field):
+        # the typed portfolio replaces them (a new upload with a value stays an error)
+        values.pop("holdings_csv", None)
     if upload is not None and upload[1] == ".csv":
         try:
             values["holdings_csv"] = upload[0].decode("utf-8-sig")
