@@ -9,7 +9,8 @@ scalar kernel becomes a mask, and a quantity the scalar kernel leaves alone on a
 changed here by an exact no-op (adding ``0.0``) or kept by :func:`numpy.where`.
 
 Market arrays (and the sizing beta) are ``(n, 1)`` when shared by all runs, ``(n, K)`` when
-per run (the chunk reads columns ``lo .. lo + w``); targets are ``(n, w)``.
+per run (the chunk reads columns ``lo .. lo + w``); targets are ``(n, w)``, ``(1, w)`` (static),
+``(n, 1)`` or ``(1, 1)``, broadcast over the runs and days.
 """
 
 from __future__ import annotations
@@ -79,6 +80,8 @@ from hedgekit.engine._hedge_kernel import (
     _SWEEP,
     _TOL,
     _V0,
+    measure_day,
+    measure_start,
 )
 
 __all__ = ["hedge_chunk_numpy"]
@@ -158,11 +161,13 @@ def hedge_chunk_numpy(
     lo: int,
     paths: Float64Array,
     counters: Float64Array,
+    keep: bool,
+    measures: Float64Array,
 ) -> None:
     """Simulate the chunk's runs (global columns ``lo .. lo + w``) over all days."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         _run(growth, rate, f_settle, f_hold, is_roll, cal, beta_path, targets, rule_param,
-             cppi_mult, cppi_floor, sc, full, lo, paths, counters)  # fmt: skip
+             cppi_mult, cppi_floor, sc, full, lo, paths, counters, keep, measures)  # fmt: skip
 
 
 def _run(
@@ -182,10 +187,17 @@ def _run(
     lo: int,
     paths: Float64Array,
     counters: Float64Array,
+    keep: bool,
+    measures: Float64Array,
 ) -> None:
     n = rate.shape[0]
-    w = targets.shape[1]
+    w = rule_param.shape[0]
     hi = lo + w
+    daily_targets = targets.shape[0] > 1
+
+    def day_targets(t: int) -> Float64Array:
+        """Day ``t``'s targets, one per run."""
+        return np.broadcast_to(targets[t if daily_targets else 0], (w,))
 
     def at(arr: Float64Array, t: int) -> _Value:
         """Day ``t`` of a shared ``(n, 1)`` (a scalar) or per-run ``(n, K)`` array."""
@@ -225,7 +237,7 @@ def _run(
     c0 = sc[_C0]
     floor_usd = cppi_floor * (v0 + c0)
     s = np.full(w, v0)
-    h = _cppi_cap(targets[0].copy(), cppi_on, any_cppi, cppi_mult,
+    h = _cppi_cap(day_targets(0).copy(), cppi_on, any_cppi, cppi_mult,
                   np.full(w, (v0 + c0) + 0.0), floor_usd, beta, s)  # fmt: skip
     n0 = np.full(w, hold_n) if hold else _size(h, beta, v0, mult, fh0, mode, tol)
     im = im_fixed + im_frac * (mult * fh0)
@@ -252,7 +264,9 @@ def _run(
     counters[_K_HE] += he
     counters[_K_HT] += h
     counters[_K_DAYSH] += hedged
-    paths[0 if not full else _F_TOTAL, 0] = s + c + m
+    measure_start(measures, s + c + m)
+    if keep:
+        paths[0 if not full else _F_TOTAL, 0] = s + c + m
     if full:
         paths[_F_STOCKS, 0] = s
         paths[_F_CASH, 0] = c
@@ -300,7 +314,7 @@ def _run(
         settle = -n_prev * settle_per_short
         m = m_old * gross_margin + (-n_prev) * settle_per_short
         # target
-        h = _cppi_cap(targets[t], cppi_on, any_cppi, cppi_mult, s + c + m, floor_usd, beta, s)
+        h = _cppi_cap(day_targets(t), cppi_on, any_cppi, cppi_mult, s + c + m, floor_usd, beta, s)
         target = np.full(w, hold_n) if hold else _size(h, beta, s, mult, fh, mode, tol)
         # trade
         if is_roll[t] != 0:
@@ -409,5 +423,6 @@ def _run(
             paths[_F_BEFORE, t] = before
             paths[_F_SWEEP, t] = sweep
             paths[_F_IM, t] = im * size
-        else:
+        elif keep:
             paths[0, t] = s + c + m
+        measure_day(measures, t, s + c + m, r_prev / days, 1.0 / t)
