@@ -19,3 +19,15 @@ settings.load_profile("ci" if os.environ.get("CI") else "default")
 def rng() -> np.random.Generator:
     """A seeded generator: tests pass randomness in, never draw from global state."""
     return np.random.default_rng(20_240_101)
+
+
+@pytest.fixture(autouse=True)
+def _no_local_market_store(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test reads the bundled history only: an empty data directory of its own (a
+    store filled by ``hedgekit data update`` on this machine must not change results), no
+    bundle cut and no recorded session unless the test sets them."""
+    monkeypatch.setenv("HEDGEKIT_DATA_DIR", str(tmp_path_factory.mktemp("hedgekit-data")))
+    for name in ("HEDGEKIT_BUNDLE_UNTIL", "HEDGEKIT_RECORDED_DIR"):
+        monkeypatch.delenv(name, raising=False)

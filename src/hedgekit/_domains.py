@@ -205,7 +205,9 @@ DOMAINS: Final[Mapping[str, Domain]] = {
     "--seed": Domain("count", 0, 2**63 - 1, integer=True),
     "--workers": Domain("count", 1, 256, integer=True),
     "--batch-runs": Domain("count", 1, 10**9, integer=True),
+    "--chunk-runs": Domain("count", 1, 10**9, integer=True),
     "--top": Domain("count", 1, 10_000, integer=True),
+    "--port": Domain("count", 1, 65_535, integer=True),
     # dates
     "--as-of": _DATE,
     "--from": _DATE,
@@ -213,6 +215,10 @@ DOMAINS: Final[Mapping[str, Domain]] = {
     "--sample-start": _DATE,
     "--sample-end": _DATE,
     "--history-start": _DATE,
+    # time-varying hedge ratios (hedge-ratio)
+    "--decay": Domain("fraction", 0.0, 1.0, lo_open=True, hi_open=True),
+    "--train": Domain("count", 260, 10_000, integer=True),
+    "--fit-window": Domain("count", 250, 10_000, integer=True),
 }
 
 #: Contract file (TOML) fields, checked by :class:`~hedgekit.contracts.ContractSpec`.

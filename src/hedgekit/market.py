@@ -38,10 +38,12 @@ __all__ = [
 ]
 
 
-#: Where a market figure comes from: the bundled history as published (``bundled``), the
-#: user's command line or file (``user``), or computed from other figures (``derived``: a
-#: carry fair value, an implied dividend yield). ``source`` says which data and how.
-Origin = Literal["bundled", "user", "derived"]
+#: Where a market figure comes from: the bundled history as published (``bundled``), a row
+#: fetched by ``hedgekit data update`` into the local store (``updated``: ``source`` names
+#: the provider, its identifier and the fetch time), the user's command line or file
+#: (``user``), or computed from other figures (``derived``: a carry fair value, an implied
+#: dividend yield). ``source`` says which data and how.
+Origin = Literal["bundled", "updated", "user", "derived"]
 
 
 @dataclass(frozen=True, slots=True)

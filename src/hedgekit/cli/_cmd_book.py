@@ -56,10 +56,15 @@ def _day(text: str | None) -> dt.date:
     return parse_date(text, "--date") or today()
 
 
+def booked_document(booked: list[Event], asked: int) -> dict[str, Any]:
+    """The ``book fill --json`` (and import, deposit, ...) document's data; the web API's too."""
+    return {"booked": [e.to_dict() for e in booked], "already_booked": asked - len(booked)}
+
+
 def _report_booked(kind: str, booked: list[Event], asked: int, json_: bool) -> None:
     skipped = asked - len(booked)
     if json_:
-        out.emit_json(kind, {"booked": [e.to_dict() for e in booked], "already_booked": skipped})
+        out.emit_json(kind, booked_document(booked, asked))
         return
     if booked:
         ids = ", ".join(str(e.id) for e in booked[:10]) + (" ..." if len(booked) > 10 else "")
@@ -220,12 +225,26 @@ def fill_cmd(
     json_: JsonFlag = False,
 ) -> None:
     """Book a futures fill."""
+    booked = book_fill(contract, quantity, price, fees, book=book, date=date, note=note)
+    _report_booked("book.fill", booked, 1, json_)
+
+
+def book_fill(
+    contract: str,
+    quantity: int,
+    price: float,
+    fees: float = 0.0,
+    *,
+    book: str | None = None,
+    date: str | None = None,
+    note: str | None = None,
+) -> list[Event]:
+    """Book one futures fill (``book fill`` and the web API); the events booked."""
     from hedgekit.book._journal import fill_event
 
     event = fill_event(_day(date), contract, quantity, price, fees, note=note)
     with _open(book) as b:
-        booked = b.append([event])
-    _report_booked("book.fill", booked, 1, json_)
+        return b.append([event])
 
 
 def _cash(amount: float, sign: float, name: str, book: str | None, date: str | None,
@@ -534,6 +553,22 @@ def status_cmd(
 
     Exit status 0 when nothing is due, 1 when an action is due (for cron), 2 bad input.
     """
+    report, value, b_now, where = status_report(book, date, value_usd, beta)
+    if json_:
+        out.emit_json("book.status", status_document(report, where))
+    else:
+        con = out.console()
+        con.print(f"Portfolio {out.usd(value)} (beta {b_now:.2f}; from {where})", highlight=False)
+        for line in report.sentences():
+            con.print(line, highlight=False, markup=False)
+    if report.actions_due:
+        raise typer.Exit(1)
+
+
+def status_report(
+    book: str | None, date: str | None, value_usd: float | None, beta: float | None
+) -> tuple[Any, float, float, str]:
+    """``book status``'s action report, the portfolio value and beta, and where they came from."""
     from hedgekit.book._journal import derive_state
     from hedgekit.book._status import action_report
     from hedgekit.book._views import portfolio_today
@@ -552,17 +587,14 @@ def status_cmd(
         quarter_cost_usd=history.quarter_cost_usd(day) if history.rows else None,
         tracking_error_annual=history.tracking_error_annual,
     )
-    if json_:
-        data = report.to_dict()
-        data["portfolio_source"] = where
-        out.emit_json("book.status", data)
-    else:
-        con = out.console()
-        con.print(f"Portfolio {out.usd(value)} (beta {b_now:.2f}; from {where})", highlight=False)
-        for line in report.sentences():
-            con.print(line, highlight=False, markup=False)
-    if report.actions_due:
-        raise typer.Exit(1)
+    return report, value, b_now, where
+
+
+def status_document(report: Any, where: str) -> dict[str, Any]:
+    """The ``book status --json`` document's data (the web API's ``/api/book/status``)."""
+    data: dict[str, Any] = report.to_dict()
+    data["portfolio_source"] = where
+    return data
 
 
 @book_app.command("history")

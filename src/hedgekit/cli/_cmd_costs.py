@@ -64,6 +64,21 @@ def _plan_header(plan: HedgePlan) -> dict[str, Any]:
     }
 
 
+def cost_document(plan: HedgePlan, proj: Any) -> dict[str, Any]:
+    """The ``cost --json`` document's data (the web API's ``/api/cost`` answer)."""
+    return {"plan": _plan_header(plan), **proj.to_dict()}
+
+
+def puts_document(plan: HedgePlan, table: ProtectionTable) -> dict[str, Any]:
+    """The ``puts --json`` document's data (the web API's ``/api/puts`` answer)."""
+    return {"plan": _plan_header(plan), **table.to_dict()}
+
+
+def compare_document(plan: HedgePlan, cmp: Comparison) -> dict[str, Any]:
+    """The ``compare --json`` document's data (the web API's ``/api/compare`` answer)."""
+    return {"plan": _plan_header(plan), **cmp.to_dict()}
+
+
 def _market_lines(plan: HedgePlan) -> list[str]:
     m = plan.market
     lines = [
@@ -118,20 +133,11 @@ def cost_cmd(
     json_: JsonFlag = False,
 ) -> None:
     """What a futures hedge costs over a horizon: carry, rolls, trading, margin interest."""
-    from hedgekit.costs import plan_costs
-
-    quotes: list[float | None] = []
-    if quoted_spread is not None:
-        for part in quoted_spread.split(","):
-            try:
-                spread = float(part)
-            except ValueError:
-                raise InputError(
-                    "not a number", source="--quoted-spread", value=part, expected="e.g. 48.5"
-                ) from None
-            quotes.append(check("--quoted-spread", spread))
-    plan, registry, _, hz = make_plan_from_options(
+    plan, proj = cost_result(
         horizon=horizon,
+        quoted_spread=quoted_spread,
+        margin_rate=margin_rate,
+        margin_in_tbills=margin_in_tbills,
         holdings=holdings,
         prices=prices,
         value_usd=value_usd,
@@ -154,16 +160,8 @@ def cost_cmd(
         position=position,
         legs=legs,
     )
-    proj = plan_costs(
-        plan,
-        hz,
-        registry=registry,
-        quoted_spreads=quotes,
-        margin_rate_annual=margin_rate,
-        margin_in_tbills=margin_in_tbills,
-    )
     if json_:
-        out.emit_json("cost", {"plan": _plan_header(plan), **proj.to_dict()})
+        out.emit_json("cost", cost_document(plan, proj))
         return
     c = out.console()
     for line in _market_lines(plan):
@@ -227,6 +225,88 @@ def cost_cmd(
         c.print(f"note: {note}", markup=False)
 
 
+def cost_result(
+    *,
+    horizon: HorizonOpt = "91d",
+    quoted_spread: Annotated[
+        str | None,
+        typer.Option(
+            "--quoted-spread",
+            help="Quoted calendar spreads F_far - F_near in points, per roll in order (e.g. 48.5).",
+        ),
+    ] = None,
+    margin_rate: MarginRate = None,
+    margin_in_tbills: MarginTbills = False,
+    holdings: Holdings = None,
+    prices: Prices = None,
+    value_usd: ValueUsd = None,
+    beta: Beta = None,
+    as_of: AsOf = None,
+    hedge: Hedge = None,
+    target_beta: TargetBeta = None,
+    contract: Contract = "auto",
+    rounding: Rounding = "nearest",
+    no_micro: NoMicro = False,
+    allow_net_short: AllowNetShort = False,
+    net_short_tolerance: NetShortTolerance = DEFAULT_NET_SHORT_TOLERANCE,
+    index_level: IndexLevel = None,
+    futures_price: FuturesPrice = None,
+    rate: Rate = None,
+    dividend_yield: DividendYield = None,
+    commission: Commission = 2.5,
+    slippage_ticks: SlippageTicks = 1.0,
+    contracts_file: ContractsFile = None,
+    position: PositionFile = None,
+    legs: LegsText = None,
+) -> tuple[HedgePlan, Any]:
+    """The plan and cost projection for the ``cost`` command's options (CLI and web API)."""
+    from hedgekit.costs import plan_costs
+
+    quotes: list[float | None] = []
+    if quoted_spread is not None:
+        for part in quoted_spread.split(","):
+            try:
+                spread = float(part)
+            except ValueError:
+                raise InputError(
+                    "not a number", source="--quoted-spread", value=part, expected="e.g. 48.5"
+                ) from None
+            quotes.append(check("--quoted-spread", spread))
+    plan, registry, _, hz = make_plan_from_options(
+        horizon=horizon,
+        holdings=holdings,
+        prices=prices,
+        value_usd=value_usd,
+        beta=beta,
+        as_of=as_of,
+        hedge=hedge,
+        target_beta=target_beta,
+        contract=contract,
+        rounding=rounding,
+        no_micro=no_micro,
+        allow_net_short=allow_net_short,
+        net_short_tolerance=net_short_tolerance,
+        index_level=index_level,
+        futures_price=futures_price,
+        rate=rate,
+        dividend_yield=dividend_yield,
+        commission=commission,
+        slippage_ticks=slippage_ticks,
+        contracts_file=contracts_file,
+        position=position,
+        legs=legs,
+    )
+    proj = plan_costs(
+        plan,
+        hz,
+        registry=registry,
+        quoted_spreads=quotes,
+        margin_rate_annual=margin_rate,
+        margin_in_tbills=margin_in_tbills,
+    )
+    return plan, proj
+
+
 # --------------------------------------------------------------------------- puts
 
 
@@ -286,6 +366,103 @@ def puts_cmd(
     json_: JsonFlag = False,
 ) -> None:
     """Put protection: strikes x hedge ratios -> option contracts, premium, floor, decay."""
+    plan, table, opt = puts_result(
+        strikes=strikes,
+        hedge_ratios=hedge_ratios,
+        days=days,
+        horizon=horizon,
+        structure=structure,
+        call_strike=call_strike,
+        spread_width=spread_width,
+        vol=vol,
+        skew=skew,
+        option=option,
+        option_multiplier=option_multiplier,
+        option_fraction=option_fraction,
+        option_rounding=option_rounding,
+        option_fee=option_fee,
+        holdings=holdings,
+        prices=prices,
+        value_usd=value_usd,
+        beta=beta,
+        as_of=as_of,
+        contract=contract,
+        net_short_tolerance=net_short_tolerance,
+        index_level=index_level,
+        rate=rate,
+        dividend_yield=dividend_yield,
+        contracts_file=contracts_file,
+        position=position,
+        legs=legs,
+    )
+    if json_:
+        out.emit_json("puts", puts_document(plan, table))
+        return
+    c = out.console()
+    for line in _market_lines(plan):
+        c.print(line, markup=False)
+    for line in _puts_lines(table, chosen=opt is None, days=days):
+        c.print(line, markup=False)
+    c.print(_puts_table(table))
+    for note in table.notes:
+        c.print(f"note: {note}", markup=False)
+
+
+def puts_result(
+    *,
+    strikes: Annotated[
+        str, typer.Option("--strikes", help="Put strikes: % of spot or levels, e.g. 100%,93%,87%.")
+    ] = "100%,95%,90%",
+    hedge_ratios: Annotated[
+        str, typer.Option("--hedge-ratios", help="Shares of the beta exposure, % (100,80,50).")
+    ] = "100,80,50",
+    days: Annotated[int, typer.Option("--days", help="Option life, calendar days.")] = 91,
+    horizon: Annotated[
+        str | None,
+        typer.Option("--horizon", help="Horizon for the rolling cost (like cost); default --days."),
+    ] = None,
+    structure: Annotated[
+        str, typer.Option("--structure", help="put | collar | put-spread | all.")
+    ] = "put",
+    call_strike: Annotated[
+        str | None,
+        typer.Option("--call-strike", help="Collar call strike (% or level); default zero-cost."),
+    ] = None,
+    spread_width: Annotated[
+        str,
+        typer.Option(
+            "--spread-width", help="Put spread: short put this far below (10%) or a level."
+        ),
+    ] = "10%",
+    vol: Vol = None,
+    skew: Skew = None,
+    option: OptionName = "auto",
+    option_multiplier: Annotated[
+        float | None, typer.Option("--option-multiplier", help="USD per point of the option.")
+    ] = None,
+    option_fraction: Annotated[
+        float | None,
+        typer.Option("--option-fraction", help="Option underlying as a fraction of the index."),
+    ] = None,
+    option_rounding: Annotated[
+        str, typer.Option("--option-rounding", help="Option contracts: nearest | down | up.")
+    ] = "nearest",
+    option_fee: OptionFee = 1.5,
+    holdings: Holdings = None,
+    prices: Prices = None,
+    value_usd: ValueUsd = None,
+    beta: Beta = None,
+    as_of: AsOf = None,
+    contract: Contract = "auto",
+    net_short_tolerance: NetShortTolerance = DEFAULT_NET_SHORT_TOLERANCE,
+    index_level: IndexLevel = None,
+    rate: Rate = None,
+    dividend_yield: DividendYield = None,
+    contracts_file: ContractsFile = None,
+    position: PositionFile = None,
+    legs: LegsText = None,
+) -> tuple[HedgePlan, ProtectionTable, Any]:
+    """The plan and protection table for the ``puts`` command's options (CLI and web API)."""
     from hedgekit.protection import (
         StrikeSpec,
         option_contract,
@@ -355,17 +532,7 @@ def puts_cmd(
         horizon_days=hz_days,
         fee_per_contract_usd=option_fee,
     )
-    if json_:
-        out.emit_json("puts", {"plan": _plan_header(plan), **table.to_dict()})
-        return
-    c = out.console()
-    for line in _market_lines(plan):
-        c.print(line, markup=False)
-    for line in _puts_lines(table, chosen=opt is None, days=days):
-        c.print(line, markup=False)
-    c.print(_puts_table(table))
-    for note in table.notes:
-        c.print(f"note: {note}", markup=False)
+    return plan, table, opt
 
 
 def _puts_lines(table: ProtectionTable, *, chosen: bool, days: int) -> list[str]:
@@ -500,6 +667,130 @@ def compare_cmd(
     json_: JsonFlag = False,
 ) -> None:
     """Futures, puts, collar, selling or nothing, side by side; and the value of hedging."""
+    plan, cmp = compare_result(
+        horizon=horizon,
+        put_strike=put_strike,
+        call_strike=call_strike,
+        vol=vol,
+        skew=skew,
+        option=option,
+        option_fee=option_fee,
+        sell_fraction=sell_fraction,
+        tax_rate=tax_rate,
+        cost_basis_usd=cost_basis_usd,
+        stock_cost_bps=stock_cost_bps,
+        fall=fall,
+        upside=upside,
+        history_start=history_start,
+        margin_rate=margin_rate,
+        margin_in_tbills=margin_in_tbills,
+        holdings=holdings,
+        prices=prices,
+        value_usd=value_usd,
+        beta=beta,
+        as_of=as_of,
+        hedge=hedge,
+        target_beta=target_beta,
+        contract=contract,
+        rounding=rounding,
+        no_micro=no_micro,
+        allow_net_short=allow_net_short,
+        net_short_tolerance=net_short_tolerance,
+        index_level=index_level,
+        futures_price=futures_price,
+        rate=rate,
+        dividend_yield=dividend_yield,
+        commission=commission,
+        slippage_ticks=slippage_ticks,
+        contracts_file=contracts_file,
+        position=position,
+        legs=legs,
+    )
+    if json_:
+        out.emit_json("compare", compare_document(plan, cmp))
+        return
+    c = out.console()
+    for line in _market_lines(plan):
+        c.print(line, markup=False)
+    c.print(_compare_table(cmp))
+    c.print(_compare_ev_table(cmp))
+    for line in cmp.assumptions:
+        c.print(f"- {line}", markup=False)
+    for line in cmp.warnings:
+        c.print(f"warning: {line}", markup=False)
+
+
+def compare_result(
+    *,
+    horizon: HorizonOpt = "91d",
+    put_strike: Annotated[
+        str, typer.Option("--put-strike", help="Put strike for puts and collar (95% or a level).")
+    ] = "95%",
+    call_strike: Annotated[
+        str | None,
+        typer.Option("--call-strike", help="Collar call strike; default zero-cost."),
+    ] = None,
+    vol: Vol = None,
+    skew: Skew = None,
+    option: OptionName = "auto",
+    option_fee: OptionFee = 1.5,
+    sell_fraction: Annotated[
+        float | None,
+        typer.Option(
+            "--sell-fraction",
+            help="Share of the portfolio sold, 0..1 (default the futures' achieved hedge ratio).",
+        ),
+    ] = None,
+    tax_rate: Annotated[
+        float | None,
+        typer.Option(
+            "--tax-rate",
+            help="Capital-gains tax rate on a sale (0.20); without it no tax is counted.",
+        ),
+    ] = None,
+    cost_basis_usd: Annotated[
+        float | None,
+        typer.Option(
+            "--cost-basis-usd", help="Portfolio cost basis (default: the holdings file's)."
+        ),
+    ] = None,
+    stock_cost_bps: Annotated[
+        float, typer.Option("--stock-cost-bps", help="Cost of selling stocks, basis points.")
+    ] = 5.0,
+    fall: Annotated[
+        float, typer.Option("--fall", help="Fall X in % for the expected value (10).")
+    ] = 10.0,
+    upside: Annotated[
+        float, typer.Option("--upside", help="Rise in % for 'upside kept' (10).")
+    ] = 10.0,
+    history_start: Annotated[
+        str, typer.Option("--history-start", help="First date of the index history used.")
+    ] = "1950-01-03",
+    margin_rate: MarginRate = None,
+    margin_in_tbills: MarginTbills = False,
+    holdings: Holdings = None,
+    prices: Prices = None,
+    value_usd: ValueUsd = None,
+    beta: Beta = None,
+    as_of: AsOf = None,
+    hedge: Hedge = None,
+    target_beta: TargetBeta = None,
+    contract: Contract = "auto",
+    rounding: Rounding = "nearest",
+    no_micro: NoMicro = False,
+    allow_net_short: AllowNetShort = False,
+    net_short_tolerance: NetShortTolerance = DEFAULT_NET_SHORT_TOLERANCE,
+    index_level: IndexLevel = None,
+    futures_price: FuturesPrice = None,
+    rate: Rate = None,
+    dividend_yield: DividendYield = None,
+    commission: Commission = 2.5,
+    slippage_ticks: SlippageTicks = 1.0,
+    contracts_file: ContractsFile = None,
+    position: PositionFile = None,
+    legs: LegsText = None,
+) -> tuple[HedgePlan, Comparison]:
+    """The plan and comparison for the ``compare`` command's options (CLI and web API)."""
     from hedgekit import datasets
     from hedgekit.compare import compare_alternatives, cost_basis_total
     from hedgekit.protection import option_contract, parse_strike
@@ -555,18 +846,7 @@ def compare_cmd(
         margin_rate_annual=margin_rate,
         margin_in_tbills=margin_in_tbills,
     )
-    if json_:
-        out.emit_json("compare", {"plan": _plan_header(plan), **cmp.to_dict()})
-        return
-    c = out.console()
-    for line in _market_lines(plan):
-        c.print(line, markup=False)
-    c.print(_compare_table(cmp))
-    c.print(_compare_ev_table(cmp))
-    for line in cmp.assumptions:
-        c.print(f"- {line}", markup=False)
-    for line in cmp.warnings:
-        c.print(f"warning: {line}", markup=False)
+    return plan, cmp
 
 
 def _compare_table(cmp: Comparison) -> Any:

@@ -56,7 +56,8 @@ EngineOpt = Annotated[
 
 POLICY_HELP = (
     "Hedge policy: static:H | vix:CAP (h=max(0,1-VIX/CAP)) | vix-tiers[:20=0,30=0.5,inf=1] | "
-    "seasonal:9,10 | trend:200 | profit:0.10 | stop:0.10 | vix-exit:40 | cppi:0.85,3. "
+    "seasonal:9,10 | trend:200 | profit:0.10 | stop:0.10 | vix-exit:40 | cppi:0.85,3 | "
+    "ratio-model:rolling[:252] | ratio-model:ewma[:0.94] | ratio-model:dcc[:monthly]. "
     "Policies with a hedge ratio use --hedge (default 1)."
 )
 
@@ -119,6 +120,8 @@ def parse_policy(text: str | None, hedge: float | None) -> HedgePolicy:
             return p.StopOnRally(h=h, rise=_number(arg, src, "stop:0.10") if arg else 0.10)
         if name == "vix-exit":
             return p.VixSpikeExit(h=h, vix_exit=_number(arg, src, "vix-exit:40") if arg else 40.0)
+        if name == "ratio-model":
+            return _ratio_model(arg, src)
         if name == "cppi":
             parts = arg.split(",") if arg else []
             floor = _number(parts[0], src, "cppi:0.85,3") if parts else 0.85
@@ -131,6 +134,27 @@ def parse_policy(text: str | None, hedge: float | None) -> HedgePolicy:
             f"bad policy parameter: {exc.message}", source=src, value=text, expected=POLICY_HELP
         ) from None
     raise InputError("unknown policy", source=src, value=text, expected=POLICY_HELP)
+
+
+def _ratio_model(arg: str, src: str) -> HedgePolicy:
+    """``ratio-model:MODEL[:PARAM]``: a time-varying minimum-variance ratio."""
+    from hedgekit import policies as p
+
+    model, _, param = arg.strip().lower().partition(":")
+    if model == "rolling":
+        window = int(_number(param, src, "ratio-model:rolling:252")) if param else 252
+        return p.RatioModelHedge(model="rolling", window=window)
+    if model == "ewma":
+        decay = _number(param, src, "ratio-model:ewma:0.94") if param else 0.94
+        return p.RatioModelHedge(model="ewma", decay=decay)
+    if model == "dcc":
+        return p.RatioModelHedge(model="dcc", refit=param or "monthly")
+    raise InputError(
+        "unknown ratio model",
+        source=src,
+        value=f"ratio-model:{arg}",
+        expected="ratio-model:rolling[:252] | ratio-model:ewma[:0.94] | ratio-model:dcc[:monthly]",
+    )
 
 
 REBALANCE_HELP = "band:X | value:PCT | beta:DELTA | calendar:month | calendar:N | always | never"
@@ -627,11 +651,85 @@ def backtest_cmd(
     force: ForceFlag = False,
 ) -> None:
     """Carry a hedge policy through real history, day by day; metrics, records and a report."""
+    out_path = _check_out_path(out_file, force)
+    report_path, png_path = _check_report_outputs(report, png_dir, force)
+    data, result, daily = backtest_document(
+        from_=from_,
+        to=to,
+        hedge=hedge,
+        policy=policy,
+        value_usd=value_usd,
+        beta=beta,
+        index_dividend_yield=index_dividend_yield,
+        beta_window=beta_window,
+        dividend_yield=dividend_yield,
+        holdings=holdings,
+        prices=prices,
+        contract=contract,
+        band=band,
+        rebalance=rebalance,
+        commission=commission,
+        slippage_ticks=slippage_ticks,
+        initial_margin=initial_margin,
+        maintenance_margin=maintenance_margin,
+        margin_buffer=margin_buffer,
+        margin_source=margin_source,
+        rounding=rounding,
+        futures_prices=futures_prices,
+        net_short_tolerance=net_short_tolerance,
+        position=position,
+        legs=legs,
+        engine=engine,
+    )
+    data["out"] = None if out_path is None else str(out_path)
+    data.update(_write_outputs(result, report_path, png_path, None, daily=daily, out_path=out_path))
+    if json_:
+        out.emit_json("backtest", data)
+    else:
+        held = data["position"] is not None
+        title = "Backtest (position held)" if held else f"Backtest ({data['policy']['name']})"
+        _render_backtest(data, title)
+
+
+def backtest_document(
+    *,
+    from_: str | None = None,
+    to: str | None = None,
+    hedge: float | None = None,
+    policy: str | None = None,
+    value_usd: float | None = None,
+    beta: float | None = None,
+    index_dividend_yield: float | None = None,
+    beta_window: int = 252,
+    dividend_yield: float | None = None,
+    holdings: str | None = None,
+    prices: str | None = None,
+    contract: str | None = None,
+    band: float | None = None,
+    rebalance: str | None = None,
+    commission: float = 2.5,
+    slippage_ticks: float = 1.0,
+    initial_margin: float | None = None,
+    maintenance_margin: float | None = None,
+    margin_buffer: float = 1.5,
+    margin_source: str = "cash",
+    rounding: str = "nearest",
+    futures_prices: str = "settlement",
+    net_short_tolerance: float = DEFAULT_NET_SHORT_TOLERANCE,
+    position: str | None = None,
+    legs: str | None = None,
+    engine: str = "auto",
+    progress: Callable[[int, str], Any] = progress_bar,
+) -> tuple[dict[str, Any], Any, Any]:
+    """The ``backtest --json`` document for the command's options, its result and daily table.
+
+    One source for the command and the web API (``/api/backtest``); ``progress(n, label)``
+    is a context manager giving the engine's progress callback (a terminal bar by default).
+    The document's ``out`` is ``None`` here: the command fills in the file it wrote.
+    """
     from hedgekit import backtest as bt
     from hedgekit.contracts import get_contract
 
-    out_path = _check_out_path(out_file, force)
-    report_path, png_path = _check_report_outputs(report, png_dir, force)
     saved = position_from_options(position, legs)
     if saved is not None:
         # the saved plan's date and portfolio, so `backtest --position FILE` evaluates the
@@ -751,7 +849,7 @@ def backtest_cmd(
         net_short_tolerance=net_short_tolerance,
         hold_contracts=None if hold is None else hold["units"],
     )
-    with progress_bar(_sessions_between(start, end), "backtest") as prog:
+    with progress(_sessions_between(start, end), "backtest") as prog:
         result = bt.run_backtest(spec, engine=eng, progress=prog)  # type: ignore[arg-type]
     data = backtest_data(result)
     data["policy"] = pol.to_dict()
@@ -769,13 +867,9 @@ def backtest_cmd(
         data["position"] = {k: v for k, v in hold.items() if k != "commission_per_unit_usd"}
         data["policy"] = {"name": "hold", "contracts": hold["units"], "root": hold["run_root"]}
     daily = daily_export(result)
-    data["out"] = None if out_path is None else str(out_path)
+    data["out"] = None
     data["daily"] = _frame_records(daily)
-    data.update(_write_outputs(result, report_path, png_path, None, daily=daily, out_path=out_path))
-    if json_:
-        out.emit_json("backtest", data)
-    else:
-        _render_backtest(data, "Backtest (position held)" if hold else f"Backtest ({pol.name})")
+    return data, result, daily
 
 
 def _held_position(

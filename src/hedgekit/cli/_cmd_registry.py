@@ -10,6 +10,9 @@ from __future__ import annotations
 from hedgekit.cli import (
     _cmd_book,  # noqa: F401
     _cmd_costs,  # noqa: F401
+    _cmd_data,  # noqa: F401
+    _cmd_hedge_ratio,  # noqa: F401
     _cmd_history,  # noqa: F401
     _cmd_scale,  # noqa: F401
+    _cmd_serve,  # noqa: F401
 )

@@ -28,6 +28,44 @@ YesFlag = Annotated[
     bool, typer.Option("--yes", help="Run even when estimated to take over 10 minutes.")
 ]
 
+#: ``--scheduler``: run on Dask (``hedgekit.distributed``) instead of this process.
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Run on Dask: local (a cluster of --workers processes) or a scheduler address "
+        "tcp://host:8786; results go to the --out folder (default hedgekit-<kind>-<spec hash>), "
+        "one Parquet file per chunk; the same command resumes it.",
+    ),
+]
+
+
+def _dashboard(link: str | None) -> None:
+    """Say where the Dask dashboard is (stderr: the JSON on stdout stays clean)."""
+    err = out.console(stderr=True)
+    if link:
+        err.print(f"Dask dashboard: {link}")
+    else:
+        err.print("Dask dashboard: not served (the scheduler needs bokeh for it)")
+
+
+def _dask_folder(path: str | None, scheduler: str) -> str | None:
+    """The result folder a run on Dask writes to: ``--out``, a folder, never a CSV file.
+
+    ``None`` (no ``--out``): a folder named after the spec's hash in the current folder, so
+    the same command run again resumes it.
+    """
+    from hedgekit.distributed import check_scheduler
+
+    check_scheduler(scheduler)
+    if path is not None and Path(path).suffix.lower() == ".csv":
+        raise InputError(
+            "a run on Dask writes a folder of Parquet files", source="--out", value=path,
+            expected="a folder name (e.g. results or results.parquet)",
+        )  # fmt: skip
+    return path
+
+
 #: Default number of Monte Carlo paths of ``hedgekit stress``.
 DEFAULT_PATHS = 100_000
 
@@ -61,13 +99,29 @@ def _progress(total: int, label: str, unit: str) -> Iterator[Callable[[int, int]
     if not sys.stderr.isatty():
         yield None
         return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class _Rate(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text("" if speed is None else f"{speed:,.0f} {unit}/s")
 
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         TextColumn("{task.completed:,}/{task.total:,} " + unit),
+        _Rate(),
         TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
         console=out.console(stderr=True),
         transient=True,
     ) as bar:
@@ -189,12 +243,16 @@ def stress_data(
     position: str | None = None,
     legs: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    scheduler: str | None = None,
+    out_folder: str | None = None,
+    force: bool = False,
 ) -> tuple[dict[str, Any], Any, dict[str, Any]]:
     """Run the stress; return the JSON data, the result and its summary.
 
     The stress starts from ``--position``/``--legs`` as given, or else from the contracts
     ``hedgekit plan`` recommends for the same value, beta, hedge ratio and date
-    (:func:`hedgekit.montecarlo.sized_position`).
+    (:func:`hedgekit.montecarlo.sized_position`). With ``scheduler`` it runs on Dask
+    (:func:`hedgekit.distributed.stress_on_dask`), its per-path outcomes in ``out_folder``.
     """
     from hedgekit.contracts import default_registry
     from hedgekit.montecarlo import (
@@ -308,9 +366,17 @@ def stress_data(
     if paths < 1:
         raise InputError("must be at least 1", source="--paths", value=paths)
     t0 = time.perf_counter()
-    result = run_stress(spec, path_model, paths, rng=seed, workers=workers,
-                        engine=choice(engine, "engine", ("auto", "numba", "numpy")),  # type: ignore[arg-type]
-                        progress=progress)  # fmt: skip
+    kernel = choice(engine, "engine", ("auto", "numba", "numpy"))
+    if scheduler is not None:
+        from hedgekit.distributed import stress_on_dask
+
+        result, folder = stress_on_dask(spec, path_model, paths, out_folder, seed=seed,
+                                scheduler=scheduler, workers=workers, engine=kernel, force=force,
+                                progress=progress, on_dashboard=_dashboard)  # fmt: skip
+    else:
+        result = run_stress(spec, path_model, paths, rng=seed, workers=workers,
+                            engine=kernel,  # type: ignore[arg-type]
+                            progress=progress)  # fmt: skip
     elapsed = time.perf_counter() - t0
     grid = tuple(sorted(set(buffers))) if buffers else DEFAULT_BUFFER_MULTIPLES
     options: dict[str, Any] = {"call_sizes_usd": call_above, "buffer_multiples": grid}
@@ -343,6 +409,9 @@ def stress_data(
     data["elapsed_s"] = elapsed
     data["path_days_per_s"] = paths * horizon_days / elapsed if elapsed > 0 else None
     data["workers"] = workers
+    if scheduler is not None:
+        data["scheduler"] = scheduler
+        data["output"] = str(folder)
     return data, result, summary
 
 
@@ -523,9 +592,21 @@ def stress_cmd(
     ] = None,
     workers: Annotated[
         int | None,
-        typer.Option("--workers", help="Threads to run on; default the cores, at most 8."),
+        typer.Option(
+            "--workers",
+            help="Threads to run on (processes with --scheduler local); default the cores, "
+            "at most 8.",
+        ),
     ] = None,
     engine: Annotated[str, typer.Option("--engine", help="auto | numba | numpy.")] = "auto",
+    scheduler: SchedulerOption = None,
+    out_folder: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            help="With --scheduler: folder of per-path outcomes, one Parquet file per chunk.",
+        ),
+    ] = None,
     report: Annotated[
         str | None, typer.Option("--report", help="Write an HTML report with charts.")
     ] = None,
@@ -540,6 +621,13 @@ def stress_cmd(
     """
     report_path = _check_report(report, force)
     n_workers = _default_workers() if workers is None else workers
+    if scheduler is not None:
+        _dask_folder(out_folder, scheduler)
+    elif out_folder is not None:
+        raise InputError(
+            "per-path outcomes are written by a run on Dask", source="--out", value=out_folder,
+            expected="--scheduler local (or an address) with --out, or no --out",
+        )  # fmt: skip
     check_stress(paths, horizon_days, n_workers, model, yes=yes)
     with _progress(paths, "simulating", "paths") as bar:
         data, result, summary = stress_data(
@@ -555,7 +643,7 @@ def stress_cmd(
             call_above=_numbers(call_above, "--call-above"),
             targets=_numbers(target, "--target-call-prob", percent=True),
             buffers=_numbers(buffers, "--buffers"), workers=n_workers, engine=engine,
-            progress=bar,
+            progress=bar, scheduler=scheduler, out_folder=out_folder, force=force,
         )  # fmt: skip
     if report_path is not None:
         from hedgekit.montecarlo import render_stress_html
@@ -631,8 +719,9 @@ def _sweep_report(result: Any, path: Path) -> None:
     if result.rows is not None:
         frame = result.rows[cols]
     else:
-        frame = pd.read_parquet(result.path, columns=cols) if str(result.path).endswith(
-            (".parquet", ".pq")) else pd.read_csv(result.path, usecols=cols)  # fmt: skip
+        frame = pd.read_parquet(result.path, columns=cols) if result.path.is_dir() or str(
+            result.path).endswith((".parquet", ".pq")) else pd.read_csv(result.path,
+                                                                       usecols=cols)  # fmt: skip
     write_sweep_report(
         frame, path, x=x, y=y, metrics=[spec.metric], title="Sweep", rank_by=spec.metric,
         ascending=spec.order == "low", top=spec.top, settings=sweep_settings(spec),
@@ -719,14 +808,28 @@ def sweep_cmd(
         str | None, typer.Option("--heatmap", help="Two keys X,Y for the heatmap.")
     ] = None,
     out_path: Annotated[
-        str | None, typer.Option("--out", help="Result table: .parquet or .csv.")
+        str | None,
+        typer.Option("--out", help="Result table: .parquet or .csv (with --scheduler: a folder)."),
     ] = None,
     report: Annotated[
         str | None, typer.Option("--report", help="HTML report with the heatmap.")
     ] = None,
     workers: Annotated[
         int | None,
-        typer.Option("--workers", help="Threads to run on; default the cores, at most 8."),
+        typer.Option(
+            "--workers",
+            help="Threads to run on (processes with --scheduler local); default the cores, "
+            "at most 8.",
+        ),
+    ] = None,
+    scheduler: SchedulerOption = None,
+    chunk_runs: Annotated[
+        int | None,
+        typer.Option(
+            "--chunk-runs",
+            help="With --scheduler: runs per chunk and per file (default about 250,000 "
+            "run-days; a multiple of --batch-runs).",
+        ),
     ] = None,
     batch_runs: Annotated[
         int | None, typer.Option("--batch-runs", help="Runs per engine call.")
@@ -744,17 +847,31 @@ def sweep_cmd(
     from hedgekit.sweep import run_sweep, table_format
 
     report_path = _check_report(report, force)
-    if out_path is not None:
-        table_format(out_path)
-    table_path = check_output_path(
-        out_path, "--out", (".parquet", ".pq", ".csv"), force=force, partial=True,
-        message="unknown table format", expected="a .parquet or .csv file",
-    )  # fmt: skip
+    if chunk_runs is not None:
+        check("--chunk-runs", chunk_runs)
+    table_path: Path | None = None
+    folder: str | None = None
+    if scheduler is not None:
+        folder = _dask_folder(out_path, scheduler)
+    else:
+        if chunk_runs is not None:
+            raise InputError(
+                "chunks are the units of a run on Dask", source="--chunk-runs",
+                value=chunk_runs, expected="--scheduler with --chunk-runs, or no --chunk-runs",
+            )  # fmt: skip
+        if out_path is not None:
+            table_format(out_path)
+        table_path = check_output_path(
+            out_path, "--out", (".parquet", ".pq", ".csv"), force=force, partial=True,
+            message="unknown table format", expected="a .parquet or .csv file",
+        )  # fmt: skip
     held = _sweep_position(position, legs, grid or [])
     n_workers = _default_workers() if workers is None else workers
 
     def preflight(grid_spec: Any) -> None:
-        check_sweep(grid_spec, n_workers, keep_rows=out_path is None, yes=yes)
+        # a run on Dask keeps no rows in memory: they go to the folder, chunk by chunk
+        keep = out_path is None and scheduler is None
+        check_sweep(grid_spec, n_workers, keep_rows=keep, yes=yes)
 
     spec = sweep_spec_from_options(
         config, [*held, *(grid or [])], metric, top, heatmap, batch_runs, engine, preflight
@@ -762,10 +879,19 @@ def sweep_cmd(
     if report_path is not None:
         _report_axes(spec)
     with _progress(spec.n_runs, "sweeping", "runs") as bar:
-        result = run_sweep(spec, out=table_path, workers=n_workers, progress=bar,
-                           keep_rows=table_path is None)  # fmt: skip
+        if scheduler is not None:
+            from hedgekit.distributed import sweep_on_dask
+
+            result = sweep_on_dask(spec, folder, scheduler=scheduler, workers=n_workers,
+                                   chunk_runs=chunk_runs, force=force, progress=bar,
+                                   on_dashboard=_dashboard)  # fmt: skip
+        else:
+            result = run_sweep(spec, out=table_path, workers=n_workers, progress=bar,
+                               keep_rows=table_path is None)  # fmt: skip
     data = result.to_dict()
     data["workers"] = n_workers
+    if scheduler is not None:
+        data["scheduler"] = scheduler
     if report_path is not None:
         try:
             _sweep_report(result, report_path)

@@ -107,24 +107,6 @@ def calendar_cmd(
         render_calendar(root, data)
 
 
-@app.command("data")
-def data_cmd(json_: JsonFlag = False) -> None:
-    """The real market history bundled with hedgekit, its date ranges and the latest usable date."""
-    from hedgekit.cli._commands import (
-        datasets_data,
-        render_datasets,
-        render_usable_dates,
-        usable_dates_data,
-    )
-
-    data = {"datasets": datasets_data(), "latest_usable": usable_dates_data()}
-    if json_:
-        out.emit_json("data", data)
-    else:
-        render_datasets(data["datasets"])
-        render_usable_dates(data["latest_usable"])
-
-
 @app.command("tour")
 def tour_cmd(
     as_of: Annotated[
@@ -217,11 +199,94 @@ def plan_cmd(
     ] = None,
     force: ForceFlag = False,
     json_: JsonFlag = False,
+    ratio_model: Annotated[
+        str | None,
+        typer.Option(
+            "--ratio-model",
+            help="Also show the current rolling | ewma | dcc hedge ratio and whether it would "
+            "have hedged better after costs on this portfolio's history.",
+        ),
+    ] = None,
 ) -> None:
     """Plan a hedge: beta, best contract, how many contracts, margin, scenarios, warnings."""
-    from hedgekit.plan import PlanRequest, make_plan
+    from hedgekit.cli._ratio_view import check_ratio_model
 
+    model = check_ratio_model(ratio_model)
     save_path = check_output_path(save_position, "--save-position", (".json",), force=force)
+    plan = build_plan(
+        holdings=holdings, prices=prices, value_usd=value_usd, beta=beta, as_of=as_of,
+        hedge=hedge, target_beta=target_beta, contract=contract, window=window,
+        frequency=frequency, beta_method=beta_method, price_basis=price_basis,
+        rounding=rounding, no_micro=no_micro, allow_net_short=allow_net_short,
+        net_short_tolerance=net_short_tolerance, tail=tail, index_level=index_level,
+        futures_price=futures_price, rate=rate, dividend_yield=dividend_yield,
+        horizon_days=horizon_days, moves=moves, commission=commission,
+        slippage_ticks=slippage_ticks, net_worth=net_worth, cash_buffer=cash_buffer,
+        contracts_file=contracts_file, position=position, legs=legs,
+    )  # fmt: skip
+    if save_path is not None:
+        saved = plan.saved_position()
+        saved.save(save_path, overwrite=force)
+    section = None
+    if model is not None:
+        from hedgekit.cli._ratio_view import ratio_model_section
+
+        held, px, _ = load_inputs(holdings, prices, contracts_file)
+        section = ratio_model_section(plan, model, held, px)
+    if json_:
+        data = plan_document(plan)
+        if section is not None:
+            data["ratio_model"] = section
+        out.emit_json("plan", data)
+    else:
+        from hedgekit.cli._plan_view import render_plan
+
+        render_plan(plan, out.console())
+        if section is not None:
+            from hedgekit.cli._ratio_view import render_ratio_model
+
+            render_ratio_model(section, out.console())
+
+
+def build_plan(
+    *,
+    holdings: str | None = None,
+    prices: str | None = None,
+    value_usd: float | None = None,
+    beta: float | None = None,
+    as_of: str | None = None,
+    hedge: float | None = None,
+    target_beta: float | None = None,
+    contract: str = "auto",
+    window: int = 252,
+    frequency: str = "daily",
+    beta_method: str = "ols",
+    price_basis: str = "futures",
+    rounding: str = "nearest",
+    no_micro: bool = False,
+    allow_net_short: bool = False,
+    net_short_tolerance: float = DEFAULT_NET_SHORT_TOLERANCE,
+    tail: bool = False,
+    index_level: float | None = None,
+    futures_price: float | None = None,
+    rate: float | None = None,
+    dividend_yield: float | None = None,
+    horizon_days: int = 91,
+    moves: str | None = None,
+    commission: float = 2.5,
+    slippage_ticks: float = 1.0,
+    net_worth: float | None = None,
+    cash_buffer: float | None = None,
+    contracts_file: str | None = None,
+    position: str | None = None,
+    legs: str | None = None,
+) -> Any:
+    """The plan for the ``plan`` command's options (named as the command's parameters).
+
+    One reading of the options for every way in: the command prints
+    :func:`plan_document` of it with ``--json``, and the web API returns the same document.
+    """
+    from hedgekit.plan import PlanRequest, make_plan
 
     kwargs: dict[str, Any] = {}
     parsed_moves = parse_moves(moves)
@@ -260,15 +325,12 @@ def plan_cmd(
     given = position_from_options(position, legs, registry)
     request = with_position_portfolio(request, given, held)
     plan = make_plan(request, holdings=held, prices=px, registry=registry, position=given)
-    if save_path is not None:
-        saved = plan.saved_position()
-        saved.save(save_path, overwrite=force)
-    if json_:
-        out.emit_json("plan", plan.to_dict())
-    else:
-        from hedgekit.cli._plan_view import render_plan
+    return plan
 
-        render_plan(plan, out.console())
+
+def plan_document(plan: Any) -> dict[str, Any]:
+    """The ``plan --json`` document's data (the web API's ``/api/plan`` answer)."""
+    return dict(plan.to_dict())
 
 
 # Command modules register themselves on `app` when imported (one line each).

@@ -137,6 +137,7 @@ def render_plan(plan: HedgePlan, c: Console) -> None:
         f"{m.contract} at {num(m.futures_price)} ({source}), {plan.contract.index} "
         f"{num(m.index_level.value)}; last trading day {m.last_trading_day}, roll {m.roll_date}."
     )
+    _render_sources(plan, c)
     # A leg of no contracts (no Micro top-up, or a Micro-only hedge) is not a row.
     shown = [leg for leg in s.legs if leg.quantity != 0] or list(s.legs[:1])
     rows = [
@@ -305,3 +306,39 @@ def render_plan(plan: HedgePlan, c: Console) -> None:
         c.print("[bold]Notes[/]")
         for n in plan.notes:
             c.print(f"- {n}", markup=False)
+
+
+def _render_sources(plan: HedgePlan, c: Console) -> None:
+    """Where each market input came from: bundled, updated (provider, fetch time), yours."""
+    from hedgekit.data import bundled_tickers
+    from hedgekit.marketdata import row_origin
+
+    m = plan.market
+    inputs = [
+        ("index level", m.index_level),
+        ("futures", m.futures),
+        ("rate", m.rate),
+        ("dividend yield", m.dividend_yield),
+        ("VIX", m.vix),
+    ]
+    c.print("Market inputs:")
+    for label, obs in inputs:
+        if obs is not None:
+            c.print(f"  {label}: {obs.origin}, {obs.observed} — {obs.source}")
+    names = bundled_tickers()
+
+    def dataset(ticker: str) -> tuple[str, str]:
+        name = names.get(ticker, "stock")  # "stock": fetched, not bundled
+        return name, "close" if name.startswith("etf_") else ticker
+
+    rows = [row_origin(*dataset(h.ticker), plan.as_of) for h in plan.holding_betas]
+    fetched = [r for r in rows if r is not None]
+    if fetched:
+        providers = sorted({f"{r.provider}, fetched {r.fetched_at}" for r in fetched})
+        rest = len(plan.holding_betas) - len(fetched)
+        c.print(
+            f"  portfolio prices on {plan.as_of}: {len(fetched)} updated "
+            f"({'; '.join(providers)})" + (f", {rest} bundled" if rest else "")
+        )
+    elif plan.holding_betas:
+        c.print(f"  portfolio prices on {plan.as_of}: bundled")

@@ -276,7 +276,9 @@ def bundled_prices(tickers: Sequence[str]) -> pd.DataFrame:
     Parameters
     ----------
     tickers
-        Symbols from :func:`bundled_tickers` (precedence documented there).
+        Symbols from :func:`bundled_tickers` (precedence documented there), or tickers
+        that ``hedgekit data update --holdings`` fetched into the local store (their
+        adjusted closes as fetched, never spliced onto a bundled series).
 
     Returns
     -------
@@ -294,22 +296,28 @@ def bundled_prices(tickers: Sequence[str]) -> pd.DataFrame:
     """
     wanted = _check_ticker_list(tickers, "tickers")
     available = bundled_tickers()
-    unknown = [t for t in wanted if t not in available]
+    from hedgekit.marketdata._overlay import stored_closes
+
+    fetched = {t: s for t in wanted if t not in available and (s := stored_closes(t)) is not None}
+    unknown = [t for t in wanted if t not in available and t not in fetched]
     if unknown:
         raise InputError(
             f"no bundled prices for {few(unknown)}",
             source="tickers",
             value=unknown,
-            expected=f"bundled tickers: {', '.join(sorted(available))}; or supply a price file",
+            expected=f"bundled tickers: {', '.join(sorted(available))}; or supply a price "
+            "file, or fetch them with `hedgekit data update --holdings FILE`",
         )
     from hedgekit import datasets
 
     frames: list[pd.DataFrame] = []
-    for name in dict.fromkeys(available[t] for t in wanted):
+    for name in dict.fromkeys(available[t] for t in wanted if t in available):
         data = datasets.load(name)
         if name.startswith("etf_"):
             data = data[["close"]].rename(columns={"close": name.removeprefix("etf_").upper()})
-        frames.append(data[[t for t in wanted if available[t] == name]])
+        frames.append(data[[t for t in wanted if available.get(t) == name]])
+    if fetched:
+        frames.append(pd.DataFrame(fetched))
     joined = pd.concat(frames, axis=1, join="outer", sort=True) if len(frames) > 1 else frames[0]
     out = joined[wanted].astype(np.float64)
     out.index.name = "date"

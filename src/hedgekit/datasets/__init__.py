@@ -10,6 +10,10 @@ cells or missing dates) and are never filled here. Files are verified (checksum 
 schema) on first load and cached; a corrupt file raises
 :class:`~hedgekit.errors.DatasetError`.
 
+The frame loaders also return the rows ``hedgekit data update`` stored after the bundled
+ones (:mod:`hedgekit.marketdata`), and the bundle can be read as known on a date
+(:func:`set_bundle_until`, or ``$HEDGEKIT_BUNDLE_UNTIL``), for tests and demos.
+
 :func:`load_columns` reads the same files into plain numpy arrays (dates as
 ``datetime64[D]``) with the same checks, without importing pandas: importing this package
 does not import pandas; the DataFrame loaders do, on first use.
@@ -41,12 +45,15 @@ from hedgekit.datasets._loaders import (
     load_vix,
 )
 from hedgekit.datasets._registry import DATASET_NAMES
+from hedgekit.datasets._store import BUNDLE_UNTIL_ENV, bundle_until, set_bundle_until
 
 __all__ = [
+    "BUNDLE_UNTIL_ENV",
     "DATASET_NAMES",
     "EtfTicker",
     "FuturesRoot",
     "IndexKey",
+    "bundle_until",
     "list_datasets",
     "load",
     "load_columns",
@@ -65,4 +72,5 @@ __all__ = [
     "load_tbill_3m_monthly",
     "load_tf_front_month",
     "load_vix",
+    "set_bundle_until",
 ]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import numpy.typing as npt
 
 from hedgekit.datasets._registry import DATASET_NAMES, DATASETS
-from hedgekit.datasets._store import load_frame, metadata, read_columns
+from hedgekit.datasets._store import bundle_until, load_frame, metadata, read_columns
 from hedgekit.errors import DatasetError, InputError
 
 if TYPE_CHECKING:
@@ -408,14 +408,21 @@ def list_datasets() -> pd.DataFrame:
         ``description``, ``first_date`` and ``last_date`` (Timestamps), ``rows`` (int),
         ``columns`` (comma-separated loaded column names), ``file`` (shipped file name),
         ``source`` and ``terms``. Dates and row counts come from the build-time record,
-        which every load verifies against the data.
+        which every load verifies against the data (or, with a bundle cut, from the cut
+        data). Rows fetched by ``hedgekit data update`` are not counted here.
     """
     import pandas as pd
 
     records = metadata()
     rows = []
     for name, spec in DATASETS.items():
-        rec = records[name]
+        rec = dict(records[name])
+        if bundle_until() is not None:  # the bundle as known on that date
+            dates = read_columns(name, ())["date"]
+            if len(dates):
+                rec.update(rows=len(dates), last_date=str(dates[-1]))
+            else:
+                rec.update(rows=0, first_date=None, last_date=None)
         rows.append(
             {
                 "name": name,

@@ -12,6 +12,12 @@ when any check fails:
 * numeric columns parse to float64 (blank cells become NaN and stay NaN); string
   columns have no blanks.
 
+The bundle can be read *as known on a date*: ``HEDGEKIT_BUNDLE_UNTIL=YYYY-MM-DD`` (or
+:func:`set_bundle_until`) drops every bundled row after that date, as if the package had
+been built then (for tests and demos of ``hedgekit data update``). Rows fetched by
+``hedgekit data update`` continue the bundled columns (:mod:`hedgekit.marketdata`); the
+frame loaders return both, the bundled rows never replaced.
+
 Parsed frames are cached per process (:func:`functools.lru_cache`); callers always get a
 deep copy, so mutating a returned frame never changes what the next caller sees.
 
@@ -22,12 +28,14 @@ returning plain numpy arrays. pandas is imported only when a frame is asked for.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import gzip
 import hashlib
 import io
 import json
 import math
+import os
 import zlib
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -42,7 +50,41 @@ from hedgekit.errors import DatasetError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["clear_cache", "data_dir", "load_frame", "metadata", "read_columns"]
+__all__ = [
+    "BUNDLE_UNTIL_ENV",
+    "bundle_until",
+    "clear_cache",
+    "data_dir",
+    "load_frame",
+    "metadata",
+    "read_columns",
+    "set_bundle_until",
+]
+
+#: Environment variable: read the bundle as known on this ISO date.
+BUNDLE_UNTIL_ENV = "HEDGEKIT_BUNDLE_UNTIL"
+_until_override: list[dt.date | None] = []
+
+
+def set_bundle_until(day: dt.date | None) -> None:
+    """Read the bundle as known on ``day`` (``None``: back to the environment setting)."""
+    _until_override.clear()
+    if day is not None:
+        _until_override.append(day)
+
+
+def bundle_until() -> dt.date | None:
+    """The bundle cut: :func:`set_bundle_until`, else ``$HEDGEKIT_BUNDLE_UNTIL``, else none."""
+    if _until_override:
+        return _until_override[0]
+    raw = os.environ.get(BUNDLE_UNTIL_ENV, "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise DatasetError(f"{BUNDLE_UNTIL_ENV}={raw!r} is not an ISO date (YYYY-MM-DD)") from None
+
 
 _METADATA_FILE = "metadata.json"
 _REBUILD_HINT = "reinstall hedgekit, or regenerate with tools/build_datasets.py"
@@ -140,8 +182,18 @@ def _cached(name: str) -> pd.DataFrame:
 
 
 def load_frame(name: str) -> pd.DataFrame:
-    """Return a fresh copy of the verified dataset ``name`` (a key of ``DATASETS``)."""
-    return _cached(name).copy(deep=True)
+    """Return a fresh copy of the verified dataset ``name`` (a key of ``DATASETS``).
+
+    Cut at :func:`bundle_until` when set, then continued by the stored rows of
+    ``hedgekit data update`` (dates after the bundled ones only).
+    """
+    frame = _cached(name).copy(deep=True)
+    until = bundle_until()
+    if until is not None:
+        frame = frame.loc[: until.isoformat()]
+    from hedgekit.marketdata._overlay import extend_frame
+
+    return extend_frame(name, frame)
 
 
 def _parse_columns(
@@ -240,7 +292,12 @@ def read_columns(name: str, columns: tuple[str, ...]) -> dict[str, npt.NDArray[A
     ``columns`` are loaded column names (``DatasetSpec.output_columns``), checked by the
     caller.
     """
-    return {col: arr.copy() for col, arr in _cached_columns(name, columns).items()}
+    arrays = {col: arr.copy() for col, arr in _cached_columns(name, columns).items()}
+    until = bundle_until()
+    if until is not None:
+        keep = arrays["date"] <= np.datetime64(until.isoformat(), "D")
+        arrays = {col: arr[keep] for col, arr in arrays.items()}
+    return arrays
 
 
 def clear_cache() -> None:

@@ -78,6 +78,8 @@ from hedgekit.montecarlo._stress import (
     run_stress,
     smallest_buffer_multiple,
     stress_calendar,
+    stress_chunk,
+    stress_result_from_outcomes,
 )
 
 __all__ = [
@@ -117,6 +119,8 @@ __all__ = [
     "stationary_bootstrap_indices",
     "stress_calendar",
     "stress_charts",
+    "stress_chunk",
+    "stress_result_from_outcomes",
     "stress_start",
     "tail_count",
     "value_at_risk",

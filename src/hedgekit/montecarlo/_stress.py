@@ -56,6 +56,8 @@ __all__ = [
     "run_stress",
     "smallest_buffer_multiple",
     "stress_calendar",
+    "stress_chunk",
+    "stress_result_from_outcomes",
 ]
 
 CallSource = Literal["cash", "stock"]
@@ -639,6 +641,162 @@ def _pick_kernel(engine: str) -> str:
     return engine
 
 
+def _check_model_start(spec: StressSpec, model: PathModel) -> None:
+    from hedgekit.montecarlo._models import StationaryBootstrap
+
+    if (
+        isinstance(model, StationaryBootstrap)
+        and model.rates == "changes"
+        and not math.isclose(model.start_rate, spec.rate_annual, rel_tol=0.0, abs_tol=1e-12)
+    ):
+        raise InputError(
+            "the bootstrap's starting rate differs from the stressed start's rate",
+            source="rate_start",
+            value=model.start_rate,
+            expected=f"StationaryBootstrap(..., rate_start={spec.rate_annual!r})",
+        )
+
+
+def _simulate_chunk(
+    spec: StressSpec,
+    model: PathModel,
+    n_paths: int,
+    gen: np.random.Generator,
+    days: StressDays,
+    terms: KernelTerms,
+    kernel: str,
+    fan: int,
+) -> StressOutput:
+    paths = model.simulate(n_paths, spec.horizon_days, gen)
+    if kernel == "numba":
+        from hedgekit.montecarlo._stress_numba import simulate_stress_numba
+
+        return simulate_stress_numba(
+            paths.index_return.T,
+            paths.rate_annual.T,
+            spec.index_level,
+            spec.rate_annual,
+            days,
+            terms,
+            fan_paths=fan,
+        )
+    levels, rates = _chunk_levels(
+        paths.index_return, paths.rate_annual, spec.index_level, spec.rate_annual
+    )
+    del paths
+    return simulate_stress_numpy(levels, rates, days, terms, fan_paths=fan)
+
+
+def _start_values(spec: StressSpec, contracts_start: np.ndarray[Any, Any]) -> Float64Array:
+    """Stocks plus the cash reserve set aside for calls (``call_source="cash"``) at day 0."""
+    deposit = spec.buffer_multiple * spec.initial_margin_per_contract_usd
+    reserve = 0.0 if spec.call_source == "stock" else 1.0
+    out: Float64Array = spec.value_usd + reserve * deposit * contracts_start
+    return out
+
+
+def _outcome_frame(
+    spec: StressSpec, cols: dict[str, np.ndarray[Any, Any]], first_path: int = 0
+) -> pd.DataFrame:
+    start_value = _start_values(spec, cols["contracts_start"])
+    frame = pd.DataFrame(
+        {
+            "final_hedged_usd": cols["final_hedged_usd"],
+            "final_unhedged_usd": cols["final_unhedged_usd"],
+            "pnl_hedged_usd": cols["final_hedged_usd"] - start_value,
+            "pnl_unhedged_usd": cols["final_unhedged_usd"] - start_value,
+            "return_hedged": (cols["final_hedged_usd"] - start_value) / spec.value_usd,
+            "return_unhedged": (cols["final_unhedged_usd"] - start_value) / spec.value_usd,
+            "max_drawdown_hedged": cols["max_drawdown_hedged"],
+            "max_drawdown_unhedged": cols["max_drawdown_unhedged"],
+            "n_margin_calls": cols["n_margin_calls"].astype(np.int64),
+            "largest_margin_call_usd": cols["largest_margin_call_usd"],
+            "margin_calls_usd": cols["margin_calls_usd"],
+            "trading_costs_usd": cols["trading_costs_usd"],
+            "n_trades": cols["n_trades"].astype(np.int64),
+            "contracts_start": cols["contracts_start"].astype(np.int64),
+            "required_buffer_multiple": cols["required_buffer_multiple"]
+            if spec.exact_buffer_curve
+            else np.full(cols["contracts_start"].size, np.nan),
+        },
+        index=pd.RangeIndex(first_path, first_path + cols["contracts_start"].size, name="path"),
+    )
+    return frame
+
+
+def stress_chunk(
+    spec: StressSpec,
+    model: PathModel,
+    n_paths: int,
+    index: int,
+    *,
+    rng: np.random.Generator | int,
+    chunk_paths: int = DEFAULT_CHUNK_PATHS,
+    fan_paths: int = DEFAULT_FAN_PATHS,
+    engine: StressEngine = "auto",
+) -> tuple[pd.DataFrame, Float64Array, Float64Array]:
+    """Chunk ``index`` of :func:`run_stress`'s draw, alone: its rows, bit for bit.
+
+    The chunk's paths are drawn with the ``index``-th child of ``rng.spawn(n_chunks)``
+    (numpy ``SeedSequence`` spawning), exactly as :func:`run_stress` draws them, so chunks
+    computed apart (on other processes or machines, in any order) put together equal the
+    whole run.
+
+    Parameters
+    ----------
+    spec, model, n_paths, rng, chunk_paths, fan_paths, engine
+        As for :func:`run_stress` (the whole draw's).
+    index
+        The chunk, ``0 <= index < ceil(n_paths / chunk_paths)``.
+
+    Returns
+    -------
+    tuple
+        The chunk's outcome rows (index ``path``, the whole draw's path numbers) and the
+        fan chart's daily values (paths of chunk 0 only; empty for the other chunks).
+    """
+    _check_model_start(spec, model)
+    bounds = chunk_bounds(n_paths, chunk_paths)
+    if isinstance(index, bool) or not 0 <= index < len(bounds):
+        raise InputError("no such chunk", source="index", value=index,
+                         expected=f"0 .. {len(bounds) - 1}")  # fmt: skip
+    _, days = stress_calendar(spec.start, spec.horizon_days, spec.contract)
+    lo, hi = bounds[index]
+    gen = chunk_generators(rng, len(bounds))[index]
+    fan = min(max(fan_paths, 0), bounds[0][1]) if index == 0 else 0
+    res = _simulate_chunk(
+        spec, model, hi - lo, gen, days, spec.kernel_terms(), _pick_kernel(engine), fan
+    )
+    cols = {name: getattr(res, name) for name in _PER_PATH}
+    return _outcome_frame(spec, cols, lo), res.fan_hedged_usd, res.fan_unhedged_usd
+
+
+def stress_result_from_outcomes(
+    spec: StressSpec,
+    model: PathModel,
+    outcomes: pd.DataFrame,
+    fan_hedged_usd: Float64Array,
+    fan_unhedged_usd: Float64Array,
+    *,
+    seed: int | None,
+) -> StressResult:
+    """The :class:`StressResult` of outcome rows computed apart (:func:`stress_chunk`)."""
+    dates, _ = stress_calendar(spec.start, spec.horizon_days, spec.contract)
+    start_value = _start_values(spec, outcomes["contracts_start"].to_numpy())
+    frame = outcomes.reset_index(drop=True)
+    frame.index.name = "path"
+    return StressResult(
+        spec=spec,
+        model=model.to_dict(),
+        dates=dates,
+        outcomes=frame,
+        fan_hedged_usd=fan_hedged_usd,
+        fan_unhedged_usd=fan_unhedged_usd,
+        start_value_usd=float(np.median(start_value)),
+        seed=seed,
+    )
+
+
 def run_stress(
     spec: StressSpec,
     model: PathModel,
@@ -683,19 +841,7 @@ def run_stress(
     """
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise InputError("must be a whole number >= 1", source="workers", value=workers)
-    from hedgekit.montecarlo._models import StationaryBootstrap
-
-    if (
-        isinstance(model, StationaryBootstrap)
-        and model.rates == "changes"
-        and not math.isclose(model.start_rate, spec.rate_annual, rel_tol=0.0, abs_tol=1e-12)
-    ):
-        raise InputError(
-            "the bootstrap's starting rate differs from the stressed start's rate",
-            source="rate_start",
-            value=model.start_rate,
-            expected=f"StationaryBootstrap(..., rate_start={spec.rate_annual!r})",
-        )
+    _check_model_start(spec, model)
     dates, days = stress_calendar(spec.start, spec.horizon_days, spec.contract)
     terms = spec.kernel_terms()
     bounds = chunk_bounds(n_paths, chunk_paths)
@@ -706,25 +852,9 @@ def run_stress(
 
     def one(i: int) -> StressOutput:
         lo, hi = bounds[i]
-        paths = model.simulate(hi - lo, spec.horizon_days, gens[i])
-        fan = keep if i == 0 else 0
-        if kernel == "numba":
-            from hedgekit.montecarlo._stress_numba import simulate_stress_numba
-
-            return simulate_stress_numba(
-                paths.index_return.T,
-                paths.rate_annual.T,
-                spec.index_level,
-                spec.rate_annual,
-                days,
-                terms,
-                fan_paths=fan,
-            )
-        levels, rates = _chunk_levels(
-            paths.index_return, paths.rate_annual, spec.index_level, spec.rate_annual
+        return _simulate_chunk(
+            spec, model, hi - lo, gens[i], days, terms, kernel, keep if i == 0 else 0
         )
-        del paths
-        return simulate_stress_numpy(levels, rates, days, terms, fan_paths=fan)
 
     results: list[StressOutput] = []
     done = 0
@@ -742,31 +872,7 @@ def run_stress(
                 if progress is not None:
                     progress(done, n_paths)
     cols = {name: np.concatenate([getattr(r, name) for r in results]) for name in _PER_PATH}
-    deposit = spec.buffer_multiple * spec.initial_margin_per_contract_usd
-    reserve = 0.0 if spec.call_source == "stock" else 1.0
-    start_value = spec.value_usd + reserve * deposit * cols["contracts_start"]
-    frame = pd.DataFrame(
-        {
-            "final_hedged_usd": cols["final_hedged_usd"],
-            "final_unhedged_usd": cols["final_unhedged_usd"],
-            "pnl_hedged_usd": cols["final_hedged_usd"] - start_value,
-            "pnl_unhedged_usd": cols["final_unhedged_usd"] - start_value,
-            "return_hedged": (cols["final_hedged_usd"] - start_value) / spec.value_usd,
-            "return_unhedged": (cols["final_unhedged_usd"] - start_value) / spec.value_usd,
-            "max_drawdown_hedged": cols["max_drawdown_hedged"],
-            "max_drawdown_unhedged": cols["max_drawdown_unhedged"],
-            "n_margin_calls": cols["n_margin_calls"].astype(np.int64),
-            "largest_margin_call_usd": cols["largest_margin_call_usd"],
-            "margin_calls_usd": cols["margin_calls_usd"],
-            "trading_costs_usd": cols["trading_costs_usd"],
-            "n_trades": cols["n_trades"].astype(np.int64),
-            "contracts_start": cols["contracts_start"].astype(np.int64),
-            "required_buffer_multiple": cols["required_buffer_multiple"]
-            if spec.exact_buffer_curve
-            else np.full(cols["contracts_start"].size, np.nan),
-        }
-    )
-    frame.index.name = "path"
+    frame = _outcome_frame(spec, cols)
     return StressResult(
         spec=spec,
         model=model.to_dict(),
@@ -774,6 +880,6 @@ def run_stress(
         outcomes=frame,
         fan_hedged_usd=results[0].fan_hedged_usd,
         fan_unhedged_usd=results[0].fan_unhedged_usd,
-        start_value_usd=float(np.median(start_value)),
+        start_value_usd=float(np.median(_start_values(spec, cols["contracts_start"]))),
         seed=int(rng) if isinstance(rng, int | np.integer) else None,
     )

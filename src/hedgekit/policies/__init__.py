@@ -10,7 +10,8 @@ the rebalance rule says so (always on rolls).
 * Built-ins: :class:`StaticHedge`, :class:`VixFormula`, :class:`VixTiers`,
   :class:`Seasonal`, :class:`Trend`, :class:`ProfitTarget`, :class:`StopOnRally`,
   :class:`VixSpikeExit`, :class:`MaxDuration`, :class:`FloorCppi` (computed in the kernel
-  from the run's value).
+  from the run's value), :class:`RatioModelHedge` (a rolling, EWMA or DCC-GARCH
+  minimum-variance ratio).
 * Combinators: :class:`Min`, :class:`Max`, :class:`Product`, :class:`Override`.
 * Rebalance rules: :class:`Band`, :class:`ValueChange`, :class:`BetaChange`,
   :class:`Calendar`, :class:`Always`, :class:`Never`.
@@ -60,6 +61,7 @@ from hedgekit.policies._builtin import (
 )
 from hedgekit.policies._combine import Max, Min, Override, Product, split_cppi
 from hedgekit.policies._market import PolicyMarket
+from hedgekit.policies._ratio_model import RatioModelHedge
 from hedgekit.policies._rebalance import (
     Always,
     Band,
@@ -86,6 +88,7 @@ __all__ = [
     "PolicyState",
     "Product",
     "ProfitTarget",
+    "RatioModelHedge",
     "RebalanceRule",
     "Seasonal",
     "StatefulPolicy",

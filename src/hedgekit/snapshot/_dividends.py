@@ -216,6 +216,15 @@ def dividend_yield_at(index: str, as_of: dt.date) -> tuple[Observation, str | No
             f"index, plus its {expense:.4%} expense ratio; median of "
             f"{series.first_used[pos].date()} to {series.last_used[pos].date()}"
         )
+    if series.method[pos] != "total return":
+        from hedgekit.marketdata import row_origin
+
+        row = row_origin(f"etf_{ticker.lower()}", "close", series.last_used[pos].date())
+        if row is not None:
+            how += (
+                f"; {ticker} closes to {row.date} updated from {row.provider} "
+                f"{row.provider_id}, fetched {row.fetched_at}"
+            )
     note = None
     raw = float(series.raw[pos])
     if raw < 0:

@@ -29,6 +29,7 @@ Rules
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
@@ -325,6 +326,31 @@ def resolve_as_of(
     return day, [f"{requested} is not an NYSE session: the previous session, {day}, is used."]
 
 
+#: The bundled dataset of each index key's closes.
+_INDEX_DATASET: dict[str, str] = {"SPX": "sp500", "NDX": "ndx", "RUT": "rut"}
+#: Origins of a figure read from the market history (bundled or fetched since).
+HISTORY = ("bundled", "updated")
+
+
+def with_provenance(obs: Observation, dataset: str, column: str) -> Observation:
+    """Mark ``obs`` as ``updated`` when its row came from the local store.
+
+    The source then names the provider, its identifier and the fetch time
+    (``hedgekit data update``); a bundled row leaves ``obs`` unchanged.
+    """
+    from hedgekit.marketdata import row_origin
+
+    row = row_origin(dataset, column, obs.observed)
+    if row is None:
+        return obs
+    return dataclasses.replace(
+        obs,
+        source=f"{obs.source}; updated from {row.provider} {row.provider_id}, "
+        f"fetched {row.fetched_at}",
+        origin="updated",
+    )
+
+
 def _user(value: float, as_of: dt.date, unit: str, flag: str) -> Observation:
     return Observation(value, as_of, as_of, f"user ({flag})", unit, origin="user")
 
@@ -411,12 +437,14 @@ def resolve_market(
             source="3-month T-bill (FRED DTB3)",
             unit="% discount",
         )
+        dtb3 = with_provenance(dtb3, "tbill_3m", "discount_pct")
         rate = Observation(
             float(_tbill(dtb3.value)),
             dtb3.observed,
             as_of,
-            "3-month T-bill (FRED DTB3), continuous",
+            dtb3.source.replace("(FRED DTB3)", "(FRED DTB3), continuous", 1),
             "continuous, per year",
+            origin=dtb3.origin,
         )
 
     if ov.dividend_yield is not None:
@@ -454,6 +482,7 @@ def resolve_market(
             source=f"{INDEX_NAMES[index]} close",
             unit="index points",
         )
+        level = with_provenance(level, _INDEX_DATASET[index], "close")
 
     fair = float(fair_value_continuous(level.value, rate.value, q.value, tau))
     futures: Observation | None = None
@@ -463,7 +492,8 @@ def resolve_market(
         futures = _user(ov.futures_price, as_of, "index points", "--futures-price")
         source = "user"
         basis = ov.futures_price / fair - 1.0
-        if (ov.index_level is not None or level.origin == "bundled") and abs(basis) > BASIS_WARNING:
+        from_history = level.origin in HISTORY
+        if (ov.index_level is not None or from_history) and abs(basis) > BASIS_WARNING:
             basis_flag = True
             notes.append(
                 f"Your futures price {ov.futures_price:,.2f} is {basis:+.2%} from the "
@@ -471,7 +501,7 @@ def resolve_market(
                 f"{level.value:,.2f}: a basis that large is unusual for a stock index "
                 "future; check the price and the contract month."
             )
-    elif level.origin == "bundled" and index in FUTURES_SERIES:
+    elif level.origin in HISTORY and index in FUTURES_SERIES:
         stamp = pd.DatetimeIndex([pd.Timestamp(level.observed)])
         quote, kind = bundled_quotes(index, stamp, np.array([code.long], dtype=object))
         if np.isfinite(quote[0]):
@@ -483,6 +513,10 @@ def resolve_market(
             futures = Observation(
                 float(quote[0]), level.observed, as_of, f"{what} of {code}", "index points"
             )
+            if kind[0] != "settlement":
+                futures = with_provenance(
+                    futures, f"futures_front_{FUTURES_SERIES[index].lower()}", "close"
+                )
             source = "observed"
     if futures is None:
         how = (
@@ -505,11 +539,12 @@ def resolve_market(
             source="CBOE VIX close",
             unit="volatility points",
         )
+        vix = with_provenance(vix, "vix", "close")
     except InputError:
         vix = None
     high: float | None = None
     drawdown: float | None = None
-    if closes is not None and level.origin == "bundled":
+    if closes is not None and level.origin in HISTORY:
         year = closes.loc[pd.Timestamp(as_of) - pd.Timedelta(days=365) : pd.Timestamp(as_of)]
         if len(year) > 0:
             high = float(year.max())

@@ -102,6 +102,7 @@ _POLICIES: Final = (
     "StopOnRally",
     "VixSpikeExit",
     "FloorCppi",
+    "RatioModelHedge",
 )
 _RULES: Final = ("Band", "ValueChange", "Calendar", "Always", "Never")
 #: Longest period, whole years (``period.years``): longer than any bundled history.
