@@ -86,12 +86,15 @@ __all__ = ["hedge_chunk_fast"]
 
 # Rows of the chunk's state (one column per run).
 (_S, _C, _M, _HELD, _HLAST, _SLAST, _BLAST, _FLOOR, _TGT, _HC, _FIRE, _GUARD, _HT, _G, _FS,
- _FHP, _FH, _BETA) = range(18)  # fmt: skip
+ _FHP, _FH, _BETA, _NPREV, _TR, _TRS, _CHG, _CALL, _DEPO, _SWP) = range(25)  # fmt: skip
 #: The counters and measures are rows of the same state array during the run (``_CNT + k``,
-#: ``_MS + k``), copied out at the end: accesses to rows of one array the loop runs across
-#: need no run-time overlap checks, which with separate arrays would be too many for LLVM's
-#: vectoriser, which then leaves the loop scalar (3x slower here).
-_CNT = 18
+#: ``_MS + k``), copied out at the end. LLVM vectorises a loop over the runs only if it can
+#: check at run time that the rows it stores to do not overlap the other rows it touches, and
+#: it gives up beyond 128 such pairwise checks (``stores * (stores - 1) / 2 + stores *
+#: loads``, counting distinct rows): so the day's trade-and-margin step is cut into passes
+#: of a few rows each, handing its intermediates (``_NPREV`` .. ``_SWP``) on through rows of
+#: the state. Stored and reloaded doubles are exact: the numbers are unchanged.
+_CNT = 25
 _MS = _CNT + 16
 _N_STATE = _MS + 13
 
@@ -406,16 +409,10 @@ def hedge_chunk_fast(
                 fire = st[_FIRE, j]
                 st[_FIRE, j] = 1.0 if changed else fire
 
-        # pass 5: trade, costs, deposits, margin check, counters
+        # pass 5a: does the run trade today, how many contracts (a select, not a branch)
         for j in range(w):
             n_prev = st[_HELD, j]
             target = st[_TGT, j]
-            h = st[_HC, j]
-            s = st[_S, j]
-            c = st[_C, j]
-            m = st[_M, j]
-            fh = st[_FH, j]
-            beta = st[_BETA, j]
             gap = abs(n_prev - target)
             switch = (target == 0.0) != (n_prev == 0.0)
             move = ((st[_FIRE, j] != 0.0) | switch) & (gap > 0.0)
@@ -424,15 +421,36 @@ def hedge_chunk_fast(
             trades_roll = (1.0 if n_prev != 0.0 else 0.0) + (1.0 if target != 0.0 else 0.0)
             trades = trades_roll if rolling else (1.0 if move else 0.0)
             changed = rolling | move
-            new_n = target if changed else n_prev
+            st[_NPREV, j] = n_prev
+            st[_HELD, j] = target if changed else n_prev
+            st[_TR, j] = traded
+            st[_TRS, j] = trades
+            st[_CHG, j] = 1.0 if changed else 0.0
+
+        # pass 5b: the ratio, stock value and beta at the last trade (for the rules)
+        for j in range(w):
+            changed = st[_CHG, j] != 0.0
             # every value loaded before it is selected: a load inside a select would be a
             # masked gather to the vectoriser
+            h = st[_HC, j]
+            s = st[_S, j]
+            beta = st[_BETA, j]
             h_last = st[_HLAST, j]
             s_last = st[_SLAST, j]
             b_last = st[_BLAST, j]
             st[_HLAST, j] = h if changed else h_last
             st[_SLAST, j] = s if changed else s_last
             st[_BLAST, j] = beta if changed else b_last
+
+        # pass 5c: costs, deposits, margin check
+        for j in range(w):
+            n_prev = st[_NPREV, j]
+            new_n = st[_HELD, j]
+            traded = st[_TR, j]
+            fh = st[_FH, j]
+            s = st[_S, j]
+            c = st[_C, j]
+            m = st[_M, j]
             m = m - traded * cpc
             im = im_fixed + im_frac * (mult * fh)
             size = abs(new_n)
@@ -452,23 +470,34 @@ def hedge_chunk_fast(
             st[_S, j] = s
             st[_C, j] = c
             st[_M, j] = balance
-            st[_HELD, j] = new_n
-            # a roll's counters (adding +0.0 on other days leaves them as they are)
-            st[_CNT + _K_ROLLS, j] += 1.0 if rolling & (n_prev != 0.0) else 0.0
-            st[_CNT + _K_RFEES, j] += traded * comm if rolling else 0.0
-            st[_CNT + _K_RSLIP, j] += traded * slip if rolling else 0.0
+            st[_CALL, j] = call
+            st[_DEPO, j] = deposit
+            st[_SWP, j] = sweep
+
+        # pass 5d: the counters (a roll's own only on roll days, as in hedge_chunk)
+        if rolling:
+            for j in range(w):
+                traded = st[_TR, j]
+                st[_CNT + _K_ROLLS, j] += 1.0 if st[_NPREV, j] != 0.0 else 0.0
+                st[_CNT + _K_RFEES, j] += traded * comm
+                st[_CNT + _K_RSLIP, j] += traded * slip
+        for j in range(w):
+            traded = st[_TR, j]
             st[_CNT + _K_FEES, j] += traded * comm
             st[_CNT + _K_SLIP, j] += traded * slip
-            st[_CNT + _K_TRADES, j] += trades
+            st[_CNT + _K_TRADES, j] += st[_TRS, j]
+        for j in range(w):
+            call = st[_CALL, j]
+            new_n = st[_HELD, j]
             st[_CNT + _K_CALLS, j] += 1.0 if call > 0.0 else 0.0
             st[_CNT + _K_CALLSUM, j] += call
             largest = st[_CNT + _K_MAXCALL, j]
             st[_CNT + _K_MAXCALL, j] = call if call > largest else largest
-            st[_CNT + _K_HE, j] += -new_n * mult * fh / (beta * s)
-            st[_CNT + _K_HT, j] += h
+            st[_CNT + _K_HE, j] += -new_n * mult * st[_FH, j] / (st[_BETA, j] * st[_S, j])
+            st[_CNT + _K_HT, j] += st[_HC, j]
             st[_CNT + _K_DAYSH, j] += 1.0 if new_n != 0.0 else 0.0
-            st[_CNT + _K_DEP, j] += deposit
-            st[_CNT + _K_SWEEP, j] += sweep
+            st[_CNT + _K_DEP, j] += st[_DEPO, j]
+            st[_CNT + _K_SWEEP, j] += st[_SWP, j]
 
         # pass 6: the online measures of W_t (measure_day, for one run at a time)
         for j in range(w):
