@@ -5,10 +5,16 @@ the same expressions in the same order so both make the same rounding decisions.
 plain loops over scalars so that :func:`numba.njit` compiles it; without numba the same
 function runs as Python (correct, slow). Market arrays (and the sizing beta) come in as 2-d:
 ``(n, 1)`` when shared by all runs, ``(n, k)`` when per run; targets are ``(n, w)`` for the
-chunk's ``w`` runs.
+chunk's ``w`` runs, ``(1, w)`` when each run's target is the same every day (static), ``(n, 1)``
+when all runs share one target per day, or ``(1, 1)``: a static target is read once per run
+instead of once per run-day, and no ``(n, w)`` copy of it is made.
 
 Outputs: ``paths[f, t, j]`` (every field of :data:`LEDGER_FIELDS` when ``full``, else only
-the total value in field 0) and ``counters[c, j]`` (:data:`COUNTERS`).
+the total value in field 0, and nothing when ``keep`` is false), ``counters[c, j]``
+(:data:`COUNTERS`) and ``measures[c, j]`` (:data:`MEASURES`): the measures of each run's
+total value path computed online, day by day, so that a batch needs no ``(n, w)`` value
+path for them (see :func:`measure_day` for the order of operations, which every engine
+follows).
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import numpy.typing as npt
 
 from hedgekit._typing import Float64Array
 
-__all__ = ["COUNTERS", "N_SCALARS", "hedge_chunk"]
+__all__ = ["COUNTERS", "MEASURES", "N_SCALARS", "hedge_chunk"]
 
 #: Per-run totals written by the kernel, in row order.
 COUNTERS = (
@@ -39,6 +45,26 @@ COUNTERS = (
     "deposits_usd",
     "sweeps_usd",
 )
+
+#: Online measures of the total value path ``W_t``, in row order (days are 0-based indices;
+#: ``max_drawdown_end`` is -1 when the path never gets back to the peak's level).
+MEASURES = (
+    "final_value_usd",
+    "running_high_usd",
+    "max_drawdown",
+    "max_drawdown_peak",
+    "max_drawdown_trough",
+    "max_drawdown_end",
+    "max_drawdown_level_usd",
+    "last_high_day",
+    "mean_return",
+    "m2_return",
+    "mean_excess_return",
+    "m2_excess_return",
+    "downside_sum_sq",
+)
+(_M_LAST, _M_HIGH, _M_DEPTH, _M_PEAK, _M_TROUGH, _M_END, _M_LEVEL, _M_LASTHIGH, _M_MEAN,
+ _M_M2, _M_MEANE, _M_M2E, _M_DOWN) = range(13)  # fmt: skip
 
 # Scalar terms, in the order of the ``sc`` array (``_BETA`` is informative only: the kernel
 # sizes with the per-day ``beta_path``, filled with the terms' beta when constant).
@@ -75,10 +101,14 @@ def hedge_chunk(
     lo: int,
     paths: Float64Array,
     counters: Float64Array,
+    keep: bool,
+    measures: Float64Array,
 ) -> None:
     """Simulate the chunk's runs (global columns ``lo .. lo + w``) over all days."""
     n = rate.shape[0]
-    w = targets.shape[1]
+    w = rule_param.shape[0]
+    t_daily = targets.shape[0] > 1
+    t_per_run = targets.shape[1] > 1
     g_per_run = growth.shape[1] > 1
     fs_per_run = f_settle.shape[1] > 1
     fh_per_run = f_hold.shape[1] > 1
@@ -124,7 +154,7 @@ def hedge_chunk(
         s0 = sc[_V0]
         c0 = sc[_C0]
         floor_usd[j] = cppi_floor[j] * (s0 + c0)
-        h = targets[0, j]
+        h = targets[0, j if t_per_run else 0]
         if cppi_mult[j] > 0.0:
             cushion = 1.0 - cppi_mult[j] * ((s0 + c0 + 0.0) - floor_usd[j]) / (beta * s0)
             h_c = 0.0 if cushion < 0.0 else (1.0 if cushion > 1.0 else cushion)
@@ -185,7 +215,22 @@ def hedge_chunk(
         counters[_K_HE, j] += he
         counters[_K_HT, j] += h
         counters[_K_DAYSH, j] += 1.0 if n0 != 0.0 else 0.0
-        paths[0 if not full else _F_TOTAL, 0, j] = s0 + c0 + m0
+        v0 = s0 + c0 + m0
+        measures[_M_LAST, j] = v0
+        measures[_M_HIGH, j] = v0
+        measures[_M_DEPTH, j] = 0.0
+        measures[_M_PEAK, j] = 0.0
+        measures[_M_TROUGH, j] = 0.0
+        measures[_M_END, j] = -1.0
+        measures[_M_LEVEL, j] = v0
+        measures[_M_LASTHIGH, j] = 0.0
+        measures[_M_MEAN, j] = 0.0
+        measures[_M_M2, j] = 0.0
+        measures[_M_MEANE, j] = 0.0
+        measures[_M_M2E, j] = 0.0
+        measures[_M_DOWN, j] = 0.0
+        if keep:
+            paths[0 if not full else _F_TOTAL, 0, j] = v0
         if full:
             paths[_F_STOCKS, 0, j] = s0
             paths[_F_CASH, 0, j] = c0
@@ -217,6 +262,10 @@ def hedge_chunk(
         gross_margin = 1.0 + (r_prev - haircut) / days
         rolling = is_roll[t] != 0
         cal_day = cal[t] != 0
+        rf = r_prev / days
+        inv_t = 1.0 / t
+        t_row = t if t_daily else 0
+        day = float(t)
         for j in range(w):
             col = lo + j
             g = growth[t, col if g_per_run else 0]
@@ -236,7 +285,7 @@ def hedge_chunk(
             settle = -n_prev * settle_per_short
             m = m_old * gross_margin + (-n_prev) * settle_per_short
             # target
-            h = targets[t, j]
+            h = targets[t_row, j if t_per_run else 0]
             if cppi_mult[j] > 0.0:
                 cushion = 1.0 - cppi_mult[j] * ((s + c + m) - floor_usd[j]) / (beta * s)
                 h_c = 0.0 if cushion < 0.0 else (1.0 if cushion > 1.0 else cushion)
@@ -370,6 +419,36 @@ def hedge_chunk(
             counters[_K_DAYSH, j] += 1.0 if new_n != 0.0 else 0.0
             counters[_K_DEP, j] += deposit
             counters[_K_SWEEP, j] += sweep
+            # online measures of W_t (measure_day, written out for numba)
+            v = s + c + m
+            ret = v / measures[_M_LAST, j] - 1.0
+            ex = ret - rf
+            d = ret - measures[_M_MEAN, j]
+            mean = measures[_M_MEAN, j] + d * inv_t
+            measures[_M_MEAN, j] = mean
+            measures[_M_M2, j] += d * (ret - mean)
+            d = ex - measures[_M_MEANE, j]
+            mean = measures[_M_MEANE, j] + d * inv_t
+            measures[_M_MEANE, j] = mean
+            measures[_M_M2E, j] += d * (ex - mean)
+            dn = ex if ex < 0.0 else 0.0
+            measures[_M_DOWN, j] += dn * dn
+            measures[_M_LAST, j] = v
+            high = measures[_M_HIGH, j]
+            if v >= high:
+                high = v
+                measures[_M_HIGH, j] = v
+                measures[_M_LASTHIGH, j] = day
+            dd = 1.0 - v / high
+            if dd > measures[_M_DEPTH, j]:
+                measures[_M_DEPTH, j] = dd
+                measures[_M_TROUGH, j] = day
+                measures[_M_LEVEL, j] = high
+                measures[_M_PEAK, j] = measures[_M_LASTHIGH, j]
+                measures[_M_END, j] = -1.0
+            elif (measures[_M_END, j] < 0.0 and measures[_M_DEPTH, j] > 0.0
+                  and v >= measures[_M_LEVEL, j]):  # fmt: skip
+                measures[_M_END, j] = day
             if full:
                 paths[_F_STOCKS, t, j] = s
                 paths[_F_CASH, t, j] = c
@@ -394,5 +473,61 @@ def hedge_chunk(
                 paths[_F_BEFORE, t, j] = before
                 paths[_F_SWEEP, t, j] = sweep
                 paths[_F_IM, t, j] = im * size
-            else:
-                paths[0, t, j] = s + c + m
+            elif keep:
+                paths[0, t, j] = v
+
+
+def measure_day(ms: Float64Array, t: int, v: Float64Array, rf: float, inv_t: float) -> None:
+    r"""Advance the online measures ``ms`` (rows :data:`MEASURES`) by day ``t >= 1``'s ``W_t``.
+
+    Runs are the columns. The compiled kernel writes out the same operations in the same
+    order for one run; the numpy engine and the readable oracle's batch call this.
+
+    * Return :math:`r_t = W_t / W_{t-1} - 1` and excess return :math:`e_t = r_t - r^f_t`
+      with :math:`r^f_t = r_{t-1}/252` (the metrics' ``daily_returns`` and
+      ``risk_free_daily``).
+    * Welford's online mean and sum of squared deviations for :math:`r` and :math:`e`
+      (Welford 1962; Knuth, TAOCP vol. 2, 4.2.2): :math:`\delta = x - \bar x`,
+      :math:`\bar x \mathrel{+}= \delta / t`, :math:`M_2 \mathrel{+}= \delta (x - \bar x)`,
+      so the sample variance is :math:`M_2 / (t - 1)` after ``t`` returns.
+    * Sortino's downside sum :math:`\sum \min(e_t, 0)^2` (Sortino & Price 1994).
+    * The drawdown :math:`1 - W_t / H_t` against the running high :math:`H_t`, the same
+      division as the path measure, so the depth and its dates equal
+      :func:`hedgekit.metrics.max_drawdown`'s: the trough is the first day of the deepest
+      drawdown, the peak the last day at or before it on which :math:`W` set the high, the
+      end the first day after it back at the peak's level (-1 if none).
+    """
+    ret = v / ms[_M_LAST] - 1.0
+    ex = ret - rf
+    d = ret - ms[_M_MEAN]
+    mean = ms[_M_MEAN] + d * inv_t
+    ms[_M_MEAN] = mean
+    ms[_M_M2] += d * (ret - mean)
+    d = ex - ms[_M_MEANE]
+    mean = ms[_M_MEANE] + d * inv_t
+    ms[_M_MEANE] = mean
+    ms[_M_M2E] += d * (ex - mean)
+    dn = np.where(ex < 0.0, ex, 0.0)
+    ms[_M_DOWN] += dn * dn
+    ms[_M_LAST] = v
+    up = v >= ms[_M_HIGH]
+    ms[_M_HIGH] = np.where(up, v, ms[_M_HIGH])
+    ms[_M_LASTHIGH] = np.where(up, float(t), ms[_M_LASTHIGH])
+    high = ms[_M_HIGH]
+    dd = 1.0 - v / high
+    deeper = dd > ms[_M_DEPTH]
+    back = ~deeper & (ms[_M_END] < 0.0) & (ms[_M_DEPTH] > 0.0) & (v >= ms[_M_LEVEL])
+    ms[_M_DEPTH] = np.where(deeper, dd, ms[_M_DEPTH])
+    ms[_M_TROUGH] = np.where(deeper, float(t), ms[_M_TROUGH])
+    ms[_M_LEVEL] = np.where(deeper, high, ms[_M_LEVEL])
+    ms[_M_PEAK] = np.where(deeper, ms[_M_LASTHIGH], ms[_M_PEAK])
+    ms[_M_END] = np.where(deeper, -1.0, np.where(back, float(t), ms[_M_END]))
+
+
+def measure_start(ms: Float64Array, v0: Float64Array) -> None:
+    """Start the online measures ``ms`` (rows :data:`MEASURES`) at day 0's ``W_0``."""
+    ms[:] = 0.0
+    ms[_M_LAST] = v0
+    ms[_M_HIGH] = v0
+    ms[_M_LEVEL] = v0
+    ms[_M_END] = -1.0

@@ -9,7 +9,8 @@ scalar kernel becomes a mask, and a quantity the scalar kernel leaves alone on a
 changed here by an exact no-op (adding ``0.0``) or kept by :func:`numpy.where`.
 
 Market arrays (and the sizing beta) are ``(n, 1)`` when shared by all runs, ``(n, K)`` when
-per run (the chunk reads columns ``lo .. lo + w``); targets are ``(n, w)``.
+per run (the chunk reads columns ``lo .. lo + w``); targets are ``(n, w)``, ``(1, w)`` (static),
+``(n, 1)`` or ``(1, 1)``, broadcast over the runs and days.
 """
 
 from __future__ import annotations
@@ -69,6 +70,19 @@ from hedgekit.engine._hedge_kernel import (
     _K_SLIP,
     _K_SWEEP,
     _K_TRADES,
+    _M_DEPTH,
+    _M_DOWN,
+    _M_END,
+    _M_HIGH,
+    _M_LAST,
+    _M_LASTHIGH,
+    _M_LEVEL,
+    _M_M2,
+    _M_M2E,
+    _M_MEAN,
+    _M_MEANE,
+    _M_PEAK,
+    _M_TROUGH,
     _MAINT,
     _MULT,
     _RCHG,
@@ -79,6 +93,7 @@ from hedgekit.engine._hedge_kernel import (
     _SWEEP,
     _TOL,
     _V0,
+    measure_start,
 )
 
 __all__ = ["hedge_chunk_numpy"]
@@ -111,7 +126,10 @@ def _size(
         u = np.where((u_hi != u_lo) & (np.abs(ax - u_hi) < np.abs(ax - u_lo)), u_hi, u_lo)
     else:
         u = u_lo
-    u_full = _snap(np.broadcast_to(bd / (mult * price), x.shape).astype(np.float64))
+    u_full = np.asarray(bd / (mult * price), dtype=np.float64)
+    if u_full.shape != x.shape:  # day 0: one stock value for all runs
+        u_full = np.broadcast_to(u_full, x.shape).copy()
+    u_full = _snap(u_full)
     cap = np.floor(u_full)
     slack = _SNAP * np.where(u_full < 1.0, 1.0, u_full)
     guarded = (x > 0.0) & (bd > 0.0) & (u > cap) & (ax <= u_full + slack)
@@ -158,11 +176,13 @@ def hedge_chunk_numpy(
     lo: int,
     paths: Float64Array,
     counters: Float64Array,
+    keep: bool,
+    measures: Float64Array,
 ) -> None:
     """Simulate the chunk's runs (global columns ``lo .. lo + w``) over all days."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         _run(growth, rate, f_settle, f_hold, is_roll, cal, beta_path, targets, rule_param,
-             cppi_mult, cppi_floor, sc, full, lo, paths, counters)  # fmt: skip
+             cppi_mult, cppi_floor, sc, full, lo, paths, counters, keep, measures)  # fmt: skip
 
 
 def _run(
@@ -182,10 +202,22 @@ def _run(
     lo: int,
     paths: Float64Array,
     counters: Float64Array,
+    keep: bool,
+    measures: Float64Array,
 ) -> None:
     n = rate.shape[0]
-    w = targets.shape[1]
+    w = rule_param.shape[0]
     hi = lo + w
+    daily_targets = targets.shape[0] > 1
+
+    static_targets = np.broadcast_to(targets[0], (w,))  # made once: ~5 us a call
+
+    def day_targets(t: int) -> Float64Array:
+        """Day ``t``'s targets, one per run."""
+        if not daily_targets:
+            return static_targets
+        row = targets[t]
+        return row if row.shape[0] == w else np.broadcast_to(row, (w,))
 
     def at(arr: Float64Array, t: int) -> _Value:
         """Day ``t`` of a shared ``(n, 1)`` (a scalar) or per-run ``(n, K)`` array."""
@@ -225,7 +257,7 @@ def _run(
     c0 = sc[_C0]
     floor_usd = cppi_floor * (v0 + c0)
     s = np.full(w, v0)
-    h = _cppi_cap(targets[0].copy(), cppi_on, any_cppi, cppi_mult,
+    h = _cppi_cap(day_targets(0).copy(), cppi_on, any_cppi, cppi_mult,
                   np.full(w, (v0 + c0) + 0.0), floor_usd, beta, s)  # fmt: skip
     n0 = np.full(w, hold_n) if hold else _size(h, beta, v0, mult, fh0, mode, tol)
     im = im_fixed + im_frac * (mult * fh0)
@@ -252,7 +284,10 @@ def _run(
     counters[_K_HE] += he
     counters[_K_HT] += h
     counters[_K_DAYSH] += hedged
-    paths[0 if not full else _F_TOTAL, 0] = s + c + m
+    measure_start(measures, s + c + m)
+    scratch = _MeasureScratch(w)
+    if keep:
+        paths[0 if not full else _F_TOTAL, 0] = s + c + m
     if full:
         paths[_F_STOCKS, 0] = s
         paths[_F_CASH, 0] = c
@@ -300,7 +335,7 @@ def _run(
         settle = -n_prev * settle_per_short
         m = m_old * gross_margin + (-n_prev) * settle_per_short
         # target
-        h = _cppi_cap(targets[t], cppi_on, any_cppi, cppi_mult, s + c + m, floor_usd, beta, s)
+        h = _cppi_cap(day_targets(t), cppi_on, any_cppi, cppi_mult, s + c + m, floor_usd, beta, s)
         target = np.full(w, hold_n) if hold else _size(h, beta, s, mult, fh, mode, tol)
         # trade
         if is_roll[t] != 0:
@@ -409,5 +444,68 @@ def _run(
             paths[_F_BEFORE, t] = before
             paths[_F_SWEEP, t] = sweep
             paths[_F_IM, t] = im * size
-        else:
+        elif keep:
             paths[0, t] = s + c + m
+        _measure_day(measures, t, s + c + m, r_prev / days, 1.0 / t, scratch)
+
+
+class _MeasureScratch:
+    """Buffers :func:`_measure_day` reuses every day (no allocation per day)."""
+
+    def __init__(self, w: int) -> None:
+        self.x = np.empty((2, w))
+        self.d = np.empty((2, w))
+        self.tmp = np.empty((2, w))
+        self.v = np.empty(w)
+        self.dd = np.empty(w)
+        self.mask = np.empty(w, dtype=np.bool_)
+        self.up = np.empty(w, dtype=np.bool_)
+        self.deeper = np.empty(w, dtype=np.bool_)
+        self.back = np.empty(w, dtype=np.bool_)
+
+
+def _measure_day(
+    ms: Float64Array, t: int, v: Float64Array, rf: float, inv_t: float, b: _MeasureScratch
+) -> None:
+    """:func:`hedgekit.engine._hedge_kernel.measure_day` with fewer numpy calls, same numbers.
+
+    The same IEEE operations in the same order on each element (read ``measure_day`` for the
+    formulas and their sources), written into reused buffers (``out=``), with the return and
+    the excess return side by side in one ``(2, w)`` array so that each Welford step
+    (Welford 1962) is one call for both; a select becomes a masked copy, and the downside
+    sum adds ``e * e`` where ``e < 0`` (adding the ``0.0`` of other days changes nothing).
+    """
+    x, d, tmp = b.x, b.d, b.tmp
+    means = ms[_M_MEAN : _M_MEANE + 1 : 2]
+    m2s = ms[_M_M2 : _M_M2E + 1 : 2]
+    np.divide(v, ms[_M_LAST], out=x[0])
+    x[0] -= 1.0
+    np.subtract(x[0], rf, out=x[1])
+    np.subtract(x, means, out=d)
+    np.multiply(d, inv_t, out=tmp)
+    means += tmp
+    np.subtract(x, means, out=tmp)
+    tmp *= d
+    m2s += tmp
+    np.less(x[1], 0.0, out=b.mask)
+    np.multiply(x[1], x[1], out=tmp[0])
+    np.add(ms[_M_DOWN], tmp[0], out=ms[_M_DOWN], where=b.mask)
+    ms[_M_LAST] = v
+    np.greater_equal(v, ms[_M_HIGH], out=b.up)
+    np.copyto(ms[_M_HIGH], v, where=b.up)
+    np.copyto(ms[_M_LASTHIGH], float(t), where=b.up)
+    np.divide(v, ms[_M_HIGH], out=b.dd)
+    np.subtract(1.0, b.dd, out=b.dd)
+    np.greater(b.dd, ms[_M_DEPTH], out=b.deeper)
+    np.less(ms[_M_END], 0.0, out=b.back)
+    np.greater(ms[_M_DEPTH], 0.0, out=b.mask)
+    b.back &= b.mask
+    np.greater_equal(v, ms[_M_LEVEL], out=b.mask)
+    b.back &= b.mask
+    np.greater(b.back, b.deeper, out=b.back)  # back and not deeper
+    np.copyto(ms[_M_DEPTH], b.dd, where=b.deeper)
+    np.copyto(ms[_M_TROUGH], float(t), where=b.deeper)
+    np.copyto(ms[_M_LEVEL], ms[_M_HIGH], where=b.deeper)
+    np.copyto(ms[_M_PEAK], ms[_M_LASTHIGH], where=b.deeper)
+    np.copyto(ms[_M_END], float(t), where=b.back)
+    np.copyto(ms[_M_END], -1.0, where=b.deeper)

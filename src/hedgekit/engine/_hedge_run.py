@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
 import numpy as np
@@ -14,7 +14,13 @@ import numpy.typing as npt
 from hedgekit._constants import TRADING_DAYS_PER_YEAR
 from hedgekit._typing import BoolArray, Float64Array
 from hedgekit.engine._hedge_inputs import ROUNDING_CODE, RULE_CODE, HedgeTerms, PathSet
-from hedgekit.engine._hedge_kernel import COUNTERS, N_SCALARS
+from hedgekit.engine._hedge_kernel import (
+    COUNTERS,
+    MEASURES,
+    N_SCALARS,
+    measure_day,
+    measure_start,
+)
 from hedgekit.engine._hedge_python import (
     LEDGER_FIELDS,
     DayState,
@@ -53,7 +59,8 @@ class HedgePaths:
     Attributes
     ----------
     total_value_usd
-        ``W_t`` per run, shape ``(n, k)``: stocks + cash + margin account at each close.
+        ``W_t`` per run, shape ``(n, k)``: stocks + cash + margin account at each close;
+        shape ``(0, k)`` when simulated with ``values=False`` (use :attr:`measures`).
     counters
         Per-run totals, each shape ``(k,)`` (names in ``COUNTERS``: fees, slippage, roll
         fees and slippage, margin interest cost, interest, trades, rolls, margin calls,
@@ -64,6 +71,12 @@ class HedgePaths:
         Roll flags of the path.
     engine
         Kernel used.
+    measures
+        Measures of each run's ``W_t`` computed online by the kernel, each ``(k,)`` (names in
+        ``MEASURES``: final value, running high, deepest drawdown with its peak, trough and
+        end days, Welford mean and sum of squared deviations of the daily returns and of the
+        excess returns, Sortino's downside sum of squares; see
+        :func:`~hedgekit.engine._hedge_kernel.measure_day`).
     """
 
     total_value_usd: Float64Array
@@ -73,11 +86,30 @@ class HedgePaths:
     initial_value_usd: float
     initial_cash_usd: float
     engine: str
+    measures: dict[str, Float64Array] = field(default_factory=dict)
+
+    @property
+    def final_value_usd(self) -> Float64Array:
+        """``W_{n-1}`` per run, ``(k,)``."""
+        if "final_value_usd" in self.measures:
+            return self.measures["final_value_usd"]
+        out: Float64Array = self.total_value_usd[-1]
+        return out
 
     @property
     def n_runs(self) -> int:
         """Runs ``k``."""
         return int(self.total_value_usd.shape[1])
+
+    def volatility_annual(self) -> Float64Array:
+        r"""Annualised volatility of the daily returns from the online measures.
+
+        :math:`\sqrt{M_2 / (n - 2)} \sqrt{252}` (sample variance of the ``n - 1`` returns).
+        """
+        m2 = self.measures["m2_return"]
+        n = self.is_roll.shape[0]
+        out: Float64Array = np.sqrt(m2 / (n - 2)) * np.sqrt(TRADING_DAYS_PER_YEAR)
+        return out
 
     def ledger(self, run: int = 0) -> HedgeLedger:
         """The full ledger of one run (needs ``full=True``)."""
@@ -133,14 +165,25 @@ def _count_runs(paths: PathSet, targets: Any, n_runs: int | None, others: list[A
 
 
 def _target_chunk(targets: Any, n: int, lo: int, hi: int) -> Float64Array:
+    """A chunk of runs' targets, ``(n, w)``, or compact when it does not vary.
+
+    Targets shared by all runs come back as ``(n, 1)``; targets that are the same every day
+    (an array broadcast along the days, stride 0, e.g. ``np.broadcast_to(h, (n, k))``) as
+    ``(1, w)``; the kernels broadcast them, so a static ratio is read once per run.
+    """
+    w = hi - lo
     if callable(targets):
         chunk = np.asarray(targets(lo, hi), dtype=np.float64)
     else:
         t = np.asarray(targets, dtype=np.float64)
-        chunk = np.repeat(t[:, None], hi - lo, axis=1) if t.ndim == 1 else t[:, lo:hi]
-    if chunk.shape != (n, hi - lo):
+        chunk = t[:, None] if t.ndim == 1 else t[:, lo:hi]
+    if chunk.shape != (n, w) and not (chunk.shape == (n, 1) and not callable(targets)):
         raise InputError("targets have the wrong shape", source="targets", value=chunk.shape,
-                         expected=f"({n}, {hi - lo}) for runs {lo}..{hi - 1}")  # fmt: skip
+                         expected=f"({n}, {w}) for runs {lo}..{hi - 1}")  # fmt: skip
+    if n > 1 and chunk.strides[0] == 0:
+        chunk = chunk[:1]
+    if chunk.shape[1] > 1 and chunk.strides[1] == 0:
+        chunk = chunk[:, :1]
     if not np.isfinite(chunk).all():
         raise InputError("a target hedge ratio is not finite", source="targets")
     return np.ascontiguousarray(chunk)
@@ -189,6 +232,7 @@ def simulate_paths(
     cppi_floor_fraction: npt.ArrayLike = 0.0,
     n_runs: int | None = None,
     full: bool = False,
+    values: bool = True,
     engine: PathEngine = "auto",
     chunk_runs: int | None = None,
     progress: ProgressCallback | None = None,
@@ -217,6 +261,11 @@ def simulate_paths(
     full
         Keep every ledger field for every run (memory ``23 × n × k`` floats); else only the
         total-value paths and the per-run counters.
+    values
+        Keep every run's total value path ``(n, k)`` (default). With ``False`` (and not
+        ``full``) the kernel keeps no path: :attr:`HedgePaths.measures` holds what a sweep
+        needs (final value, drawdown and its dates, Welford moments, Sortino's downside
+        sum), computed online, and :attr:`HedgePaths.total_value_usd` is empty.
     engine
         ``"numba"`` (compiled, chunks on threads), ``"numpy"`` (a loop over days vectorised
         over runs; used when numba is missing or disabled), ``"interpreted"`` (the numba
@@ -270,39 +319,50 @@ def simulate_paths(
             expected="'numpy', 'interpreted', 'python' or 'auto'",
         )
 
-    total = np.empty((n, k))
+    keep = values or full
+    total = np.empty((n if keep else 0, k))
     counters = np.zeros((len(COUNTERS), k))
+    measures = np.zeros((len(MEASURES), k))
     fields = np.empty((len(LEDGER_FIELDS), n, k)) if full else None
 
     if name == "python":
+        path_k = np.empty((n, k))
         for j in range(k):
+            target_j = np.broadcast_to(_target_chunk(targets, n, j, j + 1), (n, 1))[:, 0]
             ledger = simulate_hedge_ledger(
-                paths, _target_chunk(targets, n, j, j + 1)[:, 0], terms,
+                paths, target_j, terms,
                 rule_parameter=float(rp[j]), calendar_days=cal.astype(bool),
                 cppi=(float(cm[j]), float(cf[j])) if cm[j] > 0 else None,
                 decide=decide, run=j, progress=progress if k == 1 else None,
             )  # fmt: skip
-            total[:, j] = ledger.total_value_usd
+            path_k[:, j] = ledger.total_value_usd
             counters[:, j] = _ledger_counters(ledger)
             if fields is not None:
                 for f, field in enumerate(LEDGER_FIELDS):
                     fields[f, :, j] = getattr(ledger, field)
             if progress is not None and k > 1:
                 progress(j + 1, k)
+        measures[:] = path_measures(path_k, paths.rate_annual)
+        if keep:
+            total[:] = path_k
     else:
         kernel: Callable[..., None]
         if name == "numba":
-            from hedgekit.engine._hedge_numba import hedge_chunk_compiled
+            from hedgekit.engine._hedge_numba import (
+                hedge_chunk_compiled,
+                hedge_chunk_fast_compiled,
+            )
 
-            kernel = hedge_chunk_compiled
+            kernel = hedge_chunk_compiled if full else hedge_chunk_fast_compiled
         elif name == "numpy":
             from hedgekit.engine._hedge_numpy import hedge_chunk_numpy
 
             kernel = hedge_chunk_numpy
-        else:
+        else:  # the compiled kernels' code run by Python
+            from hedgekit.engine._hedge_fast import hedge_chunk_fast
             from hedgekit.engine._hedge_kernel import hedge_chunk
 
-            kernel = hedge_chunk
+            kernel = hedge_chunk if full else hedge_chunk_fast
         g2 = _as_2d(paths.portfolio_growth)
         fs2 = _as_2d(paths.futures_price_settle)
         fh2 = _as_2d(paths.futures_price_hold)
@@ -317,19 +377,22 @@ def simulate_paths(
         def work(lo: int, hi: int) -> tuple[int, int, Float64Array, Float64Array]:
             tg = _target_chunk(targets, n, lo, hi)
             w = hi - lo
-            out = np.empty((len(LEDGER_FIELDS) if full else 1, n, w))
-            cnt = np.zeros((len(COUNTERS), w))
-            kernel(g2, paths.rate_annual, fs2, fh2, roll, cal, b2, tg, rp[lo:hi], cm[lo:hi],
-                   cf[lo:hi], sc, full, lo, out, cnt)  # fmt: skip
-            return lo, hi, out, cnt
-
-        def collect(lo: int, hi: int, out: Float64Array, cnt: Float64Array) -> None:
-            counters[:, lo:hi] = cnt
+            # the kernel writes the paths straight into the result (no copy of n x w)
             if fields is not None:
-                fields[:, :, lo:hi] = out
-                total[:, lo:hi] = out[LEDGER_FIELDS.index("total_value_usd")]
+                out = fields[:, :, lo:hi]
             else:
-                total[:, lo:hi] = out[0]
+                out = total[None, :, lo:hi] if keep else np.empty((0, 0, 0))
+            cnt = np.zeros((len(COUNTERS), w))
+            ms = np.empty((len(MEASURES), w))
+            kernel(g2, paths.rate_annual, fs2, fh2, roll, cal, b2, tg, rp[lo:hi], cm[lo:hi],
+                   cf[lo:hi], sc, full, lo, out, cnt, keep, ms)  # fmt: skip
+            return lo, hi, cnt, ms
+
+        def collect(lo: int, hi: int, cnt: Float64Array, ms: Float64Array) -> None:
+            counters[:, lo:hi] = cnt
+            measures[:, lo:hi] = ms
+            if fields is not None:
+                total[:, lo:hi] = fields[LEDGER_FIELDS.index("total_value_usd"), :, lo:hi]
 
         threads = _threads() if name == "numba" else 1
         done = 0
@@ -337,8 +400,8 @@ def simulate_paths(
             with ThreadPoolExecutor(max_workers=min(threads, len(bounds))) as pool:
                 futures = [pool.submit(work, lo, hi) for lo, hi in bounds]
                 for fut in futures:
-                    lo, hi, out, cnt = fut.result()
-                    collect(lo, hi, out, cnt)
+                    collect(*fut.result())
+                    lo, hi = fut.result()[:2]
                     done += hi - lo
                     if progress is not None:
                         progress(done, k)
@@ -357,7 +420,23 @@ def simulate_paths(
         initial_value_usd=terms.initial_value_usd,
         initial_cash_usd=terms.initial_cash_usd,
         engine=name,
+        measures={name_: measures[c].copy() for c, name_ in enumerate(MEASURES)},
     )
+
+
+def path_measures(values: Float64Array, rate_annual: Float64Array) -> Float64Array:
+    """The kernels' online measures (rows ``MEASURES``) of value paths ``(n, k)``, day by day.
+
+    The same :func:`~hedgekit.engine._hedge_kernel.measure_day` steps the kernels take, so a
+    ledger's path gives the kernels' numbers.
+    """
+    n, k = values.shape
+    ms = np.zeros((len(MEASURES), k))
+    measure_start(ms, values[0])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for t in range(1, n):
+            measure_day(ms, t, values[t], rate_annual[t - 1] / TRADING_DAYS_PER_YEAR, 1.0 / t)
+    return ms
 
 
 def unhedged_values(paths: PathSet, terms: HedgeTerms) -> Float64Array:

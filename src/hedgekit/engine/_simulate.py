@@ -126,7 +126,9 @@ def _simulate_general(
         h_static = np.array(hedge_ratio, dtype=np.float64, ndmin=1)
 
         def targets(lo: int, hi: int) -> Float64Array:
-            return np.ascontiguousarray(np.broadcast_to(h_static[lo:hi], (n, hi - lo)))
+            # a view along the days (stride 0): the kernel reads one ratio per run
+            out: Float64Array = np.broadcast_to(h_static[lo:hi], (n, hi - lo))
+            return out
 
         k_hint: int | None = h_static.size
     else:
