@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     for engine in engines:
         repeat = args.repeat or (5 if engine == "numba" else 3)
         for label, targets in (("static", static), ("(n, k)", full)):
+
             def call(targets: np.ndarray = targets, engine: str = engine) -> object:
                 return simulate_paths(paths, targets, terms, rule_parameter=b,
                                       engine=engine, values=args.values)  # type: ignore[arg-type]  # fmt: skip
