@@ -28,6 +28,15 @@ YesFlag = Annotated[
     bool, typer.Option("--yes", help="Run even when estimated to take over 10 minutes.")
 ]
 
+#: ``--workers`` of stress and sweep.
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        help="Threads to run on (processes with --scheduler local); default the cores, at most 8.",
+    ),
+]
+
 #: ``--scheduler``: run on Dask (``hedgekit.distributed``) instead of this process.
 SchedulerOption = Annotated[
     str | None,
@@ -596,14 +605,7 @@ def stress_cmd(
     buffers: Annotated[
         str | None, typer.Option("--buffers", help="Buffer multiples for the curve.")
     ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers",
-            help="Threads to run on (processes with --scheduler local); default the cores, "
-            "at most 8.",
-        ),
-    ] = None,
+    workers: WorkersOption = None,
     engine: Annotated[str, typer.Option("--engine", help="auto | numba | numpy.")] = "auto",
     scheduler: SchedulerOption = None,
     out_folder: Annotated[
@@ -820,14 +822,7 @@ def sweep_cmd(
     report: Annotated[
         str | None, typer.Option("--report", help="HTML report with the heatmap.")
     ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers",
-            help="Threads to run on (processes with --scheduler local); default the cores, "
-            "at most 8.",
-        ),
-    ] = None,
+    workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     chunk_runs: Annotated[
         int | None,
