@@ -77,6 +77,11 @@ def test_unknown_provider_and_series_are_input_errors() -> None:
         select_series(["AAPL"], ["SPX", "ZZZZ"])
     assert info.value.source == "--series"
     assert "AAPL" in str(info.value.expected)
+    # `--series ,,` names nothing: an error, not a run that updates nothing and says ok
+    # (the command splits it into empty names)
+    with pytest.raises(InputError) as info:
+        select_series([], ["", " ", ""])
+    assert info.value.source == "--series"
 
 
 def test_entry_point_provider_is_found_by_name(monkeypatch: pytest.MonkeyPatch) -> None:

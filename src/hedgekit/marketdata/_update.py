@@ -189,6 +189,13 @@ def select_series(
                 expected=f"some of {', '.join(known)} (tickers come with --holdings)",
             )
         chosen.append(known[key])
+    if not chosen:
+        raise InputError(
+            "no series named",
+            source="--series",
+            value=",".join(only),
+            expected=f"some of {', '.join(known)}, separated by commas",
+        )
     return chosen
 
 
