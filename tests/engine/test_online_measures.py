@@ -131,3 +131,46 @@ def test_a_target_function_may_return_a_static_view() -> None:
     a = simulate_paths(paths, chunk, terms, n_runs=6, engine="numpy", chunk_runs=4, **kw)
     b = simulate_paths(paths, np.tile(h, (n, 1)), terms, engine="numpy", chunk_runs=4, **kw)
     np.testing.assert_array_equal(a.total_value_usd, b.total_value_usd)
+
+
+@pytest.mark.parametrize("engine", [e for e in engines() if e in ("numba", "interpreted")])
+@pytest.mark.parametrize("seed", range(4))
+def test_a_chunk_of_several_blocks_equals_runs_one_at_a_time(seed: int, engine: str) -> None:
+    # the batch kernel runs a chunk in blocks of 64 lanes; a chunk of 150 runs is two full
+    # blocks and one of 22 (its 42 spare lanes padded with its last run). Every run's numbers
+    # equal those of the same run alone in a chunk of its own (one lane, 63 padded; on the
+    # interpreted engine, the readable oracle's run) and those of the ledger kernel, with
+    # per-run paths, per-run daily targets, CPPI on some runs and over-hedges that reach
+    # the net-short guard
+    from hedgekit.engine._hedge_fast import _L
+
+    rng = np.random.default_rng(500 + seed)
+    n, k = 45, 150
+    assert k > 2 * _L
+    assert k % _L
+    paths = random_paths(rng, n, k if seed % 2 else None)
+    targets = rng.choice([0.0, 0.4, 0.9, 1.0, 1.04, 1.2], size=(n, k))
+    cal = np.zeros(n, bool)
+    cal[::7] = True
+    kw: dict[str, Any] = {
+        "rule_parameter": rng.uniform(0.0, 0.3, k),
+        "calendar_days": cal,
+        "cppi_multiplier": np.where(rng.random(k) < 0.3, 3.0, 0.0),
+        "cppi_floor_fraction": 0.85,
+    }
+    terms = random_terms(rng, rounding=["down", "nearest", "none", "nearest"][seed])
+    wide = simulate_paths(paths, targets, terms, engine=engine, chunk_runs=k, **kw)  # type: ignore[arg-type]
+    # one run per chunk pads 63 lanes per run: compiled only (interpreted, 30 s)
+    one = "numba" if engine == "numba" else "python"
+    alone = simulate_paths(paths, targets, terms, engine=one, chunk_runs=1, **kw)  # type: ignore[arg-type]
+    ledger = simulate_paths(paths, targets, terms, engine=engine, full=True, **kw)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(wide.total_value_usd, alone.total_value_usd)
+    np.testing.assert_array_equal(wide.total_value_usd, ledger.total_value_usd)
+    for name in MEASURES:
+        np.testing.assert_array_equal(wide.measures[name], alone.measures[name], err_msg=name)
+    for name, values in alone.counters.items():
+        if one == engine:
+            np.testing.assert_array_equal(wide.counters[name], values, err_msg=name)
+        for other in (values, ledger.counters[name]):  # the oracle's sums: in their own order
+            np.testing.assert_allclose(wide.counters[name], other, rtol=1e-12, atol=1e-7,
+                                       err_msg=name)  # fmt: skip

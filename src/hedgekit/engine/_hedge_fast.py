@@ -4,20 +4,29 @@ The same day, the same IEEE operations in the same order, as
 :func:`hedgekit.engine._hedge_kernel.hedge_chunk` (read :mod:`hedgekit.engine._hedge_python`
 for the steps), arranged for speed when no ledger is asked for (``full`` false):
 
-* days outer, runs inner, and each day a few short passes over the chunk's runs (settle,
-  CPPI cap, sizing, rule, trade and margin, measures), each a loop over contiguous rows of
-  the chunk's state without branches that depend on the run (``a if cond else b`` becomes a
-  select), so that LLVM vectorises it across runs as in the bench grid kernel
-  (:mod:`hedgekit.engine._kernels_numba`);
-* what does not change over the run loop is decided once per day or per chunk: a market
-  array shared by all runs is read once per day into a row; a static target once per chunk;
-  the CPPI pass and each rebalance rule's pass run only when used;
+* the chunk's runs go through in blocks of :data:`_L` runs (lanes), each block over all
+  days: days outer, lanes inner, the block's whole state (:data:`_N_STATE` rows of
+  :data:`_L` doubles, 25 KiB) inside the core's L1 cache;
+* each day is a few loops over the lanes without branches that depend on the run
+  (``a if cond else b`` becomes a select): settlement, the CPPI cap (when used), sizing,
+  then one pass for the rule, the trade, costs, deposits, the margin check and the
+  counters, and one for the measures. The state is one flat array indexed
+  ``row * _L + lane`` and every loop runs exactly :data:`_L` times, so LLVM can prove that
+  rows never overlap and vectorises each loop across lanes with no run-time overlap checks
+  (with a run-time width it needs one check per pair of rows, and gives up past 128);
+* what does not change over the lanes is decided once per day or per block: a market array
+  shared by all runs is read once per day as a scalar (only per-run arrays are copied into
+  rows); a static target once per block; the CPPI pass and the passes of the rules that
+  need rows of their own (value change, beta change, ratio change) run only when used;
 * the rare sizing case that needs two more divisions (a net-short guard, ``size_hedge``'s
   tolerance rule) is flagged in the vector pass and finished in a scalar pass over the
-  flagged runs only;
+  flagged lanes only;
 * the measures of the value path (final value, Welford moments, Sortino's downside sum, the
   drawdown and its dates) are online (:func:`hedgekit.engine._hedge_kernel.measure_day`); the
   path is written only when ``keep`` is true.
+
+A last block of fewer than :data:`_L` runs fills its spare lanes with copies of its last run
+(the same inputs, so no new numbers) and never writes them out.
 
 Plain loops over scalars: :func:`numba.njit` compiles it (``_hedge_numba``); without numba it
 runs as Python (correct, slow). Same signature and outputs as ``hedge_chunk`` without ``full``.
@@ -84,19 +93,18 @@ from hedgekit.engine._hedge_kernel import (
 
 __all__ = ["hedge_chunk_fast"]
 
-# Rows of the chunk's state (one column per run).
+# Rows of a block's state (one column per lane); per-run inputs are rows too (_RP, _CM).
 (_S, _C, _M, _HELD, _HLAST, _SLAST, _BLAST, _FLOOR, _TGT, _HC, _FIRE, _GUARD, _HT, _G, _FS,
- _FHP, _FH, _BETA, _NPREV, _TR, _TRS, _CHG, _CALL, _DEPO, _SWP) = range(25)  # fmt: skip
-#: The counters and measures are rows of the same state array during the run (``_CNT + k``,
-#: ``_MS + k``), copied out at the end. LLVM vectorises a loop over the runs only if it can
-#: check at run time that the rows it stores to do not overlap the other rows it touches, and
-#: it gives up beyond 128 such pairwise checks (``stores * (stores - 1) / 2 + stores *
-#: loads``, counting distinct rows): so the day's trade-and-margin step is cut into passes
-#: of a few rows each, handing its intermediates (``_NPREV`` .. ``_SWP``) on through rows of
-#: the state. Stored and reloaded doubles are exact: the numbers are unchanged.
-_CNT = 25
+ _FHP, _FH, _BETA, _RP, _CM) = range(20)  # fmt: skip
+#: The counters and measures are rows of the same state (``_CNT + k``, ``_MS + k``), copied
+#: out at the end of the block.
+_CNT = 20
 _MS = _CNT + 16
 _N_STATE = _MS + 13
+#: Runs per block (lanes): 49 rows x 64 x 8 bytes = 25 KiB of state, inside a 32-48 KiB L1
+#: data cache. Measured on the bench grid (``benchmarks/policy_kernel.py``): 32 lanes as fast,
+#: 96 lanes 8% slower, 128 lanes 40% slower, 256 lanes 2.8 times slower (out of L1).
+_L = 64
 
 
 def hedge_chunk_fast(
@@ -159,392 +167,411 @@ def hedge_chunk_fast(
         if cppi_mult[j] > 0.0:
             any_cppi = True
 
-    st = np.empty((_N_STATE, w))
-    for c in range(_CNT, _MS):
-        for j in range(w):
-            st[c, j] = 0.0
+    st = np.empty(_N_STATE * _L)
+    # blocks of _L runs (a compile-time constant): each block's state is _N_STATE x _L
+    # doubles (28 KiB at 64 runs), inside the core's L1 cache, and every pass over it runs
+    # a fixed number of iterations over rows at fixed distances, so LLVM vectorises it with
+    # no run-time overlap checks. A last block of wb < _L runs pads its lanes with copies of
+    # its last run (same inputs, never read back).
+    for b0 in range(0, w, _L):
+        wb = min(_L, w - b0)
+        for j in range(_L):
+            jj = b0 + (j if j < wb else wb - 1)
+            st[_RP * _L + j] = rule_param[jj]
+            st[_CM * _L + j] = cppi_mult[jj]
+        for c in range(_CNT, _MS):
+            for j in range(_L):
+                st[c * _L + j] = 0.0
 
-    # ---- day 0 (as hedge_chunk's)
-    for j in range(w):
-        col = lo + j
-        fh0 = f_hold[0, col if fh_per_run else 0]
-        beta = beta_path[0, col if b_per_run else 0]
-        s0 = sc[_V0]
-        c0 = sc[_C0]
-        st[_FLOOR, j] = cppi_floor[j] * (s0 + c0)
-        h = targets[0, j if t_per_run else 0]
-        st[_HT, j] = h
-        if cppi_mult[j] > 0.0:
-            cushion = 1.0 - cppi_mult[j] * ((s0 + c0 + 0.0) - st[_FLOOR, j]) / (beta * s0)
-            h_c = 0.0 if cushion < 0.0 else (1.0 if cushion > 1.0 else cushion)
-            h = h if h < h_c else h_c
-        if hold:
-            n0 = hold_n
-        else:
-            bd = beta * s0
-            x = h * bd / (mult * fh0)
-            if exact:
-                n0 = -x
-            else:
-                ax = abs(x)
-                r = np.floor(ax + 0.5)
-                if abs(ax - r) <= _SNAP * (1.0 if ax < 1.0 else ax):
-                    ax = r
-                u_lo = np.floor(ax)
-                u_hi = np.ceil(ax)
-                u = u_lo
-                if nearest and u_hi != u_lo and abs(ax - u_hi) < abs(ax - u_lo):
-                    u = u_hi
-                if x > 0.0 and bd > 0.0:
-                    u_full = bd / (mult * fh0)
-                    r = np.floor(u_full + 0.5)
-                    if abs(u_full - r) <= _SNAP * (1.0 if u_full < 1.0 else u_full):
-                        u_full = r
-                    cap = np.floor(u_full)
-                    slack = _SNAP * (1.0 if u_full < 1.0 else u_full)
-                    if u > cap and ax <= u_full + slack:
-                        over_ok = u - u_full <= tol * u_full + slack
-                        closer = abs(u - ax) / u_full < abs(cap - ax) / u_full
-                        if not (over_ok and closer):
-                            u = cap
-                n0 = -u if x >= 0.0 else u
-        im = im_fixed + im_frac * (mult * fh0)
-        deposit = buffer * im * abs(n0)
-        traded = abs(n0)
-        cost = traded * cpc
-        if to_cash:
-            c0 = c0 - deposit
-        else:
-            s0 = s0 - deposit
-        m0 = deposit - cost
-        st[_S, j] = s0
-        st[_C, j] = c0
-        st[_M, j] = m0
-        st[_HELD, j] = n0
-        st[_HLAST, j] = h
-        st[_SLAST, j] = s0
-        st[_BLAST, j] = beta
-        st[_CNT + _K_FEES, j] += traded * comm
-        st[_CNT + _K_SLIP, j] += traded * slip
-        st[_CNT + _K_TRADES, j] += 1.0 if n0 != 0.0 else 0.0
-        st[_CNT + _K_DEP, j] += deposit
-        st[_CNT + _K_HE, j] += -n0 * mult * fh0 / (beta * s0)
-        st[_CNT + _K_HT, j] += h
-        st[_CNT + _K_DAYSH, j] += 1.0 if n0 != 0.0 else 0.0
-        v0 = s0 + c0 + m0
-        st[_MS + _M_LAST, j] = v0
-        st[_MS + _M_HIGH, j] = v0
-        st[_MS + _M_DEPTH, j] = 0.0
-        st[_MS + _M_PEAK, j] = 0.0
-        st[_MS + _M_TROUGH, j] = 0.0
-        st[_MS + _M_END, j] = -1.0
-        st[_MS + _M_LEVEL, j] = v0
-        st[_MS + _M_LASTHIGH, j] = 0.0
-        st[_MS + _M_MEAN, j] = 0.0
-        st[_MS + _M_M2, j] = 0.0
-        st[_MS + _M_MEANE, j] = 0.0
-        st[_MS + _M_M2E, j] = 0.0
-        st[_MS + _M_DOWN, j] = 0.0
-        if keep:
-            paths[0, 0, j] = v0
-
-    # ---- days 1 .. n-1
-    for t in range(1, n):
-        r_prev = rate[t - 1]
-        gross_cash = 1.0 + r_prev / days
-        gross_margin = 1.0 + (r_prev - haircut) / days
-        hair_rate = haircut / days
-        rolling = is_roll[t] != 0
-        cal_day = cal[t] != 0
-        rf = r_prev / days
-        inv_t = 1.0 / t
-        day = float(t)
-        # the day's market and targets as rows over the chunk's runs
-        g_s = growth[t, 0]
-        fs_s = f_settle[t, 0]
-        fhp_s = f_hold[t - 1, 0]
-        fh_s = f_hold[t, 0]
-        b_s = beta_path[t, 0]
-        if g_per_run:
-            for j in range(w):
-                st[_G, j] = growth[t, lo + j]
-        else:
-            for j in range(w):
-                st[_G, j] = g_s
-        if fs_per_run:
-            for j in range(w):
-                st[_FS, j] = f_settle[t, lo + j]
-        else:
-            for j in range(w):
-                st[_FS, j] = fs_s
-        if fh_per_run:
-            for j in range(w):
-                st[_FHP, j] = f_hold[t - 1, lo + j]
-                st[_FH, j] = f_hold[t, lo + j]
-        else:
-            for j in range(w):
-                st[_FHP, j] = fhp_s
-                st[_FH, j] = fh_s
-        if b_per_run:
-            for j in range(w):
-                st[_BETA, j] = beta_path[t, lo + j]
-        else:
-            for j in range(w):
-                st[_BETA, j] = b_s
-        if t_daily:
-            if t_per_run:
-                for j in range(w):
-                    st[_HT, j] = targets[t, j]
-            else:
-                h_s = targets[t, 0]
-                for j in range(w):
-                    st[_HT, j] = h_s
-
-        # pass 1: interest, haircut and settlement of the contracts carried in
-        for j in range(w):
-            n_prev = st[_HELD, j]
-            settle_per_short = -(mult * (st[_FS, j] - st[_FHP, j]))
-            c_old = st[_C, j]
-            c = c_old * gross_cash
-            m_old = st[_M, j]
-            st[_CNT + _K_INT, j] += (c - c_old) + (m_old * gross_margin - m_old)
-            st[_CNT + _K_HAIR, j] += m_old * hair_rate
-            st[_S, j] = st[_S, j] * st[_G, j]
-            st[_C, j] = c
-            st[_M, j] = m_old * gross_margin + (-n_prev) * settle_per_short
-
-        # pass 2: the target, capped by CPPI where it is on
-        if any_cppi:
-            for j in range(w):
-                h = st[_HT, j]
-                s = st[_S, j]
-                cushion = 1.0 - cppi_mult[j] * ((s + st[_C, j] + st[_M, j]) - st[_FLOOR, j]) / (
-                    st[_BETA, j] * s
+        # ---- day 0 (as hedge_chunk's)
+        for j in range(_L):
+            jj = b0 + (j if j < wb else wb - 1)
+            col = lo + jj
+            fh0 = f_hold[0, col if fh_per_run else 0]
+            beta = beta_path[0, col if b_per_run else 0]
+            s0 = sc[_V0]
+            c0 = sc[_C0]
+            st[_FLOOR * _L + j] = cppi_floor[jj] * (s0 + c0)
+            h = targets[0, jj if t_per_run else 0]
+            st[_HT * _L + j] = h
+            if st[_CM * _L + j] > 0.0:
+                cushion = 1.0 - st[_CM * _L + j] * ((s0 + c0 + 0.0) - st[_FLOOR * _L + j]) / (
+                    beta * s0
                 )
                 h_c = 0.0 if cushion < 0.0 else (1.0 if cushion > 1.0 else cushion)
-                capped = h if h < h_c else h_c
-                on = cppi_mult[j] > 0.0
-                st[_HC, j] = capped if on else h
-        else:
-            for j in range(w):
-                st[_HC, j] = st[_HT, j]
-
-        # pass 3: size (hedge_contracts), the net-short guard flagged for pass 3b
-        n_guard = 0
-        if hold:
-            for j in range(w):
-                st[_TGT, j] = hold_n
-        elif exact:
-            for j in range(w):
-                st[_TGT, j] = -(st[_HC, j] * (st[_BETA, j] * st[_S, j]) / (mult * st[_FH, j]))
-        else:
-            for j in range(w):
-                bd = st[_BETA, j] * st[_S, j]
-                x = st[_HC, j] * bd / (mult * st[_FH, j])
-                ax = abs(x)
-                r = np.floor(ax + 0.5)
-                ax = r if abs(ax - r) <= _SNAP * (1.0 if ax < 1.0 else ax) else ax
-                u_lo = np.floor(ax)
-                u_hi = np.ceil(ax)
-                up = nearest & (u_hi != u_lo) & (abs(ax - u_hi) < abs(ax - u_lo))
-                u = u_hi if up else u_lo
-                u_full = bd / (mult * st[_FH, j])
-                r = np.floor(u_full + 0.5)
-                u_full = (
-                    r if abs(u_full - r) <= _SNAP * (1.0 if u_full < 1.0 else u_full) else u_full
-                )
-                cap = np.floor(u_full)
-                slack = _SNAP * (1.0 if u_full < 1.0 else u_full)
-                guard = (x > 0.0) & (bd > 0.0) & (u > cap) & (ax <= u_full + slack)
-                st[_GUARD, j] = 1.0 if guard else 0.0
-                n_guard += 1 if guard else 0
-                st[_TGT, j] = -u if x >= 0.0 else u
-        if n_guard > 0:  # pass 3b: size_hedge's tolerance rule, scalar, flagged runs only
-            for j in range(w):
-                if st[_GUARD, j] != 0.0:
-                    bd = st[_BETA, j] * st[_S, j]
-                    x = st[_HC, j] * bd / (mult * st[_FH, j])
+                h = h if h < h_c else h_c
+            if hold:
+                n0 = hold_n
+            else:
+                bd = beta * s0
+                x = h * bd / (mult * fh0)
+                if exact:
+                    n0 = -x
+                else:
                     ax = abs(x)
                     r = np.floor(ax + 0.5)
                     if abs(ax - r) <= _SNAP * (1.0 if ax < 1.0 else ax):
                         ax = r
-                    u = -st[_TGT, j]
-                    u_full = bd / (mult * st[_FH, j])
+                    u_lo = np.floor(ax)
+                    u_hi = np.ceil(ax)
+                    u = u_lo
+                    if nearest and u_hi != u_lo and abs(ax - u_hi) < abs(ax - u_lo):
+                        u = u_hi
+                    if x > 0.0 and bd > 0.0:
+                        u_full = bd / (mult * fh0)
+                        r = np.floor(u_full + 0.5)
+                        if abs(u_full - r) <= _SNAP * (1.0 if u_full < 1.0 else u_full):
+                            u_full = r
+                        cap = np.floor(u_full)
+                        slack = _SNAP * (1.0 if u_full < 1.0 else u_full)
+                        if u > cap and ax <= u_full + slack:
+                            over_ok = u - u_full <= tol * u_full + slack
+                            closer = abs(u - ax) / u_full < abs(cap - ax) / u_full
+                            if not (over_ok and closer):
+                                u = cap
+                    n0 = -u if x >= 0.0 else u
+            im = im_fixed + im_frac * (mult * fh0)
+            deposit = buffer * im * abs(n0)
+            traded = abs(n0)
+            cost = traded * cpc
+            if to_cash:
+                c0 = c0 - deposit
+            else:
+                s0 = s0 - deposit
+            m0 = deposit - cost
+            st[_S * _L + j] = s0
+            st[_C * _L + j] = c0
+            st[_M * _L + j] = m0
+            st[_HELD * _L + j] = n0
+            st[_HLAST * _L + j] = h
+            st[_SLAST * _L + j] = s0
+            st[_BLAST * _L + j] = beta
+            st[(_CNT + _K_FEES) * _L + j] += traded * comm
+            st[(_CNT + _K_SLIP) * _L + j] += traded * slip
+            st[(_CNT + _K_TRADES) * _L + j] += 1.0 if n0 != 0.0 else 0.0
+            st[(_CNT + _K_DEP) * _L + j] += deposit
+            st[(_CNT + _K_HE) * _L + j] += -n0 * mult * fh0 / (beta * s0)
+            st[(_CNT + _K_HT) * _L + j] += h
+            st[(_CNT + _K_DAYSH) * _L + j] += 1.0 if n0 != 0.0 else 0.0
+            v0 = s0 + c0 + m0
+            st[(_MS + _M_LAST) * _L + j] = v0
+            st[(_MS + _M_HIGH) * _L + j] = v0
+            st[(_MS + _M_DEPTH) * _L + j] = 0.0
+            st[(_MS + _M_PEAK) * _L + j] = 0.0
+            st[(_MS + _M_TROUGH) * _L + j] = 0.0
+            st[(_MS + _M_END) * _L + j] = -1.0
+            st[(_MS + _M_LEVEL) * _L + j] = v0
+            st[(_MS + _M_LASTHIGH) * _L + j] = 0.0
+            st[(_MS + _M_MEAN) * _L + j] = 0.0
+            st[(_MS + _M_M2) * _L + j] = 0.0
+            st[(_MS + _M_MEANE) * _L + j] = 0.0
+            st[(_MS + _M_M2E) * _L + j] = 0.0
+            st[(_MS + _M_DOWN) * _L + j] = 0.0
+            if keep and j < wb:
+                paths[0, 0, b0 + j] = v0
+
+        # ---- days 1 .. n-1
+        for t in range(1, n):
+            r_prev = rate[t - 1]
+            gross_cash = 1.0 + r_prev / days
+            gross_margin = 1.0 + (r_prev - haircut) / days
+            hair_rate = haircut / days
+            rolling = is_roll[t] != 0
+            cal_day = cal[t] != 0
+            rf = r_prev / days
+            inv_t = 1.0 / t
+            day = float(t)
+            # the day's market and targets as rows over the chunk's runs
+            g_s = growth[t, 0]
+            fs_s = f_settle[t, 0]
+            fhp_s = f_hold[t - 1, 0]
+            fh_s = f_hold[t, 0]
+            b_s = beta_path[t, 0]
+            # per-run inputs: the block's wb runs, then its padded lanes as its last run
+            if g_per_run:
+                for j in range(wb):
+                    st[_G * _L + j] = growth[t, lo + b0 + j]
+                for j in range(wb, _L):
+                    st[_G * _L + j] = st[_G * _L + wb - 1]
+            if fs_per_run:
+                for j in range(wb):
+                    st[_FS * _L + j] = f_settle[t, lo + b0 + j]
+                for j in range(wb, _L):
+                    st[_FS * _L + j] = st[_FS * _L + wb - 1]
+            if fh_per_run:
+                for j in range(wb):
+                    st[_FHP * _L + j] = f_hold[t - 1, lo + b0 + j]
+                    st[_FH * _L + j] = f_hold[t, lo + b0 + j]
+                for j in range(wb, _L):
+                    st[_FHP * _L + j] = st[_FHP * _L + wb - 1]
+                    st[_FH * _L + j] = st[_FH * _L + wb - 1]
+            if b_per_run:
+                for j in range(wb):
+                    st[_BETA * _L + j] = beta_path[t, lo + b0 + j]
+                for j in range(wb, _L):
+                    st[_BETA * _L + j] = st[_BETA * _L + wb - 1]
+            if t_daily:
+                if t_per_run:
+                    for j in range(wb):
+                        st[_HT * _L + j] = targets[t, b0 + j]
+                    for j in range(wb, _L):
+                        st[_HT * _L + j] = st[_HT * _L + wb - 1]
+                else:
+                    h_s = targets[t, 0]
+                    for j in range(_L):
+                        st[_HT * _L + j] = h_s
+
+            # pass 1: interest, haircut and settlement of the contracts carried in
+            for j in range(_L):
+                n_prev = st[_HELD * _L + j]
+                settle_per_short = -(
+                    mult
+                    * (
+                        (st[_FS * _L + j] if fs_per_run else fs_s)
+                        - (st[_FHP * _L + j] if fh_per_run else fhp_s)
+                    )
+                )
+                c_old = st[_C * _L + j]
+                c = c_old * gross_cash
+                m_old = st[_M * _L + j]
+                st[(_CNT + _K_INT) * _L + j] += (c - c_old) + (m_old * gross_margin - m_old)
+                st[(_CNT + _K_HAIR) * _L + j] += m_old * hair_rate
+                st[_S * _L + j] = st[_S * _L + j] * (st[_G * _L + j] if g_per_run else g_s)
+                st[_C * _L + j] = c
+                st[_M * _L + j] = m_old * gross_margin + (-n_prev) * settle_per_short
+
+            # pass 2: the target, capped by CPPI where it is on
+            if any_cppi:
+                for j in range(_L):
+                    h = st[_HT * _L + j]
+                    s = st[_S * _L + j]
+                    cushion = 1.0 - st[_CM * _L + j] * (
+                        (s + st[_C * _L + j] + st[_M * _L + j]) - st[_FLOOR * _L + j]
+                    ) / ((st[_BETA * _L + j] if b_per_run else b_s) * s)
+                    h_c = 0.0 if cushion < 0.0 else (1.0 if cushion > 1.0 else cushion)
+                    capped = h if h < h_c else h_c
+                    on = st[_CM * _L + j] > 0.0
+                    st[_HC * _L + j] = capped if on else h
+            else:
+                for j in range(_L):
+                    st[_HC * _L + j] = st[_HT * _L + j]
+
+            # pass 3: size (hedge_contracts), the net-short guard flagged for pass 3b
+            n_guard = 0
+            if hold:
+                for j in range(_L):
+                    st[_TGT * _L + j] = hold_n
+            elif exact:
+                for j in range(_L):
+                    st[_TGT * _L + j] = -(
+                        st[_HC * _L + j]
+                        * ((st[_BETA * _L + j] if b_per_run else b_s) * st[_S * _L + j])
+                        / (mult * (st[_FH * _L + j] if fh_per_run else fh_s))
+                    )
+            else:
+                for j in range(_L):
+                    bd = (st[_BETA * _L + j] if b_per_run else b_s) * st[_S * _L + j]
+                    x = st[_HC * _L + j] * bd / (mult * (st[_FH * _L + j] if fh_per_run else fh_s))
+                    ax = abs(x)
+                    r = np.floor(ax + 0.5)
+                    ax = r if abs(ax - r) <= _SNAP * (1.0 if ax < 1.0 else ax) else ax
+                    u_lo = np.floor(ax)
+                    u_hi = np.ceil(ax)
+                    up = nearest & (u_hi != u_lo) & (abs(ax - u_hi) < abs(ax - u_lo))
+                    u = u_hi if up else u_lo
+                    u_full = bd / (mult * (st[_FH * _L + j] if fh_per_run else fh_s))
                     r = np.floor(u_full + 0.5)
-                    if abs(u_full - r) <= _SNAP * (1.0 if u_full < 1.0 else u_full):
-                        u_full = r
+                    u_full = (
+                        r
+                        if abs(u_full - r) <= _SNAP * (1.0 if u_full < 1.0 else u_full)
+                        else u_full
+                    )
                     cap = np.floor(u_full)
                     slack = _SNAP * (1.0 if u_full < 1.0 else u_full)
-                    over_ok = u - u_full <= tol * u_full + slack
-                    closer = abs(u - ax) / u_full < abs(cap - ax) / u_full
-                    if not (over_ok and closer):
-                        st[_TGT, j] = -cap
+                    guard = (x > 0.0) & (bd > 0.0) & (u > cap) & (ax <= u_full + slack)
+                    st[_GUARD * _L + j] = 1.0 if guard else 0.0
+                    n_guard += 1 if guard else 0
+                    st[_TGT * _L + j] = -u if x >= 0.0 else u
+            if n_guard > 0:  # pass 3b: size_hedge's tolerance rule, scalar, flagged runs only
+                for j in range(_L):
+                    if st[_GUARD * _L + j] != 0.0:
+                        bd = (st[_BETA * _L + j] if b_per_run else b_s) * st[_S * _L + j]
+                        x = (
+                            st[_HC * _L + j]
+                            * bd
+                            / (mult * (st[_FH * _L + j] if fh_per_run else fh_s))
+                        )
+                        ax = abs(x)
+                        r = np.floor(ax + 0.5)
+                        if abs(ax - r) <= _SNAP * (1.0 if ax < 1.0 else ax):
+                            ax = r
+                        u = -st[_TGT * _L + j]
+                        u_full = bd / (mult * (st[_FH * _L + j] if fh_per_run else fh_s))
+                        r = np.floor(u_full + 0.5)
+                        if abs(u_full - r) <= _SNAP * (1.0 if u_full < 1.0 else u_full):
+                            u_full = r
+                        cap = np.floor(u_full)
+                        slack = _SNAP * (1.0 if u_full < 1.0 else u_full)
+                        over_ok = u - u_full <= tol * u_full + slack
+                        closer = abs(u - ax) / u_full < abs(cap - ax) / u_full
+                        if not (over_ok and closer):
+                            st[_TGT * _L + j] = -cap
 
-        # pass 4: does the rule fire (a roll always trades)
-        if rolling or rule == 0.0:
-            for j in range(w):
-                st[_FIRE, j] = 1.0
-        elif rule == 1.0:
-            for j in range(w):
-                threshold = rule_param[j] * abs(st[_TGT, j])
-                gap = abs(st[_HELD, j] - st[_TGT, j])
-                st[_FIRE, j] = 1.0 if gap >= (threshold if threshold > 1.0 else 1.0) else 0.0
-        elif rule == 2.0:
-            for j in range(w):
-                moved = abs(st[_S, j] / st[_SLAST, j] - 1.0) >= rule_param[j]
-                st[_FIRE, j] = 1.0 if moved else 0.0
-        elif rule == 3.0:
-            for j in range(w):
-                st[_FIRE, j] = 1.0 if cal_day else 0.0
-        elif rule == 5.0:
-            for j in range(w):
-                moved = abs(st[_BETA, j] - st[_BLAST, j]) >= rule_param[j]
-                st[_FIRE, j] = 1.0 if moved else 0.0
-        else:
-            for j in range(w):
-                st[_FIRE, j] = 0.0
-        if use_change and not rolling and (rule == 2.0 or rule == 3.0 or rule == 5.0):
-            for j in range(w):
-                changed = abs(st[_HC, j] - st[_HLAST, j]) >= ratio_change
-                fire = st[_FIRE, j]
-                st[_FIRE, j] = 1.0 if changed else fire
+            # pass 4: does the rule fire (a roll always trades). The band rule (1) and the
+            # rules that do not depend on the run are decided inside pass 5; rules 2 and 5
+            # and the ratio-change test fill the _FIRE row here, in passes of their own.
+            band = (not rolling) and rule == 1.0
+            from_row = (not rolling) and (
+                rule == 2.0 or rule == 5.0 or (rule == 3.0 and use_change)
+            )
+            fire_c = 1.0 if (rolling or rule == 0.0) else (
+                (1.0 if cal_day else 0.0) if rule == 3.0 else 0.0
+            )  # fmt: skip
+            if from_row:
+                if rule == 2.0:
+                    for j in range(_L):
+                        moved = abs(st[_S * _L + j] / st[_SLAST * _L + j] - 1.0) >= st[_RP * _L + j]
+                        st[_FIRE * _L + j] = 1.0 if moved else 0.0
+                elif rule == 3.0:
+                    for j in range(_L):
+                        st[_FIRE * _L + j] = 1.0 if cal_day else 0.0
+                else:
+                    for j in range(_L):
+                        moved = (
+                            abs((st[_BETA * _L + j] if b_per_run else b_s) - st[_BLAST * _L + j])
+                            >= st[_RP * _L + j]
+                        )
+                        st[_FIRE * _L + j] = 1.0 if moved else 0.0
+                if use_change:
+                    for j in range(_L):
+                        changed = abs(st[_HC * _L + j] - st[_HLAST * _L + j]) >= ratio_change
+                        fire = st[_FIRE * _L + j]
+                        st[_FIRE * _L + j] = 1.0 if changed else fire
+            if rolling:  # a roll's own counters (only on roll days, as in hedge_chunk)
+                for j in range(_L):
+                    n_prev = st[_HELD * _L + j]
+                    traded = abs(n_prev) + abs(st[_TGT * _L + j])
+                    st[(_CNT + _K_ROLLS) * _L + j] += 1.0 if n_prev != 0.0 else 0.0
+                    st[(_CNT + _K_RFEES) * _L + j] += traded * comm
+                    st[(_CNT + _K_RSLIP) * _L + j] += traded * slip
 
-        # pass 5a: does the run trade today, how many contracts (a select, not a branch)
-        for j in range(w):
-            n_prev = st[_HELD, j]
-            target = st[_TGT, j]
-            gap = abs(n_prev - target)
-            switch = (target == 0.0) != (n_prev == 0.0)
-            move = ((st[_FIRE, j] != 0.0) | switch) & (gap > 0.0)
-            roll_traded = abs(n_prev) + abs(target)
-            traded = roll_traded if rolling else (gap if move else 0.0)
-            trades_roll = (1.0 if n_prev != 0.0 else 0.0) + (1.0 if target != 0.0 else 0.0)
-            trades = trades_roll if rolling else (1.0 if move else 0.0)
-            changed = rolling | move
-            st[_NPREV, j] = n_prev
-            st[_HELD, j] = target if changed else n_prev
-            st[_TR, j] = traded
-            st[_TRS, j] = trades
-            st[_CHG, j] = 1.0 if changed else 0.0
+            # pass 5: trade, costs, deposits, margin check, counters and the online measures
+            # of W_t (measure_day's operations, for one run at a time), in one pass: every
+            # state row is loaded and stored once a day, the intermediates stay in registers
+            for j in range(_L):
+                # does the run trade today, how many contracts (a select, not a branch)
+                n_prev = st[_HELD * _L + j]
+                target = st[_TGT * _L + j]
+                gap = abs(n_prev - target)
+                threshold = st[_RP * _L + j] * abs(target)
+                f_band = 1.0 if gap >= (threshold if threshold > 1.0 else 1.0) else 0.0
+                f_row = st[_FIRE * _L + j]
+                fire = f_band if band else (f_row if from_row else fire_c)
+                switch = (target == 0.0) != (n_prev == 0.0)
+                move = ((fire != 0.0) | switch) & (gap > 0.0)
+                roll_traded = abs(n_prev) + abs(target)
+                traded = roll_traded if rolling else (gap if move else 0.0)
+                trades_roll = (1.0 if n_prev != 0.0 else 0.0) + (1.0 if target != 0.0 else 0.0)
+                trades = trades_roll if rolling else (1.0 if move else 0.0)
+                changed = rolling | move
+                new_n = target if changed else n_prev
+                st[_HELD * _L + j] = new_n
+                # the ratio, stock value and beta at the last trade (for the rules); every
+                # value loaded before it is selected (a load inside a select would be a
+                # masked gather to the vectoriser)
+                h = st[_HC * _L + j]
+                s = st[_S * _L + j]
+                beta = st[_BETA * _L + j] if b_per_run else b_s
+                h_last = st[_HLAST * _L + j]
+                s_last = st[_SLAST * _L + j]
+                b_last = st[_BLAST * _L + j]
+                st[_HLAST * _L + j] = h if changed else h_last
+                st[_SLAST * _L + j] = s if changed else s_last
+                st[_BLAST * _L + j] = beta if changed else b_last
+                # costs, deposits, margin check
+                fh = st[_FH * _L + j] if fh_per_run else fh_s
+                c = st[_C * _L + j]
+                m = st[_M * _L + j]
+                m = m - traded * cpc
+                im = im_fixed + im_frac * (mult * fh)
+                size = abs(new_n)
+                funded = buffer * im * size
+                top_up = deposit_on_increase & (size > abs(n_prev)) & (m < funded)
+                deposit = funded - m if top_up else 0.0
+                c = c - deposit if to_cash else c
+                s = s if to_cash else s - deposit
+                m = funded if top_up else m
+                cap = sweep_mult * im * size
+                low = m < maint_frac * im * size
+                balance = im * size if low else (cap if m > cap else m)
+                call = im * size - m if low else 0.0
+                sweep = m - cap if (m > cap) & (not low) else 0.0
+                c = c + (m - balance) if to_cash else c
+                s = s if to_cash else s + (m - balance)
+                st[_S * _L + j] = s
+                st[_C * _L + j] = c
+                st[_M * _L + j] = balance
+                # the counters
+                st[(_CNT + _K_FEES) * _L + j] += traded * comm
+                st[(_CNT + _K_SLIP) * _L + j] += traded * slip
+                st[(_CNT + _K_TRADES) * _L + j] += trades
+                st[(_CNT + _K_CALLS) * _L + j] += 1.0 if call > 0.0 else 0.0
+                st[(_CNT + _K_CALLSUM) * _L + j] += call
+                largest = st[(_CNT + _K_MAXCALL) * _L + j]
+                st[(_CNT + _K_MAXCALL) * _L + j] = call if call > largest else largest
+                st[(_CNT + _K_HE) * _L + j] += -new_n * mult * fh / (beta * s)
+                st[(_CNT + _K_HT) * _L + j] += h
+                st[(_CNT + _K_DAYSH) * _L + j] += 1.0 if new_n != 0.0 else 0.0
+                st[(_CNT + _K_DEP) * _L + j] += deposit
+                st[(_CNT + _K_SWEEP) * _L + j] += sweep
 
-        # pass 5b: the ratio, stock value and beta at the last trade (for the rules)
-        for j in range(w):
-            changed = st[_CHG, j] != 0.0
-            # every value loaded before it is selected: a load inside a select would be a
-            # masked gather to the vectoriser
-            h = st[_HC, j]
-            s = st[_S, j]
-            beta = st[_BETA, j]
-            h_last = st[_HLAST, j]
-            s_last = st[_SLAST, j]
-            b_last = st[_BLAST, j]
-            st[_HLAST, j] = h if changed else h_last
-            st[_SLAST, j] = s if changed else s_last
-            st[_BLAST, j] = beta if changed else b_last
+            # pass 6: the online measures of W_t (measure_day's operations, for one run at a
+            # time): a second, short dependency chain per run, as in the bench grid kernel
+            for j in range(_L):
+                v = st[_S * _L + j] + st[_C * _L + j] + st[_M * _L + j]
+                last = st[(_MS + _M_LAST) * _L + j]
+                mean_r = st[(_MS + _M_MEAN) * _L + j]
+                mean_e = st[(_MS + _M_MEANE) * _L + j]
+                high_old = st[(_MS + _M_HIGH) * _L + j]
+                last_high = st[(_MS + _M_LASTHIGH) * _L + j]
+                depth = st[(_MS + _M_DEPTH) * _L + j]
+                trough = st[(_MS + _M_TROUGH) * _L + j]
+                level = st[(_MS + _M_LEVEL) * _L + j]
+                peak = st[(_MS + _M_PEAK) * _L + j]
+                end = st[(_MS + _M_END) * _L + j]
+                ret = v / last - 1.0
+                ex = ret - rf
+                d = ret - mean_r
+                mean = mean_r + d * inv_t
+                st[(_MS + _M_MEAN) * _L + j] = mean
+                st[(_MS + _M_M2) * _L + j] += d * (ret - mean)
+                d = ex - mean_e
+                mean = mean_e + d * inv_t
+                st[(_MS + _M_MEANE) * _L + j] = mean
+                st[(_MS + _M_M2E) * _L + j] += d * (ex - mean)
+                dn = ex if ex < 0.0 else 0.0
+                st[(_MS + _M_DOWN) * _L + j] += dn * dn
+                st[(_MS + _M_LAST) * _L + j] = v
+                up = v >= high_old
+                high = v if up else high_old
+                last_high = day if up else last_high
+                st[(_MS + _M_HIGH) * _L + j] = high
+                st[(_MS + _M_LASTHIGH) * _L + j] = last_high
+                dd = 1.0 - v / high
+                deeper = dd > depth
+                back = (end < 0.0) & (depth > 0.0) & (v >= level)
+                st[(_MS + _M_DEPTH) * _L + j] = dd if deeper else depth
+                st[(_MS + _M_TROUGH) * _L + j] = day if deeper else trough
+                st[(_MS + _M_LEVEL) * _L + j] = high if deeper else level
+                st[(_MS + _M_PEAK) * _L + j] = last_high if deeper else peak
+                st[(_MS + _M_END) * _L + j] = -1.0 if deeper else (day if back else end)
+            if keep:
+                for j in range(wb):
+                    paths[0, t, b0 + j] = st[(_MS + _M_LAST) * _L + j]
 
-        # pass 5c: costs, deposits, margin check
-        for j in range(w):
-            n_prev = st[_NPREV, j]
-            new_n = st[_HELD, j]
-            traded = st[_TR, j]
-            fh = st[_FH, j]
-            s = st[_S, j]
-            c = st[_C, j]
-            m = st[_M, j]
-            m = m - traded * cpc
-            im = im_fixed + im_frac * (mult * fh)
-            size = abs(new_n)
-            funded = buffer * im * size
-            top_up = deposit_on_increase & (size > abs(n_prev)) & (m < funded)
-            deposit = funded - m if top_up else 0.0
-            c = c - deposit if to_cash else c
-            s = s if to_cash else s - deposit
-            m = funded if top_up else m
-            cap = sweep_mult * im * size
-            low = m < maint_frac * im * size
-            balance = im * size if low else (cap if m > cap else m)
-            call = im * size - m if low else 0.0
-            sweep = m - cap if (m > cap) & (not low) else 0.0
-            c = c + (m - balance) if to_cash else c
-            s = s if to_cash else s + (m - balance)
-            st[_S, j] = s
-            st[_C, j] = c
-            st[_M, j] = balance
-            st[_CALL, j] = call
-            st[_DEPO, j] = deposit
-            st[_SWP, j] = sweep
-
-        # pass 5d: the counters (a roll's own only on roll days, as in hedge_chunk)
-        if rolling:
-            for j in range(w):
-                traded = st[_TR, j]
-                st[_CNT + _K_ROLLS, j] += 1.0 if st[_NPREV, j] != 0.0 else 0.0
-                st[_CNT + _K_RFEES, j] += traded * comm
-                st[_CNT + _K_RSLIP, j] += traded * slip
-        for j in range(w):
-            traded = st[_TR, j]
-            st[_CNT + _K_FEES, j] += traded * comm
-            st[_CNT + _K_SLIP, j] += traded * slip
-            st[_CNT + _K_TRADES, j] += st[_TRS, j]
-        for j in range(w):
-            call = st[_CALL, j]
-            new_n = st[_HELD, j]
-            st[_CNT + _K_CALLS, j] += 1.0 if call > 0.0 else 0.0
-            st[_CNT + _K_CALLSUM, j] += call
-            largest = st[_CNT + _K_MAXCALL, j]
-            st[_CNT + _K_MAXCALL, j] = call if call > largest else largest
-            st[_CNT + _K_HE, j] += -new_n * mult * st[_FH, j] / (st[_BETA, j] * st[_S, j])
-            st[_CNT + _K_HT, j] += st[_HC, j]
-            st[_CNT + _K_DAYSH, j] += 1.0 if new_n != 0.0 else 0.0
-            st[_CNT + _K_DEP, j] += st[_DEPO, j]
-            st[_CNT + _K_SWEEP, j] += st[_SWP, j]
-
-        # pass 6: the online measures of W_t (measure_day, for one run at a time)
-        for j in range(w):
-            v = st[_S, j] + st[_C, j] + st[_M, j]
-            last = st[_MS + _M_LAST, j]
-            mean_r = st[_MS + _M_MEAN, j]
-            mean_e = st[_MS + _M_MEANE, j]
-            high_old = st[_MS + _M_HIGH, j]
-            last_high = st[_MS + _M_LASTHIGH, j]
-            depth = st[_MS + _M_DEPTH, j]
-            trough = st[_MS + _M_TROUGH, j]
-            level = st[_MS + _M_LEVEL, j]
-            peak = st[_MS + _M_PEAK, j]
-            end = st[_MS + _M_END, j]
-            ret = v / last - 1.0
-            ex = ret - rf
-            d = ret - mean_r
-            mean = mean_r + d * inv_t
-            st[_MS + _M_MEAN, j] = mean
-            st[_MS + _M_M2, j] += d * (ret - mean)
-            d = ex - mean_e
-            mean = mean_e + d * inv_t
-            st[_MS + _M_MEANE, j] = mean
-            st[_MS + _M_M2E, j] += d * (ex - mean)
-            dn = ex if ex < 0.0 else 0.0
-            st[_MS + _M_DOWN, j] += dn * dn
-            st[_MS + _M_LAST, j] = v
-            up = v >= high_old
-            high = v if up else high_old
-            last_high = day if up else last_high
-            st[_MS + _M_HIGH, j] = high
-            st[_MS + _M_LASTHIGH, j] = last_high
-            dd = 1.0 - v / high
-            deeper = dd > depth
-            back = (end < 0.0) & (depth > 0.0) & (v >= level)
-            st[_MS + _M_DEPTH, j] = dd if deeper else depth
-            st[_MS + _M_TROUGH, j] = day if deeper else trough
-            st[_MS + _M_LEVEL, j] = high if deeper else level
-            st[_MS + _M_PEAK, j] = last_high if deeper else peak
-            st[_MS + _M_END, j] = -1.0 if deeper else (day if back else end)
-        if keep:
-            for j in range(w):
-                paths[0, t, j] = st[_MS + _M_LAST, j]
-
-    for c in range(counters.shape[0]):
-        for j in range(w):
-            counters[c, j] = st[_CNT + c, j]
-    for c in range(measures.shape[0]):
-        for j in range(w):
-            measures[c, j] = st[_MS + c, j]
+        for c in range(counters.shape[0]):
+            for j in range(wb):
+                counters[c, b0 + j] = st[(_CNT + c) * _L + j]
+        for c in range(measures.shape[0]):
+            for j in range(wb):
+                measures[c, b0 + j] = st[(_MS + c) * _L + j]
