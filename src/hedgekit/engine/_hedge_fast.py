@@ -7,13 +7,15 @@ for the steps), arranged for speed when no ledger is asked for (``full`` false):
 * the chunk's runs go through in blocks of :data:`_L` runs (lanes), each block over all
   days: days outer, lanes inner, the block's whole state (:data:`_N_STATE` rows of
   :data:`_L` doubles, 25 KiB) inside the core's L1 cache;
-* each day is a few loops over the lanes without branches that depend on the run
-  (``a if cond else b`` becomes a select): settlement, the CPPI cap (when used), sizing,
-  then one pass for the rule, the trade, costs, deposits, the margin check and the
-  counters, and one for the measures. The state is one flat array indexed
-  ``row * _L + lane`` and every loop runs exactly :data:`_L` times, so LLVM can prove that
-  rows never overlap and vectorises each loop across lanes with no run-time overlap checks
-  (with a run-time width it needs one check per pair of rows, and gives up past 128);
+* each day is three loops over the lanes without branches that depend on the run
+  (``a if cond else b`` becomes a select): settlement and sizing; the rule, the trade,
+  costs, deposits, the margin check and the counters; the measures (two short dependency
+  chains per run rather than one long one, as in the bench grid kernel). With CPPI a pass
+  before them settles the day and caps the target, since the cap needs today's values.
+  The state is one flat array indexed ``row * _L + lane`` and every loop runs exactly
+  :data:`_L` times, so LLVM can prove that rows never overlap and vectorises each loop
+  across lanes with no run-time overlap checks (with a run-time width it needs one check
+  per pair of rows, and gives up past 128);
 * what does not change over the lanes is decided once per day or per block: a market array
   shared by all runs is read once per day as a scalar (only per-run arrays are copied into
   rows); a static target once per block; the CPPI pass and the passes of the rules that
@@ -321,86 +323,102 @@ def hedge_chunk_fast(
                     for j in range(_L):
                         st[_HT * _L + j] = h_s
 
-            # pass 1: interest, haircut and settlement of the contracts carried in
-            for j in range(_L):
-                n_prev = st[_HELD * _L + j]
-                settle_per_short = -(
-                    mult
-                    * (
-                        (st[_FS * _L + j] if fs_per_run else fs_s)
-                        - (st[_FHP * _L + j] if fh_per_run else fhp_s)
-                    )
-                )
-                c_old = st[_C * _L + j]
-                c = c_old * gross_cash
-                m_old = st[_M * _L + j]
-                st[(_CNT + _K_INT) * _L + j] += (c - c_old) + (m_old * gross_margin - m_old)
-                st[(_CNT + _K_HAIR) * _L + j] += m_old * hair_rate
-                st[_S * _L + j] = st[_S * _L + j] * (st[_G * _L + j] if g_per_run else g_s)
-                st[_C * _L + j] = c
-                st[_M * _L + j] = m_old * gross_margin + (-n_prev) * settle_per_short
-
-            # pass 2: the target, capped by CPPI where it is on
+            # pass 1 (with CPPI only): interest, haircut and settlement of the contracts
+            # carried in, then the target capped by CPPI (the _HC row); without CPPI the
+            # sizing pass settles the day itself and reads the target row _HT
             if any_cppi:
                 for j in range(_L):
+                    fs_row = st[_FS * _L + j]
+                    fhp_row = st[_FHP * _L + j]
+                    g_row = st[_G * _L + j]
+                    beta_row = st[_BETA * _L + j]
+                    fs = fs_row if fs_per_run else fs_s
+                    fhp = fhp_row if fh_per_run else fhp_s
+                    g = g_row if g_per_run else g_s
+                    beta = beta_row if b_per_run else b_s
+                    n_prev = st[_HELD * _L + j]
+                    settle_per_short = -(mult * (fs - fhp))
+                    c_old = st[_C * _L + j]
+                    c = c_old * gross_cash
+                    m_old = st[_M * _L + j]
+                    st[(_CNT + _K_INT) * _L + j] += (c - c_old) + (m_old * gross_margin - m_old)
+                    st[(_CNT + _K_HAIR) * _L + j] += m_old * hair_rate
+                    s = st[_S * _L + j] * g
+                    m = m_old * gross_margin + (-n_prev) * settle_per_short
+                    st[_S * _L + j] = s
+                    st[_C * _L + j] = c
+                    st[_M * _L + j] = m
                     h = st[_HT * _L + j]
-                    s = st[_S * _L + j]
-                    cushion = 1.0 - st[_CM * _L + j] * (
-                        (s + st[_C * _L + j] + st[_M * _L + j]) - st[_FLOOR * _L + j]
-                    ) / ((st[_BETA * _L + j] if b_per_run else b_s) * s)
+                    cushion = 1.0 - st[_CM * _L + j] * ((s + c + m) - st[_FLOOR * _L + j]) / (
+                        beta * s
+                    )
                     h_c = 0.0 if cushion < 0.0 else (1.0 if cushion > 1.0 else cushion)
                     capped = h if h < h_c else h_c
                     on = st[_CM * _L + j] > 0.0
                     st[_HC * _L + j] = capped if on else h
-            else:
-                for j in range(_L):
-                    st[_HC * _L + j] = st[_HT * _L + j]
 
-            # pass 3: size (hedge_contracts), the net-short guard flagged for pass 3b
+            # pass 2: settle (without CPPI) and size (hedge_contracts), the net-short guard
+            # flagged for pass 2b
             n_guard = 0
-            if hold:
-                for j in range(_L):
-                    st[_TGT * _L + j] = hold_n
-            elif exact:
-                for j in range(_L):
-                    st[_TGT * _L + j] = -(
-                        st[_HC * _L + j]
-                        * ((st[_BETA * _L + j] if b_per_run else b_s) * st[_S * _L + j])
-                        / (mult * (st[_FH * _L + j] if fh_per_run else fh_s))
-                    )
-            else:
-                for j in range(_L):
-                    bd = (st[_BETA * _L + j] if b_per_run else b_s) * st[_S * _L + j]
-                    x = st[_HC * _L + j] * bd / (mult * (st[_FH * _L + j] if fh_per_run else fh_s))
-                    ax = abs(x)
-                    r = np.floor(ax + 0.5)
-                    ax = r if abs(ax - r) <= _SNAP * (1.0 if ax < 1.0 else ax) else ax
-                    u_lo = np.floor(ax)
-                    u_hi = np.ceil(ax)
-                    up = nearest & (u_hi != u_lo) & (abs(ax - u_hi) < abs(ax - u_lo))
-                    u = u_hi if up else u_lo
-                    u_full = bd / (mult * (st[_FH * _L + j] if fh_per_run else fh_s))
-                    r = np.floor(u_full + 0.5)
-                    u_full = (
-                        r
-                        if abs(u_full - r) <= _SNAP * (1.0 if u_full < 1.0 else u_full)
-                        else u_full
-                    )
-                    cap = np.floor(u_full)
-                    slack = _SNAP * (1.0 if u_full < 1.0 else u_full)
-                    guard = (x > 0.0) & (bd > 0.0) & (u > cap) & (ax <= u_full + slack)
-                    st[_GUARD * _L + j] = 1.0 if guard else 0.0
-                    n_guard += 1 if guard else 0
-                    st[_TGT * _L + j] = -u if x >= 0.0 else u
-            if n_guard > 0:  # pass 3b: size_hedge's tolerance rule, scalar, flagged runs only
+            for j in range(_L):
+                fs_row = st[_FS * _L + j]
+                fhp_row = st[_FHP * _L + j]
+                fh_row = st[_FH * _L + j]
+                g_row = st[_G * _L + j]
+                beta_row = st[_BETA * _L + j]
+                fs = fs_row if fs_per_run else fs_s
+                fhp = fhp_row if fh_per_run else fhp_s
+                fh = fh_row if fh_per_run else fh_s
+                g = g_row if g_per_run else g_s
+                beta = beta_row if b_per_run else b_s
+                n_prev = st[_HELD * _L + j]
+                s_old = st[_S * _L + j]
+                c_old = st[_C * _L + j]
+                m_old = st[_M * _L + j]
+                settle_per_short = -(mult * (fs - fhp))
+                c_set = c_old * gross_cash
+                interest = (c_set - c_old) + (m_old * gross_margin - m_old)
+                st[(_CNT + _K_INT) * _L + j] += 0.0 if any_cppi else interest
+                st[(_CNT + _K_HAIR) * _L + j] += 0.0 if any_cppi else m_old * hair_rate
+                s_set = s_old * g
+                m_set = m_old * gross_margin + (-n_prev) * settle_per_short
+                s = s_old if any_cppi else s_set
+                st[_S * _L + j] = s
+                st[_C * _L + j] = c_old if any_cppi else c_set
+                st[_M * _L + j] = m_old if any_cppi else m_set
+                h_capped = st[_HC * _L + j]
+                h_target = st[_HT * _L + j]
+                h = h_capped if any_cppi else h_target
+                bd = beta * s
+                x = h * bd / (mult * fh)
+                ax = abs(x)
+                r = np.floor(ax + 0.5)
+                ax = r if abs(ax - r) <= _SNAP * (1.0 if ax < 1.0 else ax) else ax
+                u_lo = np.floor(ax)
+                u_hi = np.ceil(ax)
+                up = nearest & (u_hi != u_lo) & (abs(ax - u_hi) < abs(ax - u_lo))
+                u = u_hi if up else u_lo
+                u_full = bd / (mult * fh)
+                r = np.floor(u_full + 0.5)
+                u_full = (
+                    r if abs(u_full - r) <= _SNAP * (1.0 if u_full < 1.0 else u_full) else u_full
+                )
+                cap = np.floor(u_full)
+                slack = _SNAP * (1.0 if u_full < 1.0 else u_full)
+                guard = (
+                    (not exact) & (not hold) & (x > 0.0) & (bd > 0.0) & (u > cap)
+                    & (ax <= u_full + slack)
+                )  # fmt: skip
+                st[_GUARD * _L + j] = 1.0 if guard else 0.0
+                n_guard += 1 if guard else 0
+                rounded = -u if x >= 0.0 else u
+                st[_TGT * _L + j] = hold_n if hold else (-x if exact else rounded)
+            if n_guard > 0:  # pass 2b: size_hedge's tolerance rule, scalar, flagged runs only
                 for j in range(_L):
                     if st[_GUARD * _L + j] != 0.0:
                         bd = (st[_BETA * _L + j] if b_per_run else b_s) * st[_S * _L + j]
-                        x = (
-                            st[_HC * _L + j]
-                            * bd
-                            / (mult * (st[_FH * _L + j] if fh_per_run else fh_s))
-                        )
+                        h = st[_HC * _L + j] if any_cppi else st[_HT * _L + j]
+                        x = h * bd / (mult * (st[_FH * _L + j] if fh_per_run else fh_s))
                         ax = abs(x)
                         r = np.floor(ax + 0.5)
                         if abs(ax - r) <= _SNAP * (1.0 if ax < 1.0 else ax):
@@ -417,8 +435,8 @@ def hedge_chunk_fast(
                         if not (over_ok and closer):
                             st[_TGT * _L + j] = -cap
 
-            # pass 4: does the rule fire (a roll always trades). The band rule (1) and the
-            # rules that do not depend on the run are decided inside pass 5; rules 2 and 5
+            # pass 3: does the rule fire (a roll always trades). The band rule (1) and the
+            # rules that do not depend on the run are decided inside pass 4; rules 2 and 5
             # and the ratio-change test fill the _FIRE row here, in passes of their own.
             band = (not rolling) and rule == 1.0
             from_row = (not rolling) and (
@@ -444,7 +462,10 @@ def hedge_chunk_fast(
                         st[_FIRE * _L + j] = 1.0 if moved else 0.0
                 if use_change:
                     for j in range(_L):
-                        changed = abs(st[_HC * _L + j] - st[_HLAST * _L + j]) >= ratio_change
+                        h_capped = st[_HC * _L + j]
+                        h_target = st[_HT * _L + j]
+                        h = h_capped if any_cppi else h_target
+                        changed = abs(h - st[_HLAST * _L + j]) >= ratio_change
                         fire = st[_FIRE * _L + j]
                         st[_FIRE * _L + j] = 1.0 if changed else fire
             if rolling:  # a roll's own counters (only on roll days, as in hedge_chunk)
@@ -455,8 +476,7 @@ def hedge_chunk_fast(
                     st[(_CNT + _K_RFEES) * _L + j] += traded * comm
                     st[(_CNT + _K_RSLIP) * _L + j] += traded * slip
 
-            # pass 5: trade, costs, deposits, margin check, counters and the online measures
-            # of W_t (measure_day's operations, for one run at a time), in one pass: every
+            # pass 4: trade, costs, deposits, margin check and counters in one pass: every
             # state row is loaded and stored once a day, the intermediates stay in registers
             for j in range(_L):
                 # does the run trade today, how many contracts (a select, not a branch)
@@ -479,7 +499,9 @@ def hedge_chunk_fast(
                 # the ratio, stock value and beta at the last trade (for the rules); every
                 # value loaded before it is selected (a load inside a select would be a
                 # masked gather to the vectoriser)
-                h = st[_HC * _L + j]
+                h_capped = st[_HC * _L + j]
+                h_target = st[_HT * _L + j]
+                h = h_capped if any_cppi else h_target
                 s = st[_S * _L + j]
                 beta = st[_BETA * _L + j] if b_per_run else b_s
                 h_last = st[_HLAST * _L + j]
@@ -525,7 +547,7 @@ def hedge_chunk_fast(
                 st[(_CNT + _K_DEP) * _L + j] += deposit
                 st[(_CNT + _K_SWEEP) * _L + j] += sweep
 
-            # pass 6: the online measures of W_t (measure_day's operations, for one run at a
+            # pass 5: the online measures of W_t (measure_day's operations, for one run at a
             # time): a second, short dependency chain per run, as in the bench grid kernel
             for j in range(_L):
                 v = st[_S * _L + j] + st[_C * _L + j] + st[_M * _L + j]
