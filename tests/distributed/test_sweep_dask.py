@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import os
@@ -156,10 +157,17 @@ def test_a_sweep_on_a_running_cluster_by_address(
 ) -> None:
     table, summary = one_process
     out = tmp_path / "runs"
-    data = sweep_json(capsys, "--scheduler", loopback_scheduler, *CHUNKS, "--out", str(out))
+    assert main([*SWEEP, "--scheduler", loopback_scheduler, *CHUNKS, "--out", str(out),
+                 "--json"]) == 0  # fmt: skip
+    printed = capsys.readouterr()
+    data = json.loads(printed.out)["data"]
     assert data["scheduler"] == loopback_scheduler
     assert read_dataset(out).equals(table)
     same_summary(data, summary)
+    # that scheduler announces a dashboard address, but without bokeh (not installed here)
+    # it serves no dashboard there: the command says so instead of giving a dead link
+    assert importlib.util.find_spec("bokeh") is None
+    assert "Dask dashboard: not served" in printed.err
 
 
 def test_bad_scheduler_and_output_are_refused_before_any_work(

@@ -11,7 +11,6 @@ every worker and this machine see at the same path.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import logging
 import os
 import re
@@ -93,11 +92,25 @@ def client_for(client: Any, scheduler: str, workers: int | None) -> Any:
 
 
 def dashboard_link(client: Any) -> str | None:
-    """The Dask dashboard's address, or ``None`` when the scheduler serves none."""
-    if client.cluster is not None and importlib.util.find_spec("bokeh") is None:
-        return None
+    """The Dask dashboard's address, or ``None`` when the scheduler serves none.
+
+    A scheduler without bokeh still announces a dashboard address (its HTTP server answers
+    ``/health``, and ``/status`` is a 404), so the scheduler itself is asked whether it has
+    bokeh: the check runs there, sent by value, so a scheduler without hedgekit can answer.
+    If it cannot be asked, the announced address is given.
+    """
+
+    def has_bokeh() -> bool:
+        import importlib.util as util  # (imported there, on the scheduler)
+
+        return util.find_spec("bokeh") is not None
+
+    try:
+        served = bool(client.run_on_scheduler(has_bokeh))
+    except Exception:  # a scheduler that cannot run it: give what it announces
+        served = True
     link = client.dashboard_link
-    return str(link) if link else None
+    return str(link) if served and link else None
 
 
 def _identity(value: Any) -> Any:
