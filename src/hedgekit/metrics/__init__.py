@@ -33,7 +33,12 @@ from hedgekit.metrics._measures import (
     total_return,
     volatility_annual,
 )
-from hedgekit.metrics._summary import COST_COUNTERS, Metrics, metrics_columns
+from hedgekit.metrics._summary import (
+    COST_COUNTERS,
+    Metrics,
+    metrics_columns,
+    metrics_columns_online,
+)
 
 __all__ = [
     "COST_COUNTERS",
@@ -44,6 +49,7 @@ __all__ = [
     "hedge_effectiveness",
     "max_drawdown",
     "metrics_columns",
+    "metrics_columns_online",
     "risk_free_daily",
     "sharpe_ratio",
     "sortino_ratio",

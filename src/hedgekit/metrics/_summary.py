@@ -14,6 +14,7 @@ import pandas as pd
 
 from hedgekit._constants import TRADING_DAYS_PER_YEAR
 from hedgekit._typing import Float64Array
+from hedgekit.errors import InputError
 from hedgekit.metrics._measures import (
     _excess,
     _max_drawdown,
@@ -26,7 +27,7 @@ from hedgekit.metrics._measures import (
     total_return,
 )
 
-__all__ = ["COST_COUNTERS", "Metrics", "metrics_columns"]
+__all__ = ["COST_COUNTERS", "Metrics", "metrics_columns", "metrics_columns_online"]
 
 #: Counters (as produced by the engine) that :func:`metrics_columns` reads, all optional.
 COST_COUNTERS = (
@@ -197,10 +198,118 @@ def metrics_columns(
     e = _excess(r, rf)
     mean_e = np.mean(e, axis=0)
 
+    return _columns(
+        init=init, final=two[-1], n=n, dates=day, vol=vol, depth=dd.depth, peak=dd.peak,
+        trough=dd.trough, end=dd.end, sharpe=_sharpe(e, mean_e, TRADING_DAYS_PER_YEAR),
+        sortino=_sortino(e, mean_e, TRADING_DAYS_PER_YEAR), he=he, counters=counters,
+        total=total_return(two, init), growth=cagr(two, init),
+    )  # fmt: skip
+
+
+def metrics_columns_online(
+    measures: Mapping[str, npt.ArrayLike],
+    unhedged: npt.ArrayLike,
+    rate_annual: npt.ArrayLike,
+    dates: npt.ArrayLike,
+    *,
+    initial_value_usd: npt.ArrayLike,
+    counters: Mapping[str, npt.ArrayLike] | None = None,
+) -> dict[str, Any]:
+    r"""All :class:`Metrics` fields for ``k`` runs from the engine's online measures.
+
+    The same fields as :func:`metrics_columns`, from what the batch kernel measured day by
+    day (:attr:`hedgekit.engine.HedgePaths.measures`, simulated with ``values=False``)
+    instead of from ``(n, k)`` value paths, so a sweep holds no path in memory:
+
+    * final value, total return and CAGR from the final value (the same operations);
+    * the deepest drawdown and its dates: the kernel's running scan makes the same
+      divisions and comparisons as :func:`~hedgekit.metrics.max_drawdown`, so they are equal
+      to the last bit;
+    * volatility :math:`\sqrt{M_2 / (m - 1)}\sqrt{252}`, Sharpe
+      :math:`\bar e / \sqrt{M_2^e / (m - 1)}\,\sqrt{252}` and Sortino
+      :math:`\bar e \sqrt{252} / \sqrt{D / m}` over the :math:`m = n - 1` daily returns, with
+      Welford's running mean and sum of squared deviations :math:`M_2` (Welford 1962; Knuth,
+      TAOCP vol. 2, 4.2.2) and Sortino's downside sum :math:`D = \sum \min(e_t, 0)^2`
+      (Sortino & Price 1994): the same quantities as numpy's two-pass ``var``/``std`` and
+      ``mean``, equal to them within about 1e-15 relative (rounding in another order; tests
+      hold them to 1e-12);
+    * hedge effectiveness :math:`1 - \mathrm{var}(r) / \mathrm{var}(r^u)` with the hedged
+      variance from :math:`M_2` and the unhedged one from the unhedged path.
+
+    Parameters
+    ----------
+    measures
+        The kernel's measures, each ``(k,)`` (names in
+        :data:`hedgekit.engine._hedge_kernel.MEASURES`).
+    unhedged, rate_annual, dates, initial_value_usd, counters
+        As for :func:`metrics_columns`; ``dates`` and ``rate_annual`` give ``n``.
+    """
+    day = pd.DatetimeIndex(np.asarray(dates, dtype="datetime64[ns]"))
+    n = len(day)
+    m = n - 1
+    if m < 2:
+        raise InputError("need at least 3 sessions for the online measures", source="dates",
+                         value=n, expected=">= 3")  # fmt: skip
+    final = np.asarray(measures["final_value_usd"], dtype=np.float64)
+    if not np.isfinite(final).all():
+        raise InputError("contains a non-finite value", source="values")
+    k = final.shape[0]
+    init = np.broadcast_to(np.asarray(initial_value_usd, np.float64), (k,))
+    u = np.asarray(unhedged, dtype=np.float64)
+    var_u = np.var(daily_returns(u.reshape(u.shape[0], -1)), axis=0, ddof=1)
+    var_r = np.asarray(measures["m2_return"], np.float64) / (m - 1)
+    if (var_u > 0).all():
+        he = np.broadcast_to(np.asarray(1.0 - var_r / var_u), (k,))
+    else:
+        he = np.full(k, np.nan)
+    vol = np.asarray(np.sqrt(var_r) * np.sqrt(TRADING_DAYS_PER_YEAR))
+    mean_e = np.asarray(measures["mean_excess_return"], np.float64)
+    sd_e = np.sqrt(np.asarray(measures["m2_excess_return"], np.float64) / (m - 1))
+    downside = np.sqrt(np.asarray(measures["downside_sum_sq"], np.float64) / m)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sharpe = np.where(sd_e > 0, mean_e / sd_e * np.sqrt(TRADING_DAYS_PER_YEAR), np.nan)
+        sortino = np.where(downside > 0, mean_e * np.sqrt(TRADING_DAYS_PER_YEAR) / downside, np.nan)
+    ratio = final / init
+    with np.errstate(invalid="ignore"):
+        growth = np.where(ratio > 0, np.abs(ratio) ** (TRADING_DAYS_PER_YEAR / m) - 1.0, -1.0)
+
+    def pos(name: str) -> npt.NDArray[np.int64]:
+        return np.asarray(measures[name], np.float64).astype(np.int64)
+
+    return _columns(
+        init=init, final=final, n=n, dates=day, vol=vol,
+        depth=np.asarray(measures["max_drawdown"], np.float64), peak=pos("max_drawdown_peak"),
+        trough=pos("max_drawdown_trough"), end=pos("max_drawdown_end"), sharpe=sharpe,
+        sortino=sortino, he=he, counters=counters, total=np.asarray(final / init - 1.0),
+        growth=growth,
+    )  # fmt: skip
+
+
+def _columns(
+    *,
+    init: Float64Array,
+    final: Float64Array,
+    n: int,
+    dates: pd.DatetimeIndex,
+    vol: Float64Array,
+    depth: Float64Array,
+    peak: npt.NDArray[np.int64],
+    trough: npt.NDArray[np.int64],
+    end: npt.NDArray[np.int64],
+    sharpe: Float64Array,
+    sortino: Float64Array,
+    he: Float64Array,
+    counters: Mapping[str, npt.ArrayLike] | None,
+    total: Float64Array,
+    growth: Float64Array,
+) -> dict[str, Any]:
+    """The :class:`Metrics` columns from the measures, however they were computed."""
+    k = final.shape[0]
+
     def when(pos: npt.NDArray[np.int64]) -> Any:
         out = np.full(k, np.datetime64("NaT"), dtype="datetime64[ns]")
-        ok = (pos >= 0) & (dd.depth > 0)
-        out[ok] = day.to_numpy()[pos[ok]]
+        ok = (pos >= 0) & (depth > 0)
+        out[ok] = dates.to_numpy()[pos[ok]]
         return out
 
     c: dict[str, Float64Array] = {
@@ -209,16 +318,16 @@ def metrics_columns(
     }
     return {
         "initial_value_usd": init,
-        "final_value_usd": two[-1],
-        "total_return": total_return(two, init),
-        "cagr": cagr(two, init),
+        "final_value_usd": final,
+        "total_return": total,
+        "cagr": growth,
         "volatility_annual": vol,
-        "max_drawdown": dd.depth,
-        "max_drawdown_start": when(dd.peak),
-        "max_drawdown_trough": when(dd.trough),
-        "max_drawdown_end": when(dd.end),
-        "sharpe": _sharpe(e, mean_e, TRADING_DAYS_PER_YEAR),
-        "sortino": _sortino(e, mean_e, TRADING_DAYS_PER_YEAR),
+        "max_drawdown": depth,
+        "max_drawdown_start": when(peak),
+        "max_drawdown_trough": when(trough),
+        "max_drawdown_end": when(end),
+        "sharpe": sharpe,
+        "sortino": sortino,
         "hedge_effectiveness": he,
         "average_hedge_ratio": c["sum_hedge_ratio_effective"] / n,
         "time_hedged": c["days_hedged"] / n,
