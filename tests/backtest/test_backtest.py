@@ -274,12 +274,12 @@ def test_batch_rows_match_single_runs() -> None:
         assert batch.metrics(i).final_value_usd == pytest.approx(single.metrics.final_value_usd)
         assert batch.metrics(i).n_trades == single.metrics.n_trades
         # the batch measures online (no value path kept), the single run from its path:
-        # the same measures, equal to 1e-12 (rounding in another order)
+        # the same measures, equal but for rounding in another order
         got, want = batch.metrics(i), single.metrics
         for name in ("volatility_annual", "sharpe", "sortino", "hedge_effectiveness", "cagr",
                      "total_return", "max_drawdown", "average_hedge_ratio"):  # fmt: skip
             assert getattr(got, name) == pytest.approx(getattr(want, name), rel=1e-12,
-                                                       abs=1e-15), (i, name)  # fmt: skip
+                                                       abs=1e-13), (i, name)  # fmt: skip
         for name in ("max_drawdown_start", "max_drawdown_trough", "max_drawdown_end"):
             assert getattr(got, name) == getattr(want, name), (i, name)
     json.dumps(batch.to_dict())

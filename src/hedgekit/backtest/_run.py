@@ -656,8 +656,8 @@ def run_batch(
     (:func:`hedgekit.metrics.metrics_columns_online`). Final values, returns, drawdowns and
     their dates, costs and counts equal :func:`run_backtest`'s exactly; volatility, Sharpe,
     Sortino and hedge effectiveness use Welford's running moments where a single backtest
-    uses numpy's two-pass ones, and agree with them to 1e-12 relative (the last digits of a
-    double, never of a printed figure).
+    uses numpy's two-pass ones, and agree with them within 1e-14 absolute (the last digits
+    of a double, never of a printed figure).
 
     Parameters
     ----------

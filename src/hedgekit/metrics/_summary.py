@@ -231,8 +231,10 @@ def metrics_columns_online(
       Welford's running mean and sum of squared deviations :math:`M_2` (Welford 1962; Knuth,
       TAOCP vol. 2, 4.2.2) and Sortino's downside sum :math:`D = \sum \min(e_t, 0)^2`
       (Sortino & Price 1994): the same quantities as numpy's two-pass ``var``/``std`` and
-      ``mean``, equal to them within about 1e-15 relative (rounding in another order; tests
-      hold them to 1e-12);
+      ``mean``, equal to them but for rounding in another order: within 1e-14 absolute
+      (these measures are of order 1; about 1e-15 relative away from zero, more for a
+      ratio that is itself near zero). Tests hold them to 1e-12 relative or 1e-13
+      absolute;
     * hedge effectiveness :math:`1 - \mathrm{var}(r) / \mathrm{var}(r^u)` with the hedged
       variance from :math:`M_2` and the unhedged one from the unhedged path.
 
