@@ -142,6 +142,9 @@ def run_tasks(
         client.submit(_identity, value, key=f"{key}-shared-{j}", pure=False)
         for j, value in enumerate(shared)
     ]
+    # a copy on every worker: otherwise the scheduler sends every chunk to the one worker
+    # that holds the shared inputs (data locality) and the others sit idle
+    client.replicate(held)
     futures = [
         client.submit(function, *held, *args, key=f"{key}-{i}", pure=False)
         for i, args in enumerate(calls)
