@@ -124,6 +124,11 @@ def test_a_killed_sweep_resumes_to_the_uninterrupted_rows(
     assert not list(out.glob(".*.tmp"))
     same_summary(data, summary)
     assert manifest(out)["complete"] is True
+    # once more: nothing left to compute, and it says so rather than "resuming"
+    assert main([*argv, "--json"]) == 0
+    said = capsys.readouterr()
+    assert f"Already done: all 8 chunks are in {out}" in " ".join(said.err.split())
+    same_summary(json.loads(said.out)["data"], summary)
 
 
 def test_a_folder_of_another_sweep_is_refused_unless_force(

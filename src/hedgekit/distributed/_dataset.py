@@ -26,7 +26,14 @@ import pandas as pd
 from hedgekit._io import atomic_write, atomic_write_text
 from hedgekit.errors import InputError
 
-__all__ = ["ChunkFolder", "read_dataset", "result_folder", "spec_hash", "write_part"]
+__all__ = [
+    "ChunkFolder",
+    "read_dataset",
+    "result_folder",
+    "resume_note",
+    "spec_hash",
+    "write_part",
+]
 
 #: Name of the manifest inside a result folder (skipped by dataset readers: leading ``_``).
 MANIFEST = "_manifest.json"
@@ -44,6 +51,19 @@ def spec_hash(kind: str, description: Mapping[str, Any]) -> str:
 def result_folder(out: str | Path | None, kind: str, digest: str) -> Path:
     """``out``, or ``hedgekit-<kind>-<first 12 hex digits of the hash>`` in the current folder."""
     return Path(out) if out is not None else Path.cwd() / f"hedgekit-{kind}-{digest[:12]}"
+
+
+def resume_note(done: int, total: int, folder: Path, kind: str) -> str:
+    """What a run that finds ``done`` of its ``total`` chunks already written says."""
+    if done >= total:
+        return (
+            f"Already done: all {total} chunks are in {folder} from an earlier run of the "
+            f"same {kind}; nothing is computed again, the results are read from there."
+        )
+    return (
+        f"Resuming: {done} of {total} chunks are already in {folder} from an earlier run of "
+        f"the same {kind}; only the others are computed."
+    )
 
 
 def part_name(index: int) -> str:

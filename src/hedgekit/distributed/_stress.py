@@ -26,6 +26,7 @@ from hedgekit.distributed._dataset import (
     part_name,
     read_dataset,
     result_folder,
+    resume_note,
     spec_hash,
     write_part,
 )
@@ -140,11 +141,7 @@ def stress_on_dask(
         folder.part(0).unlink()  # its fan was lost: compute chunk 0 again
         done_before.discard(0)
     if done_before and on_note is not None:
-        on_note(
-            f"Resuming: {len(done_before)} of {len(bounds)} chunks are already in "
-            f"{folder.path} from an earlier run of the same stress; "
-            "only the others are computed."
-        )
+        on_note(resume_note(len(done_before), len(bounds), folder.path, "stress"))
     state = {"paths": sum(bounds[i][1] - bounds[i][0] for i in done_before)}
     if progress is not None:
         progress(state["paths"], n_paths)

@@ -28,6 +28,7 @@ from hedgekit.distributed._dataset import (
     part_metadata,
     part_name,
     result_folder,
+    resume_note,
     spec_hash,
     write_part,
 )
@@ -217,11 +218,7 @@ def sweep_on_dask(
     )
     done_before = folder.prepare(option="--out", force=force)
     if done_before and on_note is not None:
-        on_note(
-            f"Resuming: {len(done_before)} of {len(chunks)} chunks are already in "
-            f"{folder.path} from an earlier run of the same sweep; "
-            "only the others are computed."
-        )
+        on_note(resume_note(len(done_before), len(chunks), folder.path, "sweep"))
 
     from hedgekit.sweep._run import _Cells, _Ranking
 
