@@ -283,7 +283,8 @@ def hedge_chunk_fast(
             rf = r_prev / days
             inv_t = 1.0 / t
             day = float(t)
-            # the day's market and targets as rows over the chunk's runs
+            # the day's market: a scalar when all runs share it (read in the passes),
+            # a row over the block's lanes when it is per run
             g_s = growth[t, 0]
             fs_s = f_settle[t, 0]
             fhp_s = f_hold[t - 1, 0]
