@@ -11,7 +11,7 @@ for the steps), arranged for speed when no ledger is asked for (``full`` false):
   (``a if cond else b`` becomes a select): settlement and sizing; the rule, the trade,
   costs, deposits, the margin check and the counters; the measures (two short dependency
   chains per run rather than one long one, as in the bench grid kernel). With CPPI a pass
-  before them settles the day and caps the target, since the cap needs today's values.
+  before them caps the target on today's settled values.
   The state is one flat array indexed ``row * _L + lane`` and every loop runs exactly
   :data:`_L` times, so LLVM can prove that rows never overlap and vectorises each loop
   across lanes with no run-time overlap checks (with a run-time width it needs one check
@@ -324,9 +324,9 @@ def hedge_chunk_fast(
                     for j in range(_L):
                         st[_HT * _L + j] = h_s
 
-            # pass 1 (with CPPI only): interest, haircut and settlement of the contracts
-            # carried in, then the target capped by CPPI (the _HC row); without CPPI the
-            # sizing pass settles the day itself and reads the target row _HT
+            # pass 1 (with CPPI only): the target capped by CPPI (the _HC row), on today's
+            # settled values, computed here as pass 2 computes them (the same operations);
+            # without CPPI the passes read the target row _HT
             if any_cppi:
                 for j in range(_L):
                     fs_row = st[_FS * _L + j]
@@ -337,18 +337,11 @@ def hedge_chunk_fast(
                     fhp = fhp_row if fh_per_run else fhp_s
                     g = g_row if g_per_run else g_s
                     beta = beta_row if b_per_run else b_s
-                    n_prev = st[_HELD * _L + j]
                     settle_per_short = -(mult * (fs - fhp))
-                    c_old = st[_C * _L + j]
-                    c = c_old * gross_cash
-                    m_old = st[_M * _L + j]
-                    st[(_CNT + _K_INT) * _L + j] += (c - c_old) + (m_old * gross_margin - m_old)
-                    st[(_CNT + _K_HAIR) * _L + j] += m_old * hair_rate
                     s = st[_S * _L + j] * g
-                    m = m_old * gross_margin + (-n_prev) * settle_per_short
-                    st[_S * _L + j] = s
-                    st[_C * _L + j] = c
-                    st[_M * _L + j] = m
+                    c = st[_C * _L + j] * gross_cash
+                    m_old = st[_M * _L + j]
+                    m = m_old * gross_margin + (-st[_HELD * _L + j]) * settle_per_short
                     h = st[_HT * _L + j]
                     cushion = 1.0 - st[_CM * _L + j] * ((s + c + m) - st[_FLOOR * _L + j]) / (
                         beta * s
@@ -358,8 +351,8 @@ def hedge_chunk_fast(
                     on = st[_CM * _L + j] > 0.0
                     st[_HC * _L + j] = capped if on else h
 
-            # pass 2: settle (without CPPI) and size (hedge_contracts), the net-short guard
-            # flagged for pass 2b
+            # pass 2: interest, haircut and settlement of the contracts carried in, then size
+            # (hedge_contracts), the net-short guard flagged for pass 2b
             n_guard = 0
             for j in range(_L):
                 fs_row = st[_FS * _L + j]
@@ -373,20 +366,16 @@ def hedge_chunk_fast(
                 g = g_row if g_per_run else g_s
                 beta = beta_row if b_per_run else b_s
                 n_prev = st[_HELD * _L + j]
-                s_old = st[_S * _L + j]
-                c_old = st[_C * _L + j]
-                m_old = st[_M * _L + j]
                 settle_per_short = -(mult * (fs - fhp))
-                c_set = c_old * gross_cash
-                interest = (c_set - c_old) + (m_old * gross_margin - m_old)
-                st[(_CNT + _K_INT) * _L + j] += 0.0 if any_cppi else interest
-                st[(_CNT + _K_HAIR) * _L + j] += 0.0 if any_cppi else m_old * hair_rate
-                s_set = s_old * g
-                m_set = m_old * gross_margin + (-n_prev) * settle_per_short
-                s = s_old if any_cppi else s_set
+                c_old = st[_C * _L + j]
+                c = c_old * gross_cash
+                m_old = st[_M * _L + j]
+                st[(_CNT + _K_INT) * _L + j] += (c - c_old) + (m_old * gross_margin - m_old)
+                st[(_CNT + _K_HAIR) * _L + j] += m_old * hair_rate
+                s = st[_S * _L + j] * g
                 st[_S * _L + j] = s
-                st[_C * _L + j] = c_old if any_cppi else c_set
-                st[_M * _L + j] = m_old if any_cppi else m_set
+                st[_C * _L + j] = c
+                st[_M * _L + j] = m_old * gross_margin + (-n_prev) * settle_per_short
                 h_capped = st[_HC * _L + j]
                 h_target = st[_HT * _L + j]
                 h = h_capped if any_cppi else h_target
