@@ -376,6 +376,28 @@ def test_backtest_defaults_to_the_last_year_of_data(capsys: pytest.CaptureFixtur
     assert any(n.startswith("No dates given") for n in d["notes"])
 
 
+def test_a_holdings_backtest_defaults_to_the_last_year_with_their_prices(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # the bundled stock prices end before the index and rates do: with no dates, the run
+    # ends on the last session with a price for every holding instead of failing on one
+    from hedgekit.backtest import last_available_date, last_price_date
+    from hedgekit.data import load_holdings
+
+    tickers = [p.ticker for p in load_holdings(EXAMPLES / "portfolio.csv").positions]
+    prices_end = pd.Timestamp(last_price_date(tickers))
+    assert prices_end < pd.Timestamp(last_available_date("ES", None))
+    d = _backtest_json(["--holdings", str(EXAMPLES / "portfolio.csv")], capsys)
+    assert pd.Timestamp(d["end"]) == prices_end
+    assert any("the holdings' prices" in n for n in d["notes"])
+    # one price missing on the last day moves the end back a session
+    frame = pd.DataFrame({"A": [1.0, 2.0, 3.0], "B": [1.0, 2.0, float("nan")]},
+                         index=pd.bdate_range("2024-01-01", periods=3))  # fmt: skip
+    assert last_price_date(["A", "B"], frame) == pd.Timestamp("2024-01-02")
+    assert last_price_date(["A", "C"], frame) is None
+    assert last_price_date(["NOT-A-TICKER"]) is None
+
+
 def test_backtest_words_not_field_names(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["backtest", "--from", "2020-01-02", "--to", "2020-12-31", "--value-usd",
                  "1000000"]) == 0  # fmt: skip

@@ -34,7 +34,7 @@ from hedgekit.policies import (
 )
 from hedgekit.policies._base import finish_targets
 
-__all__ = ["BacktestEngine", "build_inputs", "run_backtest", "run_batch"]
+__all__ = ["BacktestEngine", "build_inputs", "last_price_date", "run_backtest", "run_batch"]
 
 BacktestEngine: TypeAlias = Literal["auto", "numba", "numpy", "interpreted", "python"]
 Progress: TypeAlias = Callable[[int, int], None]
@@ -55,6 +55,29 @@ def _first_price_date(portfolio: HoldingsPortfolio, ticker: str) -> str:
         if ticker in f.columns and f[ticker].notna().any()
     ]
     return str(min(found).date()) if found else "none"
+
+
+def last_price_date(tickers: Sequence[str], prices: pd.DataFrame | None = None) -> Any:
+    """The last session with a price for every ticker, or ``None`` if some has none.
+
+    From ``prices`` (the user's price table) when given, else from the bundled adjusted
+    prices (:func:`hedgekit.datasets.load_large_caps`, ``load_sp500_20stocks``): for each
+    ticker its last price in the set that has it, the earliest of those over the tickers.
+    """
+    if prices is not None:
+        have = prices.reindex(columns=list(tickers)).notna().all(axis=1)
+        return prices.index[have.to_numpy()].max() if have.any() else None
+    from hedgekit.datasets import load_large_caps, load_sp500_20stocks
+
+    frames = [load_large_caps(), load_sp500_20stocks()]
+    ends: list[pd.Timestamp] = []
+    for t in tickers:
+        found = [f[t].last_valid_index() for f in frames if t in f.columns]
+        known = [pd.Timestamp(str(d)) for d in found if d is not None]
+        if not known:
+            return None  # no bundled prices at all: the run says so, naming the ticker
+        ends.append(max(known))
+    return min(ends) if ends else None
 
 
 def _holdings_prices(portfolio: HoldingsPortfolio, dates: pd.DatetimeIndex) -> pd.DataFrame:

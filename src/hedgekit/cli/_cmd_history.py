@@ -309,9 +309,17 @@ def _write_daily(frame: Any, path: Path) -> None:
 
 
 def _run_dates(
-    from_: str | None, to: str | None, contract: str, index_dividend_yield: float | None
+    from_: str | None,
+    to: str | None,
+    contract: str,
+    index_dividend_yield: float | None,
+    prices_end: Any = None,
 ) -> tuple[Any, Any, str | None]:
-    """``--from``/``--to``, defaulting to the last year of data; a note when defaulted."""
+    """``--from``/``--to``, defaulting to the last year of data; a note when defaulted.
+
+    ``prices_end``: the last session with a price for every holding, when the portfolio is
+    a list of holdings (the default ``--to`` is then no later).
+    """
     import pandas as pd
 
     from hedgekit.backtest import last_available_date
@@ -319,6 +327,8 @@ def _run_dates(
     start = parse_date(from_, "--from") if from_ is not None else None
     end = parse_date(to, "--to") if to is not None else None
     last = pd.Timestamp(last_available_date(contract.upper(), index_dividend_yield))
+    if prices_end is not None:
+        last = min(last, pd.Timestamp(prices_end))
     if end is None:
         end = last
         if start is not None and pd.Timestamp(start) + pd.DateOffset(years=1) < last:
@@ -334,7 +344,8 @@ def _run_dates(
         said.append(
             f"--to defaults to {end.date()}, the latest usable date (the last session with "
             "every input the backtest needs: index close, T-bill rate"
-            + (", dividend yield" if index_dividend_yield is None else "") + ")"
+            + (", dividend yield" if index_dividend_yield is None else "")
+            + (", the holdings' prices" if prices_end is not None else "") + ")"
         )  # fmt: skip
     if from_ is None:
         said.append(f"--from defaults to one year before --to, {start.date()}")
@@ -742,7 +753,16 @@ def backtest_document(
         if sized_for is not None and holdings is None and value_usd is None and beta is None:
             value_usd, beta = sized_for
     contract = "ES" if contract is None else contract
-    start, end, date_note = _run_dates(from_, to, contract, index_dividend_yield)
+    held = px = None
+    if holdings is not None:
+        from hedgekit.data import load_holdings, load_prices
+
+        held = load_holdings(holdings)
+        px = load_prices(prices) if prices is not None else None
+    prices_end = None
+    if held is not None:
+        prices_end = bt.last_price_date([p.ticker for p in held.positions], px)
+    start, end, date_note = _run_dates(from_, to, contract, index_dividend_yield, prices_end)
     if end <= start:
         raise InputError(
             "must be after --from", source="--to", value=str(end.date()),
@@ -772,14 +792,12 @@ def backtest_document(
     pol = parse_policy(policy, hedge)
     portfolio: Any
     if holdings is not None:
+        assert held is not None
         if value_usd is not None:
             raise InputError(
                 "--value-usd and --holdings exclude each other", source="--value-usd",
                 value=value_usd, expected="one of --holdings or --value-usd",
             )  # fmt: skip
-        from hedgekit.data import load_holdings, load_prices
-
-        held = load_holdings(holdings)
         by_value = [p.ticker for p in held.positions if p.shares is None]
         if by_value:
             raise InputError(
@@ -789,7 +807,6 @@ def backtest_document(
                 value=", ".join(by_value),
                 expected="shares for every ticker",
             )
-        px = load_prices(prices) if prices is not None else None
         shares = {p.ticker: float(p.shares) for p in held.positions if p.shares is not None}
         if beta_window < 20:
             raise InputError(
